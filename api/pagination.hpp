@@ -1,0 +1,26 @@
+// Opaque, tamper-evident pagination tokens: base64url(payload || HMAC-SHA256(secret, payload)).
+// A token is bound to the operation, the caller and the filters it was issued for.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace crs::api {
+
+class token_codec {
+ public:
+  explicit token_codec(std::string secret);
+  // `cursor` is where the next page starts (an opaque store key).
+  std::string encode(std::string_view operation, std::string_view caller,
+                     std::string_view filter, std::string_view cursor) const;
+  // The cursor, or nullopt when the token is malformed, forged, or was issued for another
+  // operation, caller or filter.
+  std::optional<std::string> decode(std::string_view token, std::string_view operation,
+                                    std::string_view caller, std::string_view filter) const;
+
+ private:
+  std::string secret_;
+};
+
+}  // namespace crs::api

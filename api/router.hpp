@@ -1,0 +1,44 @@
+// restJson1 routing: method + path template. Matching splits the raw (percent-encoded) path at
+// '/', compares literal segments exactly, and percent-decodes each {label} segment after
+// matching, so an encoded '/' (%2F) inside a label never splits it (SPEC.md 2.1).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crs::api {
+
+struct route_match {
+  int operation = -1;
+  std::vector<std::string> labels;  // decoded, in template order
+};
+
+class router {
+ public:
+  // `path_template` like "/collaborations/{collaborationIdentifier}/members".
+  void add(std::string_view method, std::string_view path_template, int operation);
+  // `path` is the raw path without the query. nullopt: no route (UnknownOperationException).
+  // A label that percent-decodes to an empty string, or to invalid encoding, does not match.
+  std::optional<route_match> match(std::string_view method, std::string_view path) const;
+
+ private:
+  struct route {
+    std::string method;
+    std::vector<std::string> segments;  // "{x}" marks a label
+    int operation;
+  };
+  std::vector<route> routes_;
+};
+
+// Splits a request target into raw path and raw query.
+std::pair<std::string_view, std::string_view> split_target(std::string_view target);
+// Decodes a query string into (name, value) pairs in order; '+' is a space. Malformed
+// percent-escapes make the whole query invalid (nullopt).
+std::optional<std::multimap<std::string, std::string>> parse_query(std::string_view query);
+// Strict percent-decoding; nullopt on a malformed escape.
+std::optional<std::string> percent_decode(std::string_view s);
+
+}  // namespace crs::api

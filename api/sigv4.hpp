@@ -1,0 +1,26 @@
+// Parsing of the SigV4 Authorization header. Verification comes with issue 8; in open mode the
+// access key id names the account (a 12-digit key is the account id).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crs::api {
+
+struct sigv4_authorization {
+  std::string access_key_id;
+  std::string date;     // yyyymmdd of the credential scope
+  std::string region;   // e.g. "us-east-1"
+  std::string service;  // "cleanrooms"
+  std::vector<std::string> signed_headers;
+  std::string signature;  // lower-case hex
+};
+
+// Parses "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/cleanrooms/aws4_request,
+// SignedHeaders=host;x-amz-date, Signature=abc..." (spaces after commas optional).
+// nullopt for anything else; never throws, bounded work on hostile input.
+std::optional<sigv4_authorization> parse_authorization(std::string_view header);
+
+}  // namespace crs::api

@@ -1,0 +1,67 @@
+#include "events/domain_events.hpp"
+
+#include <tuple>
+
+namespace crs::events {
+namespace {
+struct type_namer {
+  std::string_view operator()(const collaboration_created&) const { return "CollaborationCreated"; }
+  std::string_view operator()(const member_invited&) const { return "MemberInvited"; }
+  std::string_view operator()(const payment_assigned&) const { return "PaymentAssigned"; }
+  std::string_view operator()(const membership_created&) const { return "MembershipCreated"; }
+  std::string_view operator()(const membership_updated&) const { return "MembershipUpdated"; }
+  std::string_view operator()(const membership_status_changed&) const {
+    return "MembershipStatusChanged";
+  }
+  std::string_view operator()(const membership_deleted&) const { return "MembershipDeleted"; }
+  std::string_view operator()(const member_left&) const { return "MemberLeft"; }
+  std::string_view operator()(const member_removed&) const { return "MemberRemoved"; }
+  std::string_view operator()(const collaboration_updated&) const { return "CollaborationUpdated"; }
+  std::string_view operator()(const collaboration_deleted&) const { return "CollaborationDeleted"; }
+  std::string_view operator()(const tags_changed&) const { return "TagsChanged"; }
+};
+}  // namespace
+
+std::string_view type_name(const event_payload& e) { return std::visit(type_namer{}, e); }
+
+bool operator==(const collaboration_created& a, const collaboration_created& b) {
+  return std::tie(a.collaboration_id, a.region, a.name, a.description, a.creator,
+                  a.creator_display_name, a.encryption, a.query_log, a.job_log, a.engine,
+                  a.auto_approved, a.allowed_result_regions, a.metrics_enabled) ==
+         std::tie(b.collaboration_id, b.region, b.name, b.description, b.creator,
+                  b.creator_display_name, b.encryption, b.query_log, b.job_log, b.engine,
+                  b.auto_approved, b.allowed_result_regions, b.metrics_enabled);
+}
+bool operator==(const member_invited& a, const member_invited& b) { return a.member == b.member; }
+bool operator==(const payment_assigned& a, const payment_assigned& b) {
+  return std::tie(a.dimension, a.account, a.accepted) ==
+         std::tie(b.dimension, b.account, b.accepted);
+}
+bool operator==(const membership_created& a, const membership_created& b) {
+  return std::tie(a.membership_id, a.account, a.region, a.query_log, a.job_log, a.default_result,
+                  a.default_job_result, a.payment, a.metrics_enabled) ==
+         std::tie(b.membership_id, b.account, b.region, b.query_log, b.job_log, b.default_result,
+                  b.default_job_result, b.payment, b.metrics_enabled);
+}
+bool operator==(const membership_updated& a, const membership_updated& b) {
+  return std::tie(a.membership_id, a.query_log, a.job_log, a.default_result,
+                  a.default_job_result) == std::tie(b.membership_id, b.query_log, b.job_log,
+                                                    b.default_result, b.default_job_result);
+}
+bool operator==(const membership_status_changed& a, const membership_status_changed& b) {
+  return a.membership_id == b.membership_id && a.status == b.status;
+}
+bool operator==(const membership_deleted& a, const membership_deleted& b) {
+  return a.membership_id == b.membership_id && a.account == b.account;
+}
+bool operator==(const member_left& a, const member_left& b) { return a.account == b.account; }
+bool operator==(const member_removed& a, const member_removed& b) { return a.account == b.account; }
+bool operator==(const collaboration_updated& a, const collaboration_updated& b) {
+  return std::tie(a.name, a.description, a.engine) == std::tie(b.name, b.description, b.engine);
+}
+bool operator==(const collaboration_deleted&, const collaboration_deleted&) { return true; }
+bool operator==(const tags_changed& a, const tags_changed& b) {
+  return std::tie(a.resource_arn, a.set, a.removed) == std::tie(b.resource_arn, b.set, b.removed);
+}
+
+}  // namespace crs::events

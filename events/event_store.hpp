@@ -1,0 +1,83 @@
+// The event store on RocksDB. Column families:
+//   log       big-endian u64 global position -> encoded envelope+payload (events/codec.hpp)
+//   streams   stream id + '\0' + big-endian u64 version -> big-endian u64 global position
+//   heads     stream id -> big-endian u64 version
+//   views     projection rows (keys chosen by projections/), written in the append's batch
+//   snapshots stream id -> snapshot bytes (issue 6)
+//   meta      "format" -> format version, "secret" -> per-store random key material
+// Threading: append_batch must be called from one thread at a time (the journal); reads are
+// safe from any thread at any time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "events/envelope.hpp"
+#include "events/result.hpp"
+
+namespace crs::events {
+
+struct store_options {
+  bool sync = true;            // synced WAL: an acknowledged append survives power loss
+  bool create_if_missing = true;
+};
+
+// Outcome of one append_request inside a batch.
+struct append_outcome {
+  std::uint64_t first_position = 0;  // 0 when the request carried no events
+  std::uint64_t new_version = 0;     // the stream head after the append
+};
+
+class event_store {
+ public:
+  [[nodiscard]] static result<std::unique_ptr<event_store>> open(const std::string& dir,
+                                                                  const store_options& options);
+  ~event_store();
+  event_store(const event_store&) = delete;
+  event_store& operator=(const event_store&) = delete;
+
+  // Appends every request in `batch` whose expected_version matches the stream head (heads of
+  // earlier requests in the same batch count), in one synced WriteBatch. A request whose
+  // expected version does not match fails alone with kind::version_conflict; the others still
+  // go in. If the write itself fails every request fails with that error and nothing is kept.
+  [[nodiscard]] std::vector<result<append_outcome>> append_batch(
+      const std::vector<const append_request*>& batch);
+
+  // Events of one stream with version >= from_version, in version order.
+  [[nodiscard]] result<std::vector<recorded_event>> read_stream(std::string_view stream,
+                                                                std::uint64_t from_version = 1) const;
+  // Every event with position in [from, to], in position order; the visitor returns false to stop.
+  [[nodiscard]] result<ok_t> read_all(std::uint64_t from, std::uint64_t to,
+                                      const std::function<bool(const recorded_event&)>& visit) const;
+  [[nodiscard]] std::uint64_t head_version(std::string_view stream) const;  // 0 = no stream
+  [[nodiscard]] std::uint64_t last_position() const;                        // 0 = empty log
+  // Every stream id, in byte order.
+  [[nodiscard]] std::vector<std::string> list_streams() const;
+
+  // Projection rows.
+  [[nodiscard]] std::optional<std::string> get_view(std::string_view key) const;
+  // Rows whose key starts with `prefix` and sorts after `start_after` (empty = from the start),
+  // in key order; the visitor returns false to stop.
+  void scan_views(std::string_view prefix, std::string_view start_after,
+                  const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+  // Replaces every row of the views family with `rows` (rebuild; server stopped).
+  [[nodiscard]] result<ok_t> replace_views(const std::vector<view_write>& rows);
+
+  // Random bytes created once per store (pagination token keys and the like).
+  [[nodiscard]] std::string secret() const;
+
+  // Flushes memtables and closes cleanly. Also done by the destructor.
+  void close();
+
+ private:
+  struct impl;
+  explicit event_store(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace crs::events

@@ -1,0 +1,42 @@
+// The journal: the single writer of the event store. Aggregates submit append requests from
+// any thread; one writer thread takes everything queued (bounded by max_batch_requests and
+// max_batch_bytes), writes it as one synced WriteBatch, then runs each request's completion.
+// Throughput is won by batching across aggregates, never by skipping the fsync.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+
+#include "events/event_store.hpp"
+
+namespace crs::events {
+
+struct journal_options {
+  std::size_t max_batch_requests = 512;
+  std::size_t max_batch_bytes = 8u << 20;
+  std::size_t max_queue = 65536;  // submit() fails fast beyond this (back-pressure)
+};
+
+class journal {
+ public:
+  using completion = std::function<void(result<append_outcome>)>;
+
+  journal(event_store& store, journal_options options = {});
+  ~journal();  // drains the queue, then stops the writer thread
+  journal(const journal&) = delete;
+  journal& operator=(const journal&) = delete;
+
+  // Thread-safe. `done` runs exactly once, on the writer thread, after the request is durable
+  // (or failed). It must not block.
+  void submit(append_request request, completion done);
+
+  // Stops accepting work, writes what is queued, joins the writer thread. Idempotent.
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace crs::events
