@@ -1,0 +1,77 @@
+// Commands of the collaboration aggregate, already shape-validated by api/ (SPEC.md 2.2).
+// Business rules (who may call, states, payment, quotas) are the decider's.
+#pragma once
+
+#include <variant>
+
+#include "events/values.hpp"
+
+namespace crs::collaboration {
+
+struct create_collaboration {
+  std::string name;
+  std::string description;
+  std::string creator_display_name;
+  std::vector<member_ability> creator_abilities;
+  std::optional<std::vector<ml_ability>> creator_ml_abilities;
+  std::optional<payment_config> creator_payment;
+  std::vector<member_spec> members;
+  std::optional<data_encryption_metadata> encryption;
+  log_status query_log = log_status::disabled;
+  std::optional<log_status> job_log;
+  std::optional<analytics_engine> engine;
+  std::optional<std::vector<auto_approved_change_type>> auto_approved;
+  std::optional<std::vector<std::string>> allowed_result_regions;
+  std::optional<bool> metrics_enabled;
+  tag_map tags;
+};
+
+struct update_collaboration {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<analytics_engine> engine;
+};
+
+struct delete_collaboration {};
+
+struct delete_member {
+  account_id account;
+};
+
+struct create_membership {
+  log_status query_log = log_status::disabled;
+  std::optional<log_status> job_log;
+  std::optional<query_result_config> default_result;
+  std::optional<job_result_config> default_job_result;
+  std::optional<payment_config> payment;
+  std::optional<bool> metrics_enabled;
+  tag_map tags;
+};
+
+struct update_membership {
+  std::string membership_id;
+  std::optional<log_status> query_log;
+  std::optional<log_status> job_log;
+  std::optional<query_result_config> default_result;
+  std::optional<job_result_config> default_job_result;
+};
+
+struct delete_membership {
+  std::string membership_id;
+};
+
+struct tag_resource {
+  std::string resource_arn;
+  tag_map tags;
+};
+
+struct untag_resource {
+  std::string resource_arn;
+  std::vector<std::string> keys;
+};
+
+using command = std::variant<create_collaboration, update_collaboration, delete_collaboration,
+                             delete_member, create_membership, update_membership,
+                             delete_membership, tag_resource, untag_resource>;
+
+}  // namespace crs::collaboration

@@ -1,0 +1,176 @@
+// evolve: the only way state changes. Pure: every input is in the event and its time.
+#include <algorithm>
+
+#include "actors/collaboration/state.hpp"
+
+namespace crs::collaboration {
+namespace {
+
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+
+}  // namespace
+
+const member_record* state::member(std::string_view account) const {
+  for (const auto& m : members)
+    if (m.spec.account == account) return &m;
+  return nullptr;
+}
+
+member_record* state::member(std::string_view account) {
+  for (auto& m : members)
+    if (m.spec.account == account) return &m;
+  return nullptr;
+}
+
+const membership_record* state::membership(std::string_view id) const {
+  auto it = memberships.find(std::string(id));
+  return it == memberships.end() ? nullptr : &it->second;
+}
+
+bool state::visible_to(std::string_view account) const {
+  if (!created || deleted) return false;
+  const auto* m = member(account);
+  return m && (m->status == member_status::invited || m->status == member_status::active);
+}
+
+std::string stream_id(std::string_view collaboration_id) {
+  return "collaboration-" + std::string(collaboration_id);
+}
+
+std::string make_collaboration_arn(std::string_view region, std::string_view account,
+                                   std::string_view id) {
+  std::string arn = "arn:aws:cleanrooms:";
+  arn.append(region).append(":").append(account).append(":collaboration/").append(id);
+  return arn;
+}
+
+std::string make_membership_arn(std::string_view region, std::string_view account,
+                                std::string_view id) {
+  std::string arn = "arn:aws:cleanrooms:";
+  arn.append(region).append(":").append(account).append(":membership/").append(id);
+  return arn;
+}
+
+std::string collaboration_arn(const state& s) {
+  return make_collaboration_arn(s.info.region, s.info.creator, s.info.collaboration_id);
+}
+
+std::string membership_arn(const membership_record& m) {
+  return make_membership_arn(m.region, m.account, m.id);
+}
+
+void apply(state& s, const events::event_payload& event, time_ms at) {
+  std::visit(
+      overloaded{
+          [&](const events::collaboration_created& e) {
+            s.created = true;
+            s.info = e;
+            s.create_time = s.update_time = at;
+            s.tags[collaboration_arn(s)];  // the collaboration is taggable from now on
+          },
+          [&](const events::member_invited& e) {
+            s.members.push_back(member_record{e.member, member_status::invited, {}, at, at});
+          },
+          [&](const events::payment_assigned& e) {
+            s.payers[static_cast<int>(e.dimension)] = payer{e.account, e.accepted};
+          },
+          [&](const events::membership_created& e) {
+            membership_record m;
+            m.id = e.membership_id;
+            m.account = e.account;
+            m.region = e.region;
+            m.query_log = e.query_log;
+            m.job_log = e.job_log;
+            m.default_result = e.default_result;
+            m.default_job_result = e.default_job_result;
+            m.payment = e.payment;
+            m.metrics_enabled = e.metrics_enabled;
+            m.create_time = m.update_time = at;
+            s.tags[membership_arn(m)];
+            s.memberships[m.id] = std::move(m);
+            if (auto* mem = s.member(e.account)) {
+              mem->status = member_status::active;
+              mem->membership_id = e.membership_id;
+              mem->update_time = at;
+            }
+          },
+          [&](const events::membership_updated& e) {
+            auto it = s.memberships.find(e.membership_id);
+            if (it == s.memberships.end()) return;
+            auto& m = it->second;
+            if (e.query_log) m.query_log = *e.query_log;
+            if (e.job_log) m.job_log = e.job_log;
+            if (e.default_result) m.default_result = e.default_result;
+            if (e.default_job_result) m.default_job_result = e.default_job_result;
+            m.update_time = at;
+          },
+          [&](const events::membership_status_changed& e) {
+            auto it = s.memberships.find(e.membership_id);
+            if (it == s.memberships.end()) return;
+            it->second.status = e.status;
+            it->second.update_time = at;
+          },
+          [&](const events::membership_deleted& e) {
+            auto it = s.memberships.find(e.membership_id);
+            if (it == s.memberships.end()) return;
+            s.tags.erase(membership_arn(it->second));
+            s.memberships.erase(it);
+            if (auto* mem = s.member(e.account)) mem->membership_id.reset();
+          },
+          [&](const events::member_left& e) {
+            if (auto* mem = s.member(e.account)) {
+              mem->status = member_status::left;
+              mem->update_time = at;
+            }
+          },
+          [&](const events::member_removed& e) {
+            if (auto* mem = s.member(e.account)) {
+              mem->status = member_status::removed;
+              mem->update_time = at;
+            }
+          },
+          [&](const events::collaboration_updated& e) {
+            if (e.name) s.info.name = *e.name;
+            if (e.description) s.info.description = *e.description;
+            if (e.engine) s.info.engine = e.engine;
+            s.update_time = at;
+          },
+          [&](const events::collaboration_deleted&) {
+            s.deleted = true;
+            s.tags.erase(collaboration_arn(s));
+          },
+          [&](const events::tags_changed& e) {
+            auto& tags = s.tags[e.resource_arn];
+            for (const auto& [k, v] : e.set) tags[k] = v;
+            for (const auto& k : e.removed) tags.erase(k);
+          },
+      },
+      event);
+  ++s.version;
+}
+
+state evolve(state s, const events::event_payload& e, time_ms at) {
+  apply(s, e, at);
+  return s;
+}
+
+// SPEC.md 19.2: queryCompute always; another dimension when configured for this member or
+// when this member is its payer.
+payment_config resolved_payment(const state& s, const member_record& m) {
+  payment_config out;
+  for (int d = 0; d < payment_dimension_count; ++d) {
+    const auto& p = s.payers[d];
+    const bool is_payer = p && p->account == m.spec.account;
+    const bool configured = m.spec.payment && m.spec.payment->dims[d].has_value();
+    if (d == static_cast<int>(payment_dimension::query_compute) || is_payer || configured)
+      out.dims[d] = is_payer;
+  }
+  return out;
+}
+
+}  // namespace crs::collaboration

@@ -1,0 +1,75 @@
+// The collaboration aggregate's state and its pure evolve: stream -> events -> state.
+// One stream per collaboration ("collaboration-<id>"): the collaboration, its member records,
+// the memberships of its members and the tags of both.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+
+#include "events/domain_events.hpp"
+
+namespace crs::collaboration {
+
+struct member_record {
+  member_spec spec;  // payment: as the creator wrote it
+  member_status status = member_status::invited;
+  std::optional<std::string> membership_id;  // while the membership record exists
+  time_ms create_time = 0;
+  time_ms update_time = 0;
+};
+
+struct membership_record {
+  std::string id;
+  account_id account;
+  std::string region;
+  membership_status status = membership_status::active;
+  log_status query_log = log_status::disabled;
+  std::optional<log_status> job_log;
+  std::optional<query_result_config> default_result;
+  std::optional<job_result_config> default_job_result;
+  payment_config payment;
+  std::optional<bool> metrics_enabled;
+  time_ms create_time = 0;
+  time_ms update_time = 0;
+};
+
+struct payer {
+  account_id account;
+  bool accepted = false;
+};
+
+struct state {
+  std::uint64_t version = 0;  // events applied: the stream head
+  bool created = false;
+  bool deleted = false;
+  events::collaboration_created info;  // name/description/engine kept current
+  time_ms create_time = 0;
+  time_ms update_time = 0;
+  std::vector<member_record> members;  // the creator first, then invitation order
+  std::map<std::string, membership_record> memberships;  // by id
+  std::map<std::string, tag_map> tags;                    // by resource ARN, live resources only
+  std::array<std::optional<payer>, payment_dimension_count> payers;
+
+  const member_record* member(std::string_view account) const;
+  member_record* member(std::string_view account);
+  const membership_record* membership(std::string_view id) const;
+  // A live collaboration the account may see: its member record is INVITED or ACTIVE.
+  bool visible_to(std::string_view account) const;
+};
+
+state evolve(state s, const events::event_payload& e, time_ms at);
+void apply(state& s, const events::event_payload& e, time_ms at);  // in place, same rules
+
+std::string stream_id(std::string_view collaboration_id);
+std::string collaboration_arn(const state& s);
+std::string membership_arn(const membership_record& m);
+std::string make_collaboration_arn(std::string_view region, std::string_view account,
+                                   std::string_view id);
+std::string make_membership_arn(std::string_view region, std::string_view account,
+                                std::string_view id);
+
+// SPEC.md 19.2: the configuration ListMembers shows for a member.
+payment_config resolved_payment(const state& s, const member_record& m);
+
+}  // namespace crs::collaboration

@@ -1,0 +1,26 @@
+// How api/ hands a command to the aggregate that owns it, without seeing CAF.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "actors/collaboration/commands.hpp"
+#include "actors/context.hpp"
+#include "actors/domain_error.hpp"
+#include "events/result.hpp"
+
+namespace crs {
+
+// The rendered response body ("" = 204) once durable, or why the command was rejected.
+using command_result = result<std::string, domain_error>;
+using reply_fn = std::function<void(command_result)>;
+
+class command_bus {
+ public:
+  virtual ~command_bus() = default;
+  // Thread-safe and non-blocking. `reply` runs exactly once, on an actor or journal thread.
+  virtual void send(const std::string& collaboration_id, collaboration::command command,
+                    decide_context context, reply_fn reply) = 0;
+};
+
+}  // namespace crs

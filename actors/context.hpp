@@ -1,0 +1,32 @@
+// Everything a decider may know beyond the aggregate's state. The host fills it from its ports
+// (clock, id source, projections for cross-aggregate counts); the events record what mattered,
+// so replay never consults the clock or the id source again.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "events/values.hpp"
+
+namespace crs {
+
+struct limits {
+  std::size_t members_per_collaboration = 5;     // "Members invited per collaboration"
+  std::size_t collaborations_per_account = 10;   // "Collaborations created per account"
+  std::size_t memberships_per_account = 100;     // "Memberships per account"
+  std::size_t tags_per_resource = 200;
+};
+
+struct decide_context {
+  account_id caller;
+  std::string region;
+  std::string request_id;
+  time_ms now = 0;
+  std::string fresh_id;  // a new lower-case UUID, used when the command creates something
+  limits quotas;
+  // Cross-aggregate counts read from projections just before deciding (soft quota checks).
+  std::size_t caller_collaborations_created = 0;
+  std::size_t caller_memberships = 0;
+};
+
+}  // namespace crs

@@ -1,0 +1,211 @@
+#include "api/dispatcher.hpp"
+
+#include <cctype>
+#include <exception>
+
+#include <spdlog/spdlog.h>
+
+#include "api/router.hpp"
+#include "api/routes.hpp"
+#include "api/sigv4.hpp"
+#include "api/uuid.hpp"
+
+namespace crs::api {
+namespace {
+
+bool is_account(std::string_view s) {
+  if (s.size() != 12) return false;
+  for (char ch : s)
+    if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
+  return true;
+}
+
+// The shape the ARN patterns accept for a region ([\w]{2}-[\w]{4,9}-[\d]).
+bool is_region(std::string_view s) {
+  auto d1 = s.find('-');
+  auto d2 = s.rfind('-');
+  if (d1 != 2 || d2 == d1) return false;
+  const auto mid = d2 - d1 - 1;
+  if (mid < 4 || mid > 9 || s.size() != d2 + 2) return false;
+  for (char ch : s)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_') return false;
+  return std::isdigit(static_cast<unsigned char>(s.back()));
+}
+
+}  // namespace
+
+// --- call ------------------------------------------------------------------------------------
+
+void call::ok(std::string json_body) const {
+  const unsigned status = json_body.empty() ? 204 : 200;
+  respond(render_json(status, std::move(json_body), request_id));
+}
+
+void call::fail(const aws_error& e) const { respond(render(e, request_id)); }
+void call::fail(const domain_error& e) const { fail(to_aws(e)); }
+
+std::optional<std::string> call::query_value(const std::string& name) const {
+  auto it = query.find(name);
+  if (it == query.end()) return std::nullopt;
+  return it->second;
+}
+
+decide_context call::context() const {
+  decide_context ctx;
+  ctx.caller = caller;
+  ctx.region = region;
+  ctx.request_id = request_id;
+  ctx.now = svc.ports.now();
+  ctx.fresh_id = svc.ports.new_id();
+  ctx.quotas = svc.options.quotas;
+  return ctx;
+}
+
+void call::send(const std::string& collaboration_id, collaboration::command command,
+                decide_context ctx) const {
+  svc.bus.send(collaboration_id, std::move(command), std::move(ctx),
+               [respond = respond, rid = request_id](command_result r) {
+                 if (r.ok()) {
+                   auto& body = r.value();
+                   const unsigned status = body.empty() ? 204 : 200;
+                   respond(render_json(status, std::move(body), rid));
+                 } else {
+                   respond(render(to_aws(r.error()), rid));
+                 }
+               });
+}
+
+aws_error to_aws(const domain_error& e) {
+  switch (e.kind) {
+    case error_kind::validation: return validation_error(e.message, e.reason);
+    case error_kind::access_denied: return access_denied(e.message);
+    case error_kind::not_found: return not_found(e.message, e.resource_id, e.resource_type);
+    case error_kind::conflict:
+      return conflict(e.message, e.resource_id, e.resource_type, e.reason);
+    case error_kind::quota_exceeded:
+      return quota_exceeded(e.message, e.quota_name, e.quota_value);
+    case error_kind::internal: break;
+  }
+  return internal_error(e.message);
+}
+
+std::optional<page_args> read_page_args(const call& c, validator& v, const std::string& filter) {
+  page_args out;
+  if (auto raw = c.query_value("maxResults")) {
+    auto n = v.query_int(*raw, "maxResults", 1, 100);
+    if (!n) return std::nullopt;
+    out.limit = static_cast<std::size_t>(*n);
+  }
+  if (auto token = c.query_value("nextToken"); token && !token->empty()) {
+    auto cursor = token->size() <= 10240
+                      ? c.svc.tokens.decode(*token, c.operation, c.caller, filter)
+                      : std::nullopt;
+    if (!cursor) {
+      v.add("nextToken", "The pagination token is invalid or was not issued for this request");
+      return std::nullopt;
+    }
+    out.cursor = std::move(*cursor);
+  }
+  return out;
+}
+
+std::string list_body(const call& c, std::string_view list_member,
+                      const std::vector<std::string>& items, const std::string& last_key,
+                      bool more, const std::string& filter) {
+  std::string out = "{\"";
+  out.append(list_member).append("\":[");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += items[i];
+  }
+  out += ']';
+  if (more && !last_key.empty()) {
+    out += ",\"nextToken\":\"";
+    out += c.svc.tokens.encode(c.operation, c.caller, filter, last_key);  // base64url: no escaping
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+void not_supported(call& c) {
+  c.fail(access_denied("Operation " + c.operation + " is not supported by this emulator yet"));
+}
+
+// --- dispatcher ------------------------------------------------------------------------------
+
+struct dispatcher::impl {
+  services svc;
+  router routes;
+};
+
+dispatcher::dispatcher(events::event_store& store, command_bus& bus, dispatcher_options options,
+                       dispatcher_ports ports)
+    : impl_(new impl{services{store, bus, token_codec(store.secret()), std::move(options),
+                              std::move(ports)},
+                     router{}}) {
+  const auto& table = route_table();
+  for (std::size_t i = 0; i < table.size(); ++i)
+    impl_->routes.add(table[i].method, table[i].path, static_cast<int>(i));
+}
+
+dispatcher::~dispatcher() = default;
+
+void dispatcher::handle(http_request&& request, respond_fn respond) {
+  const std::string request_id = random_uuid_v4();
+  auto [path, raw_query] = split_target(request.target);
+  if (request.method == "GET" && path == "/health") {
+    respond(render_json(200, "{\"status\":\"ok\"}", request_id));
+    return;
+  }
+  auto match = impl_->routes.match(request.method, path);
+  if (!match) {
+    respond(render(unknown_operation("No operation matches " + request.method + " " +
+                                     std::string(path)),
+                   request_id));
+    return;
+  }
+  const auto& entry = route_table().at(static_cast<std::size_t>(match->operation));
+
+  // Authenticate: in open mode the access key id names the account (issue 8 verifies).
+  std::string caller = impl_->svc.options.default_account;
+  std::string region = impl_->svc.options.default_region;
+  if (auto auth = parse_authorization(request.header("authorization"))) {
+    if (is_account(auth->access_key_id)) caller = auth->access_key_id;
+    if (is_region(auth->region)) region = auth->region;
+  }
+
+  auto query = parse_query(raw_query);
+  if (!query) {
+    respond(render(validation_error("The query string is not valid percent-encoding",
+                                    "FIELD_VALIDATION_FAILED"),
+                   request_id));
+    return;
+  }
+  boost::json::object body;
+  if (request.method == "POST" || request.method == "PATCH") {
+    std::string why;
+    auto parsed = parse_body(request.body, why);
+    if (!parsed) {
+      respond(render(validation_error("The request body is not valid: " + why,
+                                      "FIELD_VALIDATION_FAILED"),
+                     request_id));
+      return;
+    }
+    body = std::move(*parsed);
+  }
+
+  call c{impl_->svc,          request,
+         request_id,          std::move(caller),
+         std::move(region),   std::string(entry.operation),
+         std::move(match->labels), std::move(*query),
+         std::move(body),     respond};
+  try {
+    entry.handler(c);
+  } catch (const std::exception& e) {
+    spdlog::error("{} {} failed: {}", entry.operation, request_id, e.what());
+    respond(render(internal_error("Internal error"), request_id));
+  }
+}
+
+}  // namespace crs::api

@@ -1,0 +1,9 @@
+# The operations: route table, dispatcher and one handler file per resource family.
+add_library(crs_api_ops STATIC
+  dispatcher.cpp
+  routes.cpp
+  operations/shapes.cpp
+  operations/collaborations.cpp
+  operations/memberships.cpp
+  operations/tags.cpp)
+target_link_libraries(crs_api_ops PUBLIC crs_api_base crs_projections crs_readers spdlog::spdlog)

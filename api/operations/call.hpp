@@ -1,0 +1,82 @@
+// What every operation handler receives, and the helpers they share.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "actors/command_bus.hpp"
+#include "api/dispatcher.hpp"
+#include "api/errors.hpp"
+#include "api/validate.hpp"
+
+namespace crs::api {
+
+struct services {
+  events::event_store& store;
+  command_bus& bus;
+  token_codec tokens;
+  dispatcher_options options;
+  dispatcher_ports ports;
+};
+
+struct call {
+  services& svc;
+  const http_request& request;
+  std::string request_id;
+  account_id caller;
+  std::string region;
+  std::string operation;             // model name, e.g. "ListCollaborations"
+  std::vector<std::string> labels;   // decoded path labels in template order
+  std::multimap<std::string, std::string> query;
+  boost::json::object body;          // {} for operations without a body
+  respond_fn respond;
+
+  void ok(std::string json_body) const;  // 200 (or 204 when empty and the op is a Delete)
+  void fail(const aws_error& e) const;
+  void fail(const domain_error& e) const;
+  // The first value of a query parameter.
+  std::optional<std::string> query_value(const std::string& name) const;
+  decide_context context() const;
+  // Sends a command to the collaboration's actor and answers when it is durable.
+  void send(const std::string& collaboration_id, collaboration::command command,
+            decide_context ctx) const;
+};
+
+aws_error to_aws(const domain_error& e);
+
+// Pagination: validated maxResults (default 100) and the decoded cursor of nextToken.
+struct page_args {
+  std::size_t limit = 100;
+  std::string cursor;
+};
+std::optional<page_args> read_page_args(const call& c, validator& v, const std::string& filter);
+// Renders `{"<list>":[rows...],"nextToken":...}` from json row values.
+std::string list_body(const call& c, std::string_view list_member,
+                      const std::vector<std::string>& items, const std::string& last_key,
+                      bool more, const std::string& filter);
+
+using handler_fn = void (*)(call&);
+
+// Handlers, one per operation (api/operations/*.cpp).
+void create_collaboration(call& c);
+void get_collaboration(call& c);
+void update_collaboration(call& c);
+void delete_collaboration(call& c);
+void list_collaborations(call& c);
+void list_members(call& c);
+void delete_member(call& c);
+void create_membership(call& c);
+void get_membership(call& c);
+void update_membership(call& c);
+void delete_membership(call& c);
+void list_memberships(call& c);
+void tag_resource(call& c);
+void untag_resource(call& c);
+void list_tags_for_resource(call& c);
+void not_supported(call& c);
+
+}  // namespace crs::api

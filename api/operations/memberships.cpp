@@ -1,0 +1,121 @@
+// Memberships (SPEC.md section 7). Membership-addressed calls answer 404 for an unknown id and
+// for another account's membership alike (SPEC.md 3.3).
+#include "api/operations/call.hpp"
+#include "api/operations/shapes.hpp"
+#include "projections/collaboration_rows.hpp"
+#include "projections/keys.hpp"
+#include "projections/reader.hpp"
+
+namespace crs::api {
+namespace {
+
+namespace keys = projections::keys;
+
+constexpr const char* log_values = "ENABLED, DISABLED";
+
+bool owned_by_caller(const call& c, const std::optional<std::string>& row,
+                     projections::membership_row& out) {
+  return row && projections::parse_membership_row(*row, out) && out.owner == c.caller;
+}
+
+void membership_not_found(call& c) {
+  c.fail(not_found("Membership " + c.labels[0] + " does not exist", c.labels[0], "MEMBERSHIP"));
+}
+
+}  // namespace
+
+void create_membership(call& c) {
+  validator v;
+  const auto& b = c.body;
+  auto cid = v.str(b, "collaborationIdentifier", "collaborationIdentifier", uuid_rule, true);
+  collaboration::create_membership cmd;
+  auto query_log =
+      v.enumeration(b, "queryLogStatus", "queryLogStatus", &parse_log_status, log_values, true);
+  cmd.job_log =
+      v.enumeration(b, "jobLogStatus", "jobLogStatus", &parse_log_status, log_values, false);
+  auto tags = v.tags(b, "tags", "tags", false);
+  cmd.default_result = shapes::query_result(v, b, "defaultResultConfiguration",
+                                            "defaultResultConfiguration");
+  cmd.default_job_result = shapes::job_result(v, b, "defaultJobResultConfiguration",
+                                              "defaultJobResultConfiguration");
+  cmd.payment = shapes::payment(v, b, "paymentConfiguration", "paymentConfiguration");
+  cmd.metrics_enabled = v.boolean(b, "isMetricsEnabled", "isMetricsEnabled", false);
+  if (!v.ok()) return c.fail(v.to_error());
+  cmd.query_log = *query_log;
+  if (tags) cmd.tags = std::move(*tags);
+
+  // A collaboration the caller has no record in does not get an actor woken up for it.
+  if (!c.svc.store.get_view(keys::caller(*cid, c.caller)) ||
+      !c.svc.store.get_view(keys::collaboration(*cid)))
+    return c.fail(access_denied("The collaboration does not exist or the caller is not a member of it"));
+  auto ctx = c.context();
+  ctx.caller_memberships = projections::count_prefix(
+      c.svc.store, keys::membership_quota_prefix(c.caller), ctx.quotas.memberships_per_account + 1);
+  c.send(*cid, std::move(cmd), std::move(ctx));
+}
+
+void get_membership(call& c) {
+  validator v;
+  if (!v.check(c.labels.at(0), "membershipIdentifier", uuid_rule)) return c.fail(v.to_error());
+  auto row = c.svc.store.get_view(keys::membership(c.labels[0]));
+  projections::membership_row m;
+  if (!owned_by_caller(c, row, m)) return membership_not_found(c);
+  c.ok("{\"membership\":" + std::string(m.json) + "}");
+}
+
+void update_membership(call& c) {
+  validator v;
+  const bool label_ok = v.check(c.labels.at(0), "membershipIdentifier", uuid_rule);
+  const auto& b = c.body;
+  collaboration::update_membership cmd;
+  cmd.membership_id = c.labels[0];
+  cmd.query_log =
+      v.enumeration(b, "queryLogStatus", "queryLogStatus", &parse_log_status, log_values, false);
+  cmd.job_log =
+      v.enumeration(b, "jobLogStatus", "jobLogStatus", &parse_log_status, log_values, false);
+  cmd.default_result = shapes::query_result(v, b, "defaultResultConfiguration",
+                                            "defaultResultConfiguration");
+  cmd.default_job_result = shapes::job_result(v, b, "defaultJobResultConfiguration",
+                                              "defaultJobResultConfiguration");
+  if (!v.ok() || !label_ok) return c.fail(v.to_error());
+  auto row = c.svc.store.get_view(keys::membership(c.labels[0]));
+  projections::membership_row m;
+  if (!owned_by_caller(c, row, m)) return membership_not_found(c);
+  c.send(std::string(m.collaboration_id), std::move(cmd), c.context());
+}
+
+void delete_membership(call& c) {
+  validator v;
+  if (!v.check(c.labels.at(0), "membershipIdentifier", uuid_rule)) return c.fail(v.to_error());
+  auto row = c.svc.store.get_view(keys::membership(c.labels[0]));
+  projections::membership_row m;
+  if (!owned_by_caller(c, row, m)) return membership_not_found(c);
+  c.send(std::string(m.collaboration_id), collaboration::delete_membership{c.labels[0]},
+         c.context());
+}
+
+void list_memberships(call& c) {
+  validator v;
+  auto status = c.query_value("status");
+  if (status && !parse_membership_status(*status))
+    v.add("status",
+          validator::enum_message(*status, "status", "ACTIVE, REMOVED, COLLABORATION_DELETED"));
+  const std::string filter = status.value_or("");
+  auto args = read_page_args(c, v, filter);
+  if (!v.ok() || !args) return c.fail(v.to_error());
+  auto page = projections::read_page(
+      c.svc.store, keys::account_memberships_prefix(c.caller), args->cursor, args->limit,
+      [&](std::string_view value) {
+        std::string_view st, json;
+        return projections::split_status_row(value, st, json) && (filter.empty() || st == filter);
+      });
+  std::vector<std::string> items;
+  for (const auto& [k, value] : page.rows) {
+    std::string_view st, json;
+    if (projections::split_status_row(value, st, json)) items.emplace_back(json);
+  }
+  c.ok(list_body(c, "membershipSummaries", items,
+                 page.rows.empty() ? "" : page.rows.back().first, page.more, filter));
+}
+
+}  // namespace crs::api

@@ -1,0 +1,102 @@
+// Tags (SPEC.md section 15). Only the account in the ARN may see or change a resource's tags;
+// these operations model only ResourceNotFound and Validation, so every refusal is a 404.
+#include "api/operations/call.hpp"
+#include "projections/collaboration_rows.hpp"
+#include "projections/keys.hpp"
+
+namespace crs::api {
+namespace {
+
+namespace keys = projections::keys;
+
+// The model pattern, but not its 100-char maximum (SPEC.md 2.2, Q25).
+constexpr string_rule arn_rule{1, 2048, pattern::cleanrooms_arn};
+
+struct arn_parts {
+  std::string account;
+  std::string kind;  // "collaboration", "membership", ...
+  std::string id;    // the first id after the kind
+};
+
+arn_parts split_arn(const std::string& arn) {
+  // arn:aws:cleanrooms:<region>:<account>:<kind>/<id>[/...]
+  arn_parts out;
+  std::size_t pos = 0;
+  for (int i = 0; i < 4; ++i) pos = arn.find(':', pos) + 1;
+  const auto colon = arn.find(':', pos);
+  out.account = arn.substr(pos, colon - pos);
+  const auto resource = arn.substr(colon + 1);
+  const auto slash = resource.find('/');
+  out.kind = resource.substr(0, slash);
+  if (slash != std::string::npos) {
+    const auto rest = resource.substr(slash + 1);
+    out.id = rest.substr(0, rest.find('/'));
+  }
+  return out;
+}
+
+std::string resource_type(const std::string& kind) {
+  if (kind == "membership") return "MEMBERSHIP";
+  if (kind == "configuredtable") return "CONFIGURED_TABLE";
+  if (kind == "configuredtableassociation") return "CONFIGURED_TABLE_ASSOCIATION";
+  return "COLLABORATION";
+}
+
+// The collaboration stream that owns the ARN's resource, if the caller owns a live one.
+std::optional<std::string> owning_collaboration(call& c, const std::string& arn) {
+  const auto parts = split_arn(arn);
+  auto fail = [&] {
+    c.fail(not_found("Resource " + arn + " does not exist", arn, resource_type(parts.kind)));
+    return std::nullopt;
+  };
+  if (parts.account != c.caller || !c.svc.store.get_view(keys::tags(arn))) return fail();
+  if (parts.kind == "collaboration") return parts.id;
+  if (parts.kind == "membership") {
+    auto row = c.svc.store.get_view(keys::membership(parts.id));
+    projections::membership_row m;
+    if (row && projections::parse_membership_row(*row, m))
+      return std::string(m.collaboration_id);
+  }
+  return fail();
+}
+
+}  // namespace
+
+void tag_resource(call& c) {
+  validator v;
+  const bool arn_ok = v.check(c.labels.at(0), "resourceArn", arn_rule);
+  auto tags = v.tags(c.body, "tags", "tags", true);
+  if (!v.ok() || !arn_ok || !tags) return c.fail(v.to_error());
+  auto cid = owning_collaboration(c, c.labels[0]);
+  if (!cid) return;
+  c.send(*cid, collaboration::tag_resource{c.labels[0], std::move(*tags)}, c.context());
+}
+
+void untag_resource(call& c) {
+  validator v;
+  const bool arn_ok = v.check(c.labels.at(0), "resourceArn", arn_rule);
+  std::vector<std::string> tag_keys;
+  for (auto [it, end] = c.query.equal_range("tagKeys"); it != end; ++it) {
+    if (v.check(it->second, "tagKeys." + std::to_string(tag_keys.size()), string_rule{1, 128}))
+      tag_keys.push_back(it->second);
+  }
+  if (c.query.count("tagKeys") == 0) v.add("tagKeys", "Member must not be null");
+  if (c.query.count("tagKeys") > 200) v.add("tagKeys", "Member must have at most 200 items");
+  if (!v.ok() || !arn_ok) return c.fail(v.to_error());
+  auto cid = owning_collaboration(c, c.labels[0]);
+  if (!cid) return;
+  c.send(*cid, collaboration::untag_resource{c.labels[0], std::move(tag_keys)}, c.context());
+}
+
+void list_tags_for_resource(call& c) {
+  validator v;
+  if (!v.check(c.labels.at(0), "resourceArn", arn_rule)) return c.fail(v.to_error());
+  const auto& arn = c.labels[0];
+  const auto parts = split_arn(arn);
+  auto row = parts.account == c.caller ? c.svc.store.get_view(keys::tags(arn)) : std::nullopt;
+  if (!row)
+    return c.fail(not_found("Resource " + arn + " does not exist", arn, resource_type(parts.kind)));
+  c.ok("{\"tags\":" + *row + "}");
+}
+
+}  // namespace crs::api

@@ -1,0 +1,30 @@
+// The read model of one collaboration stream: every row it owns, as a pure function of the
+// aggregate's state. A write stores diff(rows(before), rows(after)) in the append's batch, and a
+// rebuild stores rows(replay(stream)), so live and rebuilt projections agree by construction.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "actors/collaboration/state.hpp"
+#include "events/envelope.hpp"
+
+namespace crs::projections {
+
+using row_set = std::map<std::string, std::string>;
+
+row_set rows(const collaboration::state& s);
+std::vector<events::view_write> diff(const row_set& before, const row_set& after);
+
+// Row value headers (see keys.hpp): "<a>|<b>|json".
+struct membership_row {
+  std::string_view owner;
+  std::string_view collaboration_id;
+  std::string_view json;
+};
+bool parse_membership_row(std::string_view value, membership_row& out);
+// "<status>|json" rows of the per-account lists.
+bool split_status_row(std::string_view value, std::string_view& status, std::string_view& json);
+
+}  // namespace crs::projections

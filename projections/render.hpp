@@ -1,0 +1,29 @@
+// The API shapes of the collaboration aggregate, rendered from its state (SPEC.md Appendix A).
+// Absent optional members are omitted, never null; timestamps are epoch seconds.
+#pragma once
+
+#include <string>
+
+#include "actors/collaboration/state.hpp"
+
+namespace crs::projections {
+
+// Collaboration without the caller-relative members (memberStatus, membershipId/Arn).
+std::string collaboration_json(const collaboration::state& s);
+// The caller-relative members as a JSON fragment without braces.
+std::string caller_fragment(const collaboration::state& s, const collaboration::member_record& m);
+// Collaboration as `m`'s account sees it: collaboration_json with caller_fragment spliced in.
+std::string collaboration_for(const collaboration::state& s, const collaboration::member_record& m);
+std::string collaboration_summary_json(const collaboration::state& s,
+                                       const collaboration::member_record& m);
+std::string member_summary_json(const collaboration::state& s,
+                                const collaboration::member_record& m);
+std::string membership_json(const collaboration::state& s, const collaboration::membership_record& m);
+std::string membership_summary_json(const collaboration::state& s,
+                                    const collaboration::membership_record& m);
+std::string tags_json(const tag_map& tags);
+
+// Splices a fragment ("a":1,"b":2) into a rendered object before its closing brace.
+std::string splice(std::string_view object_json, std::string_view fragment);
+
+}  // namespace crs::projections
