@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every suite: the C++ suites (ctest), then against a
+# server on a free loopback port with a scratch data directory: the raw HTTP suites, the JS SDK
+# acceptance suites, the AWS CLI smoke test and the restart check. Every step is time-bounded;
+# the server is always stopped. The last line is "N passed, M failed", counting suites; the exit
+# status is non-zero when any suite failed.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+
+passed=0
+failed=0
+report=()
+record() { # NAME EXIT-STATUS
+  if [ "$2" -eq 0 ]; then
+    passed=$((passed + 1))
+    report+=("PASS  $1")
+  else
+    failed=$((failed + 1))
+    report+=("FAIL  $1 (exit $2)")
+  fi
+}
+# suite NAME TIMEOUT-SECONDS COMMAND... : runs one suite, bounded in time, and records it
+suite() {
+  local name=$1 limit=$2
+  shift 2
+  echo
+  echo "=== $name"
+  timeout --kill-after=10 "$limit" "$@"
+  local rc=$?
+  [ $rc -eq 124 ] && echo "=== $name: timed out after ${limit}s" >&2
+  record "$name" $rc
+  return $rc
+}
+
+scratch=$(mktemp -d -t cleanroomsd-test.XXXXXX)
+server_pid=
+server_log=$scratch/server.log
+
+stop_server() { # SIGTERM, then up to 20 s for a clean exit; returns the server's exit status
+  [ -n "$server_pid" ] || return 0
+  local pid=$server_pid rc
+  server_pid=
+  kill -TERM "$pid" 2>/dev/null
+  for _ in $(seq 1 200); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "server (pid $pid) still running 20 s after SIGTERM: killing it" >&2
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    return 1
+  fi
+  wait "$pid"
+  rc=$?
+  [ $rc -eq 0 ] || echo "server exited with status $rc after SIGTERM" >&2
+  return $rc
+}
+
+finish() {
+  stop_server >/dev/null 2>&1
+  echo
+  echo "=== summary"
+  printf '%s\n' "${report[@]}"
+  if [ "$failed" -gt 0 ]; then
+    if [ -s "$server_log" ]; then
+      echo "--- last lines of the server log ($server_log):"
+      tail -n 30 "$server_log"
+    fi
+    echo "scratch directory kept: $scratch"
+  else
+    rm -rf "$scratch"
+  fi
+  echo "$passed passed, $failed failed"
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+# Nothing from this machine's AWS set-up may leak into the clients.
+: >"$scratch/aws-config"
+: >"$scratch/aws-credentials"
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_CLEANROOMS AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+export AWS_CONFIG_FILE=$scratch/aws-config AWS_SHARED_CREDENTIALS_FILE=$scratch/aws-credentials
+export AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" AWS_EC2_METADATA_DISABLED=true
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+
+suite install-deps 1800 bash scripts/install-deps.sh || exit 1
+suite build 3600 bash -c 'cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo && cmake --build build -j2'
+built=$?
+
+http_suites=(tests/http/*.test.mjs)
+sdk_suites=(tests/acceptance/*.test.mjs)
+if [ $built -ne 0 ]; then
+  for s in ctest "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke restart; do record "$s (not run: build failed)" 1; done
+  exit 1
+fi
+
+suite ctest 1200 ctest --test-dir build --output-on-failure --timeout 300
+
+start_server() { # starts build/cleanroomsd on $port with $data and waits (30 s at most) for /health
+  "$root/build/cleanroomsd" serve --listen "127.0.0.1:$port" --data-dir "$data" >>"$server_log" 2>&1 &
+  server_pid=$!
+  local deadline=$((SECONDS + 30))
+  while [ $SECONDS -lt $deadline ]; do
+    curl -fsS -o /dev/null --max-time 1 "$endpoint/health" 2>/dev/null && return 0
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      echo "server exited before answering /health:" >&2
+      tail -n 20 "$server_log" >&2
+      server_pid=
+      return 1
+    fi
+    sleep 0.2
+  done
+  echo "server did not answer /health within 30 s" >&2
+  return 1
+}
+
+port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+endpoint=http://127.0.0.1:$port
+data=$scratch/data
+mkdir -p "$data"
+export CLEANROOMSD_ENDPOINT=$endpoint
+
+echo
+echo "=== server on $endpoint, data in $data, log in $server_log"
+if ! start_server; then
+  for s in "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke restart; do record "$s (not run: server did not start)" 1; done
+  exit 1
+fi
+
+for f in "${http_suites[@]}" "${sdk_suites[@]}"; do
+  suite "$f" 300 node --test --test-reporter=spec "$f"
+done
+suite cli-smoke 300 bash tests/acceptance/cli_smoke.sh
+
+restart_check() {
+  timeout 120 bash tests/acceptance/restart.sh capture "$scratch/restart" || return 1
+  echo "restart: stopping the server with SIGTERM"
+  stop_server || return 1
+  echo "restart: starting it again on the same data directory"
+  start_server || return 1
+  timeout 120 bash tests/acceptance/restart.sh verify "$scratch/restart"
+}
+echo
+echo "=== restart"
+restart_check
+record restart $?
+
+[ "$failed" -eq 0 ]
