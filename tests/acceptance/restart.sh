@@ -11,7 +11,7 @@ ENDPOINT=${CLEANROOMSD_ENDPOINT:-http://127.0.0.1:8080}
 mode=${1:?usage: restart.sh capture|verify DIR}
 dir=${2:?usage: restart.sh capture|verify DIR}
 
-auth() { echo "Authorization: AWS4-HMAC-SHA256 Credential=$1/20240101/us-east-1/cleanrooms/aws4_request, SignedHeaders=host, Signature=00"; }
+auth() { echo "Authorization: AWS4-HMAC-SHA256 Credential=$1/20240101/us-east-1/cleanrooms/aws4_request, SignedHeaders=host, Signature=0000000000000000000000000000000000000000000000000000000000000000"; }
 
 # req ACCOUNT METHOD PATH [JSON] : prints "<status>\n<body>"
 req() {

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import {
-  assertError, assertValidation, authorization, call, headerOf, newAccount, rawExchange, validCollaboration,
+  assertError, assertValidation, authorization, call, createCollaboration, headerOf, newAccount, rawExchange,
+  validCollaboration,
 } from './wire.mjs';
 
 const A = newAccount();
@@ -81,9 +82,7 @@ describe('malformed bodies → 400 ValidationException', () => {
   });
 
   it('a union with no member', async () => {
-    const col = (await call('POST', '/collaborations', {
-      account: A, body: validCollaboration({ creatorMemberAbilities: ['CAN_RECEIVE_RESULTS'] }),
-    })).json.collaboration;
+    const col = await createCollaboration(A, { creatorMemberAbilities: ['CAN_RECEIVE_RESULTS'] });
     assertValidation(await call('POST', '/memberships', {
       account: A,
       body: { collaborationIdentifier: col.id, queryLogStatus: 'DISABLED', defaultResultConfiguration: { outputConfiguration: {} } },

@@ -3,7 +3,10 @@
 // Reference: shared/spec/SPEC.md 2.1, 2.3, 3.1, 15.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_ACCOUNT, ENDPOINT, UUID_RE, assertError, call, newAccount, validCollaboration } from './wire.mjs';
+import {
+  DEFAULT_ACCOUNT, ENDPOINT, UUID_RE, assertError, authorization, call, createCollaboration, newAccount,
+  validCollaboration,
+} from './wire.mjs';
 
 const nowSeconds = () => Date.now() / 1000;
 
@@ -84,7 +87,7 @@ describe('successful responses', () => {
   });
 
   it('Create/Get membership bodies: epoch seconds, paymentConfiguration always present', async () => {
-    const col = (await call('POST', '/collaborations', { account: A, body: validCollaboration() })).json.collaboration;
+    const col = await createCollaboration(A);
     const created = await call('POST', '/memberships', {
       account: A, body: { collaborationIdentifier: col.id, queryLogStatus: 'DISABLED' },
     });
@@ -111,9 +114,7 @@ describe('successful responses', () => {
   });
 
   it('Delete* answers 204 with an empty body', async () => {
-    const col = (await call('POST', '/collaborations', {
-      account: A, body: validCollaboration({ members: [{ accountId: B, displayName: 'Bee', memberAbilities: [] }] }),
-    })).json.collaboration;
+    const col = await createCollaboration(A, { members: [{ accountId: B, displayName: 'Bee', memberAbilities: [] }] });
     const mem = (await call('POST', '/memberships', {
       account: B, body: { collaborationIdentifier: col.id, queryLogStatus: 'DISABLED' },
     })).json.membership;
@@ -128,9 +129,7 @@ describe('successful responses', () => {
       assert.ok(len === null || len === '0', `content-length ${len}`);
     }
     // DeleteMember too
-    const col2 = (await call('POST', '/collaborations', {
-      account: A, body: validCollaboration({ members: [{ accountId: B, displayName: 'Bee', memberAbilities: [] }] }),
-    })).json.collaboration;
+    const col2 = await createCollaboration(A, { members: [{ accountId: B, displayName: 'Bee', memberAbilities: [] }] });
     const del = await call('DELETE', `/collaborations/${col2.id}/member/${B}`, { account: A });
     assert.equal(del.status, 204, del.text);
     assert.equal(del.text, '');
@@ -138,7 +137,7 @@ describe('successful responses', () => {
   });
 
   it('UpdateCollaboration with no field is a no-op that keeps updateTime', async () => {
-    const col = (await call('POST', '/collaborations', { account: A, body: validCollaboration() })).json.collaboration;
+    const col = await createCollaboration(A);
     const res = await call('PATCH', `/collaborations/${col.id}`, { account: A, body: {} });
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(res.json.collaboration, col);
@@ -153,9 +152,7 @@ describe('tags over the wire', () => {
   const A = newAccount();
 
   it('TagResource and UntagResource answer 200 with {}; ARNs are percent-encoded path labels', async () => {
-    const col = (await call('POST', '/collaborations', {
-      account: A, body: validCollaboration({ tags: { team: 'wire' } }),
-    })).json.collaboration;
+    const col = await createCollaboration(A, { tags: { team: 'wire' } });
     const enc = encodeURIComponent(col.arn);
     assert.ok(enc.includes('%3A') && enc.includes('%2F'));
 
@@ -184,7 +181,7 @@ describe('tags over the wire', () => {
   });
 
   it('a resource without tags lists {"tags":{}}', async () => {
-    const col = (await call('POST', '/collaborations', { account: A, body: validCollaboration() })).json.collaboration;
+    const col = await createCollaboration(A);
     const listed = await call('GET', `/tags/${encodeURIComponent(col.arn)}`, { account: A });
     assert.deepEqual(listed.json, { tags: {} });
     assert.equal((await call('DELETE', `/collaborations/${col.id}`, { account: A })).status, 204);
@@ -213,5 +210,22 @@ describe('caller identity', () => {
     assert.equal(col.creatorAccountId, X);
     assert.equal(col.arn, `arn:aws:cleanrooms:ap-southeast-2:${X}:collaboration/${col.id}`);
     assert.equal((await call('DELETE', `/collaborations/${col.id}`, { account: X, region: 'ap-southeast-2' })).status, 204);
+  });
+
+  it('an Authorization that names a 12-digit account is never served as the default account', async () => {
+    // The minimal open-mode header (signature "00", not 64 hex digits): the server may take the
+    // account from the credential scope, or refuse the request with a 403 signature error, but
+    // silently acting as the default account would write into somebody else's account.
+    const X = newAccount();
+    const res = await call('POST', '/collaborations', {
+      account: X, headers: { authorization: authorization(X, 'us-east-1', '00') }, body: validCollaboration(),
+    });
+    if (res.status === 200) {
+      assert.equal(res.json.collaboration.creatorAccountId, X);
+      assert.equal((await call('DELETE', `/collaborations/${res.json.collaboration.id}`, { account: X })).status, 204);
+    } else {
+      assert.equal(res.status, 403, res.text);
+      assert.match(res.errorType, /^(IncompleteSignature|InvalidSignature|UnrecognizedClient)Exception$/);
+    }
   });
 });

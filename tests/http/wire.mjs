@@ -12,9 +12,10 @@ export function newAccount() {
   return String(randomInt(1, 10)) + String(randomInt(0, 1e11)).padStart(11, '0');
 }
 
-// In open mode the server reads the account and region from the credential scope only.
-export function authorization(account, region = 'us-east-1') {
-  return `AWS4-HMAC-SHA256 Credential=${account}/20240101/${region}/cleanrooms/aws4_request, SignedHeaders=host, Signature=00`;
+// In open mode the server reads the account and region from the credential scope only; the
+// signature is not checked, but it has the shape of a real one (64 hex digits).
+export function authorization(account, region = 'us-east-1', signature = '0'.repeat(64)) {
+  return `AWS4-HMAC-SHA256 Credential=${account}/20240101/${region}/cleanrooms/aws4_request, SignedHeaders=host, Signature=${signature}`;
 }
 
 function findNull(value, path = '$') {
@@ -44,7 +45,7 @@ export function assertWellFormed(res, what) {
 // One request. `account: null` sends no Authorization header; `raw` is sent as the body as is.
 export async function call(method, path, { account = '111111111111', region, body, raw, headers = {} } = {}) {
   const h = { ...headers };
-  if (account !== null) h.authorization = authorization(account, region);
+  if (account !== null && h.authorization === undefined) h.authorization = authorization(account, region);
   let payload;
   if (raw !== undefined) payload = raw;
   else if (body !== undefined) {
@@ -103,6 +104,13 @@ export function validCollaboration(overrides = {}) {
     queryLogStatus: 'DISABLED',
     ...overrides,
   };
+}
+
+// CreateCollaboration that must succeed (set-up of a test); returns the collaboration.
+export async function createCollaboration(account, overrides = {}, opts = {}) {
+  const res = await call('POST', '/collaborations', { account, body: validCollaboration(overrides), ...opts });
+  assert.equal(res.status, 200, `set-up CreateCollaboration: ${res.text.slice(0, 300)}`);
+  return res.json.collaboration;
 }
 
 // Sends bytes over a fresh TCP connection and collects whatever comes back until the server
