@@ -27,6 +27,9 @@ struct pending {
   reply_fn reply_to;
   bool answered = false;
 
+  pending() = default;
+  pending(const pending&) = delete;  // a copy would answer twice
+  pending& operator=(const pending&) = delete;
   void reply(command_result r) {
     if (answered) return;
     answered = true;
@@ -199,9 +202,11 @@ void registry::send(const std::string& collaboration_id, collaboration::command 
     if (!slot) slot = impl_->system->spawn(hosts::collaboration_actor, collaboration_id, impl_->svc);
     target = slot;
   }
-  caf::anon_send(target, hosts::command_msg{std::make_shared<hosts::pending>(
-                             hosts::pending{std::move(command), std::move(context),
-                                            std::move(reply), false})});
+  auto p = std::make_shared<hosts::pending>();
+  p->command = std::move(command);
+  p->context = std::move(context);
+  p->reply_to = std::move(reply);
+  caf::anon_send(target, hosts::command_msg{std::move(p)});
 }
 
 std::size_t registry::resident() const {
