@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -71,6 +72,7 @@ using host_actor = caf::stateful_actor<collaboration_host>;
 struct services {
   events::event_store* store;
   events::journal* journal;
+  std::function<void(const std::string&)> forget;  // drops the registry's handle
 };
 
 [[nodiscard]] result<collaboration::state> load(const events::event_store& store,
@@ -144,6 +146,14 @@ caf::behavior collaboration_actor(host_actor* self, std::string id, services svc
         }
         process(self, svc, std::move(m.p));
         drain(self, svc);
+        // A rejected CreateCollaboration leaves a stream that never came to exist: retire the
+        // actor so failed creates cannot pile up resident actors. Nothing else can address a
+        // fresh id, so no command races with the retirement.
+        const auto& st = self->state;
+        if (!st.state.created && !st.busy && st.stash.empty()) {
+          svc.forget(st.id);
+          self->quit(caf::exit_reason::normal);
+        }
       },
       [=](append_done_msg& m) {
         auto& st = self->state;
@@ -184,7 +194,10 @@ registry::registry(events::event_store& store, events::journal& journal,
     : impl_(std::make_unique<impl>()) {
   impl_->config.set("scheduler.max-threads", options.worker_threads);
   impl_->system = std::make_unique<caf::actor_system>(impl_->config);
-  impl_->svc = hosts::services{&store, &journal};
+  impl_->svc = hosts::services{&store, &journal, [this](const std::string& id) {
+                                 std::lock_guard<std::mutex> lock(impl_->mu);
+                                 impl_->actors.erase(id);
+                               }};
 }
 
 registry::~registry() { stop(); }
