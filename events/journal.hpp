@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -18,6 +19,14 @@ struct journal_options {
   std::size_t max_queue = 65536;  // submit() fails fast beyond this (back-pressure)
 };
 
+// Counters for tests and metrics; a consistent copy taken under the journal's lock.
+struct journal_stats {
+  std::uint64_t batches = 0;        // append_batch calls
+  std::uint64_t requests = 0;       // requests handed to append_batch
+  std::uint64_t largest_batch = 0;  // most requests in one append_batch call
+  std::uint64_t rejected = 0;       // submits failed fast (stopped or queue full)
+};
+
 class journal {
  public:
   using completion = std::function<void(result<append_outcome>)>;
@@ -28,11 +37,14 @@ class journal {
   journal& operator=(const journal&) = delete;
 
   // Thread-safe. `done` runs exactly once, on the writer thread, after the request is durable
-  // (or failed). It must not block.
+  // (or failed). It must not block. A submit refused because the journal is stopped or its
+  // queue is full completes at once, on the caller's thread, with kind::io.
   void submit(append_request request, completion done);
 
   // Stops accepting work, writes what is queued, joins the writer thread. Idempotent.
   void stop();
+
+  [[nodiscard]] journal_stats stats() const;
 
  private:
   struct impl;

@@ -1,0 +1,300 @@
+// Decoding half of events/codec.hpp. The Verifier proves every offset, string and vector is
+// inside the buffer; what it cannot prove (enum ranges, union tags, the format number, a
+// missing payload) is checked here, so arbitrary bytes yield store_error{corruption}.
+#include <cstdint>
+#include <cstring>
+#include <memory>
+
+#include "events/codec.hpp"
+#include "events_generated.h"
+
+namespace crs::events {
+namespace {
+
+constexpr std::uint16_t newest_known_format = 1;
+
+// Collects the first problem instead of threading result<> through every field.
+struct reader {
+  std::string problem;
+
+  void fail(const char* what) {
+    if (problem.empty()) problem = what;
+  }
+
+  template <class Cpp, class Fb>
+  Cpp enum_of(Fb v, const char* what) {
+    auto raw = static_cast<std::uint8_t>(v);
+    if (raw > static_cast<std::uint8_t>(Fb::MAX)) {
+      fail(what);
+      return Cpp{};
+    }
+    return static_cast<Cpp>(raw);
+  }
+
+  template <class Cpp, class Fb>
+  std::optional<Cpp> enum_of(const flatbuffers::Optional<Fb>& v, const char* what) {
+    if (!v) return std::nullopt;
+    return enum_of<Cpp>(*v, what);
+  }
+
+  template <class Cpp, class Fb>
+  std::vector<Cpp> enums(const flatbuffers::Vector<Fb>* v, const char* what) {
+    std::vector<Cpp> out;
+    if (!v) return out;
+    out.reserve(v->size());
+    for (auto e : *v) out.push_back(enum_of<Cpp>(e, what));
+    return out;
+  }
+
+  static std::optional<bool> opt(const flatbuffers::Optional<bool>& v) {
+    return v ? std::optional<bool>(*v) : std::nullopt;
+  }
+
+  // A required string that is absent reads as empty: a later schema may stop writing it.
+  static std::string str(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
+  static std::optional<std::string> opt_str(const flatbuffers::String* s) {
+    return s ? std::optional<std::string>(s->str()) : std::nullopt;
+  }
+
+  static std::vector<std::string> strings(
+      const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
+    std::vector<std::string> out;
+    if (!v) return out;
+    out.reserve(v->size());
+    for (const auto* s : *v) out.push_back(str(s));
+    return out;
+  }
+
+  data_encryption_metadata value(const fb::DataEncryptionMetadata& m) {
+    data_encryption_metadata out;
+    out.allow_cleartext = m.allow_cleartext();
+    out.allow_duplicates = m.allow_duplicates();
+    out.allow_joins_on_columns_with_different_names =
+        m.allow_joins_on_columns_with_different_names();
+    out.preserve_nulls = m.preserve_nulls();
+    return out;
+  }
+
+  payment_config value(const fb::PaymentConfig& p) {
+    payment_config out;
+    out.at(payment_dimension::query_compute) = opt(p.query_compute());
+    out.at(payment_dimension::job_compute) = opt(p.job_compute());
+    out.at(payment_dimension::model_training) = opt(p.model_training());
+    out.at(payment_dimension::model_inference) = opt(p.model_inference());
+    out.at(payment_dimension::synthetic_data_generation) = opt(p.synthetic_data_generation());
+    out.machine_learning_sent = p.machine_learning_sent();
+    return out;
+  }
+
+  query_result_config value(const fb::QueryResultConfig& c) {
+    query_result_config out;
+    out.format = enum_of<result_format>(c.format(), "bad result format");
+    out.bucket = str(c.bucket());
+    out.key_prefix = opt_str(c.key_prefix());
+    out.single_file_output = opt(c.single_file_output());
+    out.role_arn = opt_str(c.role_arn());
+    return out;
+  }
+
+  job_result_config value(const fb::JobResultConfig& c) {
+    job_result_config out;
+    out.bucket = str(c.bucket());
+    out.key_prefix = opt_str(c.key_prefix());
+    out.role_arn = str(c.role_arn());
+    return out;
+  }
+
+  member_spec value(const fb::MemberSpec& m) {
+    member_spec out;
+    out.account = str(m.account());
+    out.display_name = str(m.display_name());
+    out.abilities = enums<member_ability>(m.abilities(), "bad member ability");
+    if (m.ml_abilities()) out.ml_abilities = enums<ml_ability>(m.ml_abilities(), "bad ML ability");
+    if (m.payment()) out.payment = value(*m.payment());
+    return out;
+  }
+
+  // Absent nested table -> nullopt.
+  template <class Fb>
+  auto opt_value(const Fb* t) -> std::optional<decltype(value(*t))> {
+    if (!t) return std::nullopt;
+    return value(*t);
+  }
+
+  event_payload event(const fb::CollaborationCreated& t) {
+    collaboration_created e;
+    e.collaboration_id = str(t.collaboration_id());
+    e.region = str(t.region());
+    e.name = str(t.name());
+    e.description = str(t.description());
+    e.creator = str(t.creator());
+    e.creator_display_name = str(t.creator_display_name());
+    e.encryption = opt_value(t.encryption());
+    e.query_log = enum_of<log_status>(t.query_log(), "bad query log status");
+    e.job_log = enum_of<log_status>(t.job_log(), "bad job log status");
+    e.engine = enum_of<analytics_engine>(t.engine(), "bad analytics engine");
+    if (t.auto_approved())
+      e.auto_approved = enums<auto_approved_change_type>(t.auto_approved(), "bad change type");
+    if (t.allowed_result_regions()) e.allowed_result_regions = strings(t.allowed_result_regions());
+    e.metrics_enabled = opt(t.metrics_enabled());
+    return e;
+  }
+
+  event_payload event(const fb::MemberInvited& t) {
+    member_invited e;
+    if (t.member()) e.member = value(*t.member());
+    return e;
+  }
+
+  event_payload event(const fb::PaymentAssigned& t) {
+    payment_assigned e;
+    e.dimension = enum_of<payment_dimension>(t.dimension(), "bad payment dimension");
+    e.account = str(t.account());
+    e.accepted = t.accepted();
+    return e;
+  }
+
+  event_payload event(const fb::MembershipCreated& t) {
+    membership_created e;
+    e.membership_id = str(t.membership_id());
+    e.account = str(t.account());
+    e.region = str(t.region());
+    e.query_log = enum_of<log_status>(t.query_log(), "bad query log status");
+    e.job_log = enum_of<log_status>(t.job_log(), "bad job log status");
+    e.default_result = opt_value(t.default_result());
+    e.default_job_result = opt_value(t.default_job_result());
+    if (t.payment()) e.payment = value(*t.payment());
+    e.metrics_enabled = opt(t.metrics_enabled());
+    return e;
+  }
+
+  event_payload event(const fb::MembershipUpdated& t) {
+    membership_updated e;
+    e.membership_id = str(t.membership_id());
+    e.query_log = enum_of<log_status>(t.query_log(), "bad query log status");
+    e.job_log = enum_of<log_status>(t.job_log(), "bad job log status");
+    e.default_result = opt_value(t.default_result());
+    e.default_job_result = opt_value(t.default_job_result());
+    return e;
+  }
+
+  event_payload event(const fb::MembershipStatusChanged& t) {
+    membership_status_changed e;
+    e.membership_id = str(t.membership_id());
+    e.status = enum_of<membership_status>(t.status(), "bad membership status");
+    return e;
+  }
+
+  event_payload event(const fb::MembershipDeleted& t) {
+    return membership_deleted{str(t.membership_id()), str(t.account())};
+  }
+  event_payload event(const fb::MemberLeft& t) { return member_left{str(t.account())}; }
+  event_payload event(const fb::MemberRemoved& t) { return member_removed{str(t.account())}; }
+
+  event_payload event(const fb::CollaborationUpdated& t) {
+    collaboration_updated e;
+    e.name = opt_str(t.name());
+    e.description = opt_str(t.description());
+    e.engine = enum_of<analytics_engine>(t.engine(), "bad analytics engine");
+    return e;
+  }
+
+  event_payload event(const fb::CollaborationDeleted&) { return collaboration_deleted{}; }
+
+  event_payload event(const fb::TagsChanged& t) {
+    tags_changed e;
+    e.resource_arn = str(t.resource_arn());
+    if (t.set())
+      for (const auto* tag : *t.set()) e.set.insert_or_assign(str(tag->key()), str(tag->value()));
+    e.removed = strings(t.removed());
+    return e;
+  }
+
+  // The union member, or nullopt when the tag is unknown (a newer writer) or the table absent.
+  template <class Fb>
+  std::optional<event_payload> member(const fb::Envelope& env) {
+    const auto* t = static_cast<const Fb*>(env.payload());
+    if (!t) return std::nullopt;
+    return event(*t);
+  }
+
+  std::optional<event_payload> payload(const fb::Envelope& env) {
+    using P = fb::Payload;
+    switch (env.payload_type()) {
+      case P::CollaborationCreated:
+        return member<fb::CollaborationCreated>(env);
+      case P::MemberInvited:
+        return member<fb::MemberInvited>(env);
+      case P::PaymentAssigned:
+        return member<fb::PaymentAssigned>(env);
+      case P::MembershipCreated:
+        return member<fb::MembershipCreated>(env);
+      case P::MembershipUpdated:
+        return member<fb::MembershipUpdated>(env);
+      case P::MembershipStatusChanged:
+        return member<fb::MembershipStatusChanged>(env);
+      case P::MembershipDeleted:
+        return member<fb::MembershipDeleted>(env);
+      case P::MemberLeft:
+        return member<fb::MemberLeft>(env);
+      case P::MemberRemoved:
+        return member<fb::MemberRemoved>(env);
+      case P::CollaborationUpdated:
+        return member<fb::CollaborationUpdated>(env);
+      case P::CollaborationDeleted:
+        return member<fb::CollaborationDeleted>(env);
+      case P::TagsChanged:
+        return member<fb::TagsChanged>(env);
+      default:
+        return std::nullopt;
+    }
+  }
+};
+
+store_error corruption(std::string what) {
+  return store_error{store_error::kind::corruption, "event decode: " + std::move(what)};
+}
+
+}  // namespace
+
+result<recorded_event> decode(std::string_view bytes) {
+  try {
+    if (bytes.size() < 2 * sizeof(flatbuffers::uoffset_t) ||
+        bytes.size() >= FLATBUFFERS_MAX_BUFFER_SIZE)
+      return corruption("bad buffer size");
+    // FlatBuffers reads scalars in place, so the buffer must be aligned like its largest
+    // scalar (8 bytes); RocksDB slices need not be, so copy those.
+    std::unique_ptr<std::uint64_t[]> aligned;
+    const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
+    if (reinterpret_cast<std::uintptr_t>(data) % alignof(std::uint64_t) != 0) {
+      aligned.reset(new std::uint64_t[(bytes.size() + 7) / 8]);
+      std::memcpy(aligned.get(), data, bytes.size());
+      data = reinterpret_cast<const std::uint8_t*>(aligned.get());
+    }
+    flatbuffers::Verifier verifier(data, bytes.size());
+    if (!fb::VerifyEnvelopeBuffer(verifier)) return corruption("verifier rejected the buffer");
+
+    const fb::Envelope& env = *fb::GetEnvelope(data);
+    if (env.format() == 0 || env.format() > newest_known_format)
+      return corruption("unsupported format " + std::to_string(env.format()));
+    reader r;
+    auto payload = r.payload(env);
+    if (!payload) return corruption("unknown or missing payload");
+    if (!r.problem.empty()) return corruption(r.problem);
+
+    recorded_event out{envelope{}, std::move(*payload)};
+    out.env.position = env.position();
+    out.env.stream = reader::str(env.stream());
+    out.env.version = env.version();
+    out.env.type = reader::str(env.type());
+    out.env.time = env.time_ms();
+    out.env.account = reader::str(env.account());
+    out.env.request_id = reader::str(env.request_id());
+    if (out.env.type != type_name(out.payload)) return corruption("type does not match payload");
+    return out;
+  } catch (const std::exception& e) {  // bad_alloc on a huge (but verified) vector
+    return corruption(e.what());
+  }
+}
+
+}  // namespace crs::events

@@ -1,0 +1,185 @@
+// Sample events for the codec and store suites: every event type, each with its optionals
+// absent, present with default or empty values, and present with everything set.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "events/domain_events.hpp"
+#include "events/envelope.hpp"
+
+namespace crs::test {
+
+using namespace std::string_literals;
+
+struct sample {
+  std::string name;
+  events::event_payload payload;
+};
+
+inline payment_config mixed_payment() {
+  payment_config p;
+  p.at(payment_dimension::query_compute) = true;
+  p.at(payment_dimension::job_compute) = false;
+  // model_training stays absent
+  p.at(payment_dimension::model_inference) = true;
+  p.at(payment_dimension::synthetic_data_generation) = false;
+  p.machine_learning_sent = true;
+  return p;
+}
+
+inline query_result_config full_query_result() {
+  return {result_format::parquet, "results-bucket", "prefix/", true,
+          "arn:aws:iam::111122223333:role/results"};
+}
+
+// Present, but every optional inside present with an empty or false value.
+inline query_result_config empty_query_result() {
+  return {result_format::csv, "", ""s, false, ""s};
+}
+
+inline std::vector<sample> collaboration_samples() {
+  using namespace events;
+  collaboration_created full;
+  full.collaboration_id = "3f2b8c1e-0000-4000-8000-000000000001";
+  full.region = "eu-west-1";
+  full.name = "Sales \xc3\xa9t\xc3\xa9 2026";  // UTF-8
+  full.description = "line1\nline2 with a \0 NUL"s;
+  full.creator = "111122223333";
+  full.creator_display_name = "Creator";
+  full.encryption = data_encryption_metadata{true, false, true, true};
+  full.query_log = log_status::enabled;
+  full.job_log = log_status::disabled;
+  full.engine = analytics_engine::clean_rooms_sql;
+  full.auto_approved = std::vector<auto_approved_change_type>{
+      auto_approved_change_type::revoke_receive_results_ability,
+      auto_approved_change_type::add_member};
+  full.allowed_result_regions = std::vector<std::string>{"us-east-1", "eu-west-1", "ap-south-1"};
+  full.metrics_enabled = true;
+
+  collaboration_created bare;  // every optional absent, every string empty
+
+  collaboration_created defaults = bare;
+  defaults.encryption = data_encryption_metadata{};
+  defaults.job_log = log_status::enabled;
+  defaults.engine = analytics_engine::spark;
+  defaults.auto_approved = std::vector<auto_approved_change_type>{};
+  defaults.allowed_result_regions = std::vector<std::string>{};
+  defaults.metrics_enabled = false;
+
+  collaboration_updated upd_full{"New name"s, "New description"s,
+                                 analytics_engine::clean_rooms_sql};
+  collaboration_updated upd_bare;
+  collaboration_updated upd_empty{""s, ""s, analytics_engine::spark};
+
+  return {{"CollaborationCreated/full", full},
+          {"CollaborationCreated/bare", bare},
+          {"CollaborationCreated/defaults", defaults},
+          {"CollaborationUpdated/full", upd_full},
+          {"CollaborationUpdated/bare", upd_bare},
+          {"CollaborationUpdated/empty", upd_empty},
+          {"CollaborationDeleted", collaboration_deleted{}}};
+}
+
+inline std::vector<sample> member_samples() {
+  using namespace events;
+  member_spec full{"444455556666",
+                   "Analyst",
+                   {member_ability::can_run_job, member_ability::can_query},
+                   std::vector<ml_ability>{ml_ability::can_receive_inference_output,
+                                           ml_ability::can_receive_model_output},
+                   mixed_payment()};
+  member_spec bare;
+  member_spec empties{"", "", {}, std::vector<ml_ability>{}, payment_config{}};
+
+  payment_assigned pay_full{payment_dimension::synthetic_data_generation, "444455556666", true};
+
+  return {{"MemberInvited/full", member_invited{full}},
+          {"MemberInvited/bare", member_invited{bare}},
+          {"MemberInvited/empties", member_invited{empties}},
+          {"PaymentAssigned/full", pay_full},
+          {"PaymentAssigned/bare", payment_assigned{}},
+          {"MemberLeft", member_left{"444455556666"}},
+          {"MemberLeft/bare", member_left{}},
+          {"MemberRemoved", member_removed{"777788889999"}},
+          {"MemberRemoved/bare", member_removed{}}};
+}
+
+inline std::vector<sample> membership_samples() {
+  using namespace events;
+  membership_created full;
+  full.membership_id = "m-1";
+  full.account = "444455556666";
+  full.region = "us-west-2";
+  full.query_log = log_status::enabled;
+  full.job_log = log_status::disabled;
+  full.default_result = full_query_result();
+  full.default_job_result = job_result_config{"jobs", "k/"s, "arn:aws:iam::1:role/j"};
+  full.payment = mixed_payment();
+  full.metrics_enabled = true;
+
+  membership_created bare;
+
+  membership_created empties = bare;
+  empties.job_log = log_status::enabled;
+  empties.default_result = empty_query_result();
+  empties.default_job_result = job_result_config{"", ""s, ""};
+  empties.metrics_enabled = false;
+
+  membership_created partial = full;  // a nested config with its own optionals absent
+  partial.default_result = query_result_config{result_format::csv, "b", {}, {}, {}};
+  partial.default_job_result = job_result_config{"b", {}, "r"};
+
+  membership_updated upd_full{"m-1", log_status::disabled, log_status::enabled, full_query_result(),
+                              job_result_config{"j", "p"s, "r"}};
+  membership_updated upd_bare{"m-1", {}, {}, {}, {}};
+  membership_updated upd_empty{"", log_status::enabled, log_status::enabled, empty_query_result(),
+                               job_result_config{}};
+
+  return {{"MembershipCreated/full", full},
+          {"MembershipCreated/bare", bare},
+          {"MembershipCreated/empties", empties},
+          {"MembershipCreated/partial", partial},
+          {"MembershipUpdated/full", upd_full},
+          {"MembershipUpdated/bare", upd_bare},
+          {"MembershipUpdated/empty", upd_empty},
+          {"MembershipStatusChanged/active",
+           membership_status_changed{"m-1", membership_status::active}},
+          {"MembershipStatusChanged/removed",
+           membership_status_changed{"m-1", membership_status::removed}},
+          {"MembershipStatusChanged/collaboration_deleted",
+           membership_status_changed{"m-1", membership_status::collaboration_deleted}},
+          {"MembershipDeleted", membership_deleted{"m-1", "444455556666"}},
+          {"MembershipDeleted/bare", membership_deleted{}}};
+}
+
+inline std::vector<sample> tag_samples() {
+  using namespace events;
+  tags_changed full;
+  full.resource_arn = "arn:aws:cleanrooms:us-east-1:111122223333:collaboration/c";
+  full.set = {{"env", "prod"}, {"empty", ""}, {"\xe2\x9c\x93", "nul\0inside"s}};
+  full.removed = {"zeta", "alpha", "mid"};  // request order, not sorted
+  return {{"TagsChanged/full", full}, {"TagsChanged/bare", tags_changed{}}};
+}
+
+inline std::vector<sample> all_samples() {
+  std::vector<sample> out;
+  for (auto* group : {&collaboration_samples, &member_samples, &membership_samples, &tag_samples})
+    for (auto& s : (*group)()) out.push_back(std::move(s));
+  return out;
+}
+
+inline events::envelope sample_envelope(const events::event_payload& p) {
+  events::envelope env;
+  env.position = 0x0102030405060708ull;
+  env.stream = "collaboration-3f2b8c1e";
+  env.version = 42;
+  env.type = std::string(events::type_name(p));
+  env.time = 1767225600123;
+  env.account = "111122223333";
+  env.request_id = "req-\xc3\xa9-1";
+  return env;
+}
+
+}  // namespace crs::test

@@ -1,0 +1,45 @@
+// Small builders shared by the store and journal suites.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "events/envelope.hpp"
+#include "events/event_store.hpp"
+
+namespace crs::test {
+
+inline events::append_request request(std::string stream, std::uint64_t expected,
+                                      std::vector<events::event_payload> events,
+                                      std::vector<events::view_write> views = {}) {
+  events::append_request r;
+  r.stream = std::move(stream);
+  r.expected_version = expected;
+  r.time = 1767225600000;
+  r.account = "111122223333";
+  r.request_id = "req-" + r.stream + "-" + std::to_string(expected);
+  r.events = std::move(events);
+  r.views = std::move(views);
+  return r;
+}
+
+inline events::event_payload left(std::string account) {
+  return events::member_left{std::move(account)};
+}
+
+inline std::vector<result<events::append_outcome>> append(
+    events::event_store& store, const std::vector<events::append_request>& requests) {
+  std::vector<const events::append_request*> batch;
+  for (const auto& r : requests) batch.push_back(&r);
+  return store.append_batch(batch);
+}
+
+inline std::unique_ptr<events::event_store> open_store(const std::string& dir, bool sync = false) {
+  events::store_options o;
+  o.sync = sync;  // tests trade durability for speed except where durability is the point
+  auto s = events::event_store::open(dir, o);
+  if (!s.ok()) return nullptr;
+  return std::move(s).value();
+}
+
+}  // namespace crs::test
