@@ -1,18 +1,11 @@
 // Shared helpers of the SDK acceptance suites: one client per account, fresh account ids,
 // and assertions on modeled errors. The server's address comes from CLEANROOMSD_ENDPOINT.
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
 import { CleanRooms } from '@aws-sdk/client-cleanrooms';
+import { ENDPOINT, UUID_RE, newAccount } from '../http/wire.mjs';
 
-export const ENDPOINT = process.env.CLEANROOMSD_ENDPOINT ?? 'http://127.0.0.1:8080';
+export { UUID_RE, newAccount };
 export const REGION = 'us-east-1';
-export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-// Fresh 12-digit account ids for every run, so the suites can be re-run against a long-lived
-// server without tripping the per-account quotas left behind by an earlier run.
-export function newAccount() {
-  return String(randomInt(1, 10)) + String(randomInt(0, 1e11)).padStart(11, '0');
-}
 
 // The access key id IS the account: one client per account. maxAttempts 1 so that a 5xx shows
 // up as the failure it is instead of being retried away.

@@ -8,6 +8,8 @@ export const ENDPOINT = process.env.CLEANROOMSD_ENDPOINT ?? 'http://127.0.0.1:80
 export const DEFAULT_ACCOUNT = process.env.CLEANROOMSD_DEFAULT_ACCOUNT ?? '000000000000';
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+// Fresh 12-digit account ids for every run, so the suites can be re-run against a long-lived
+// server without tripping the per-account quotas left behind by an earlier run.
 export function newAccount() {
   return String(randomInt(1, 10)) + String(randomInt(0, 1e11)).padStart(11, '0');
 }
