@@ -170,7 +170,19 @@ void dispatcher::handle(http_request&& request, respond_fn respond) {
   // Authenticate: in open mode the access key id names the account (issue 8 verifies).
   std::string caller = impl_->svc.options.default_account;
   std::string region = impl_->svc.options.default_region;
-  if (auto auth = parse_authorization(request.header("authorization"))) {
+  // No Authorization header: the default account. A header that is there but not a SigV4
+  // Authorization is refused rather than silently run as somebody else.
+  if (const auto header = request.header("authorization"); !header.empty()) {
+    auto auth = parse_authorization(header);
+    if (!auth) {
+      respond(render(aws_error{403, "IncompleteSignatureException",
+                               "The Authorization header is not a well-formed AWS Signature "
+                               "Version 4 header (AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/"
+                               "cleanrooms/aws4_request, SignedHeaders=..., Signature=<64 hex>)",
+                               {}},
+                     request_id));
+      return;
+    }
     if (is_account(auth->access_key_id)) caller = auth->access_key_id;
     if (is_region(auth->region)) region = auth->region;
   }

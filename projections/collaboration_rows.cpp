@@ -9,24 +9,25 @@ row_set rows(const collaboration::state& s) {
   row_set out;
   if (!s.created) return out;
   const auto& cid = s.info.collaboration_id;
+  const auto& region = s.info.region;
   if (!s.deleted) {
     out[keys::collaboration(cid)] = collaboration_json(s);
-    out[keys::created_quota(s.info.creator, cid)] = "";
+    out[keys::created_quota(region, s.info.creator, cid)] = "";
     for (std::size_t i = 0; i < s.members.size(); ++i) {
       const auto& m = s.members[i];
-      out[keys::caller(cid, m.spec.account)] = caller_fragment(s, m);
+      out[keys::caller(region, cid, m.spec.account)] = caller_fragment(s, m);
       out[keys::member(cid, i)] = member_summary_json(s, m);
       if (m.status == member_status::invited || m.status == member_status::active)
-        out[keys::account_collaboration(m.spec.account, s.create_time, cid)] =
+        out[keys::account_collaboration(region, m.spec.account, s.create_time, cid)] =
             std::string(to_string(m.status)) + "|" + collaboration_summary_json(s, m);
     }
   }
   for (const auto& [mid, m] : s.memberships) {
-    out[keys::membership(mid)] = m.account + "|" + cid + "|" + membership_json(s, m);
-    out[keys::account_membership(m.account, m.create_time, mid)] =
+    out[keys::membership(m.region, mid)] = m.account + "|" + cid + "|" + membership_json(s, m);
+    out[keys::account_membership(m.region, m.account, m.create_time, mid)] =
         std::string(to_string(m.status)) + "|" + membership_summary_json(s, m);
     if (m.status != membership_status::collaboration_deleted)
-      out[keys::membership_quota(m.account, mid)] = "";
+      out[keys::membership_quota(m.region, m.account, mid)] = "";
   }
   for (const auto& [arn, tags] : s.tags) out[keys::tags(arn)] = tags_json(tags);
   return out;

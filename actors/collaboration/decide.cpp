@@ -93,9 +93,14 @@ decision create(const state& s, const create_collaboration& c, const decide_cont
 }
 
 // --- UpdateCollaboration / DeleteCollaboration / DeleteMember (SPEC.md 6) ---------------------
+// Resources are regional: a request signed for another region does not see them.
+bool visible(const state& s, const decide_context& ctx) {
+  return s.visible_to(ctx.caller) && s.info.region == ctx.region;
+}
+
 std::optional<domain_error> require_creator(const state& s, const decide_context& ctx,
                                             const char* action) {
-  if (!s.visible_to(ctx.caller)) return access_denied(not_visible);
+  if (!visible(s, ctx)) return access_denied(not_visible);
   if (s.info.creator != ctx.caller)
     return access_denied(std::string("Only the collaboration creator can ") + action);
   return std::nullopt;
@@ -165,7 +170,8 @@ std::optional<domain_error> check_settings(const state& s, const member_record& 
 }
 
 decision join(const state& s, const create_membership& c, const decide_context& ctx) {
-  const auto* m = s.created && !s.deleted ? s.member(ctx.caller) : nullptr;
+  const auto* m =
+      s.created && !s.deleted && s.info.region == ctx.region ? s.member(ctx.caller) : nullptr;
   if (!m) return access_denied(not_visible);
   if (m->status == member_status::active)
     return conflict("The caller already has a membership in this collaboration",
@@ -228,7 +234,7 @@ decision join(const state& s, const create_membership& c, const decide_context& 
 const membership_record* owned_membership(const state& s, const std::string& id,
                                           const decide_context& ctx) {
   const auto* ms = s.membership(id);
-  return ms && ms->account == ctx.caller ? ms : nullptr;
+  return ms && ms->account == ctx.caller && ms->region == ctx.region ? ms : nullptr;
 }
 
 domain_error membership_not_found(const std::string& id) {

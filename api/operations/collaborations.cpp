@@ -17,7 +17,7 @@ constexpr const char* not_visible =
 
 // The caller's fragment when the collaboration is live and the caller INVITED or ACTIVE.
 std::optional<std::string> visible_fragment(const call& c, const std::string& cid) {
-  auto frag = c.svc.store.get_view(keys::caller(cid, c.caller));
+  auto frag = c.svc.store.get_view(keys::caller(c.region, cid, c.caller));
   if (!frag) return std::nullopt;
   if (frag->rfind("\"memberStatus\":\"INVITED\"", 0) != 0 &&
       frag->rfind("\"memberStatus\":\"ACTIVE\"", 0) != 0)
@@ -93,7 +93,7 @@ void create_collaboration(call& c) {
 
   auto ctx = c.context();
   ctx.caller_collaborations_created = projections::count_prefix(
-      c.svc.store, keys::created_quota_prefix(c.caller), ctx.quotas.collaborations_per_account + 1);
+      c.svc.store, keys::created_quota_prefix(c.region, c.caller), ctx.quotas.collaborations_per_account + 1);
   const std::string cid = ctx.fresh_id;
   c.send(cid, std::move(cmd), std::move(ctx));
 }
@@ -136,7 +136,7 @@ void list_collaborations(call& c) {
   auto args = read_page_args(c, v, filter);
   if (!v.ok() || !args) return c.fail(v.to_error());
   auto page = projections::read_page(
-      c.svc.store, keys::account_collaborations_prefix(c.caller), args->cursor, args->limit,
+      c.svc.store, keys::account_collaborations_prefix(c.region, c.caller), args->cursor, args->limit,
       [&](std::string_view value) {
         std::string_view st, json;
         return projections::split_status_row(value, st, json) && (filter.empty() || st == filter);

@@ -45,19 +45,19 @@ void create_membership(call& c) {
   if (tags) cmd.tags = std::move(*tags);
 
   // A collaboration the caller has no record in does not get an actor woken up for it.
-  if (!c.svc.store.get_view(keys::caller(*cid, c.caller)) ||
+  if (!c.svc.store.get_view(keys::caller(c.region, *cid, c.caller)) ||
       !c.svc.store.get_view(keys::collaboration(*cid)))
     return c.fail(access_denied("The collaboration does not exist or the caller is not a member of it"));
   auto ctx = c.context();
   ctx.caller_memberships = projections::count_prefix(
-      c.svc.store, keys::membership_quota_prefix(c.caller), ctx.quotas.memberships_per_account + 1);
+      c.svc.store, keys::membership_quota_prefix(c.region, c.caller), ctx.quotas.memberships_per_account + 1);
   c.send(*cid, std::move(cmd), std::move(ctx));
 }
 
 void get_membership(call& c) {
   validator v;
   if (!v.check(c.labels.at(0), "membershipIdentifier", uuid_rule)) return c.fail(v.to_error());
-  auto row = c.svc.store.get_view(keys::membership(c.labels[0]));
+  auto row = c.svc.store.get_view(keys::membership(c.region, c.labels[0]));
   projections::membership_row m;
   if (!owned_by_caller(c, row, m)) return membership_not_found(c);
   c.ok("{\"membership\":" + std::string(m.json) + "}");
@@ -78,7 +78,7 @@ void update_membership(call& c) {
   cmd.default_job_result = shapes::job_result(v, b, "defaultJobResultConfiguration",
                                               "defaultJobResultConfiguration");
   if (!v.ok() || !label_ok) return c.fail(v.to_error());
-  auto row = c.svc.store.get_view(keys::membership(c.labels[0]));
+  auto row = c.svc.store.get_view(keys::membership(c.region, c.labels[0]));
   projections::membership_row m;
   if (!owned_by_caller(c, row, m)) return membership_not_found(c);
   c.send(std::string(m.collaboration_id), std::move(cmd), c.context());
@@ -87,7 +87,7 @@ void update_membership(call& c) {
 void delete_membership(call& c) {
   validator v;
   if (!v.check(c.labels.at(0), "membershipIdentifier", uuid_rule)) return c.fail(v.to_error());
-  auto row = c.svc.store.get_view(keys::membership(c.labels[0]));
+  auto row = c.svc.store.get_view(keys::membership(c.region, c.labels[0]));
   projections::membership_row m;
   if (!owned_by_caller(c, row, m)) return membership_not_found(c);
   c.send(std::string(m.collaboration_id), collaboration::delete_membership{c.labels[0]},
@@ -104,7 +104,7 @@ void list_memberships(call& c) {
   auto args = read_page_args(c, v, filter);
   if (!v.ok() || !args) return c.fail(v.to_error());
   auto page = projections::read_page(
-      c.svc.store, keys::account_memberships_prefix(c.caller), args->cursor, args->limit,
+      c.svc.store, keys::account_memberships_prefix(c.region, c.caller), args->cursor, args->limit,
       [&](std::string_view value) {
         std::string_view st, json;
         return projections::split_status_row(value, st, json) && (filter.empty() || st == filter);

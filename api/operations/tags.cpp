@@ -13,6 +13,7 @@ namespace keys = projections::keys;
 constexpr string_rule arn_rule{1, 2048, pattern::cleanrooms_arn};
 
 struct arn_parts {
+  std::string region;
   std::string account;
   std::string kind;  // "collaboration", "membership", ...
   std::string id;    // the first id after the kind
@@ -21,8 +22,12 @@ struct arn_parts {
 arn_parts split_arn(const std::string& arn) {
   // arn:aws:cleanrooms:<region>:<account>:<kind>/<id>[/...]
   arn_parts out;
+  // The pattern check has already guaranteed the five colons this walks over.
   std::size_t pos = 0;
-  for (int i = 0; i < 4; ++i) pos = arn.find(':', pos) + 1;
+  for (int i = 0; i < 3; ++i) pos = arn.find(':', pos) + 1;
+  const auto region_end = arn.find(':', pos);
+  out.region = arn.substr(pos, region_end - pos);
+  pos = region_end + 1;
   const auto colon = arn.find(':', pos);
   out.account = arn.substr(pos, colon - pos);
   const auto resource = arn.substr(colon + 1);
@@ -52,7 +57,7 @@ std::optional<std::string> owning_collaboration(call& c, const std::string& arn)
   if (parts.account != c.caller || !c.svc.store.get_view(keys::tags(arn))) return fail();
   if (parts.kind == "collaboration") return parts.id;
   if (parts.kind == "membership") {
-    auto row = c.svc.store.get_view(keys::membership(parts.id));
+    auto row = c.svc.store.get_view(keys::membership(parts.region, parts.id));
     projections::membership_row m;
     if (row && projections::parse_membership_row(*row, m))
       return std::string(m.collaboration_id);

@@ -224,3 +224,27 @@ SCENARIO("tags belong to the account that owns the resource") {
     }
   }
 }
+
+TEST_CASE("resources are regional: another region sees nothing") {
+  auto s = created();  // in us-east-1
+  auto elsewhere = [&](const std::string& account) {
+    auto ctx = s.as(account);
+    ctx.region = "eu-west-1";
+    return ctx;
+  };
+  THEN_ERROR(s.when(join_cmd(), elsewhere(querier)), error_kind::access_denied,
+             "INSUFFICIENT_PERMISSIONS");
+  THEN_ERROR(s.when(collaboration::update_collaboration{"x", {}, {}}, elsewhere(creator)),
+             error_kind::access_denied, "INSUFFICIENT_PERMISSIONS");
+  THEN_ERROR(s.when(collaboration::delete_collaboration{}, elsewhere(creator)),
+             error_kind::access_denied, "INSUFFICIENT_PERMISSIONS");
+  auto qctx = s.as(querier);
+  REQUIRE(s.when(join_cmd(), qctx).ok());
+  collaboration::update_membership u;
+  u.membership_id = qctx.fresh_id;
+  u.query_log = log_status::enabled;
+  THEN_ERROR(s.when(u, elsewhere(querier)), error_kind::not_found, "");
+  THEN_ERROR(s.when(collaboration::delete_membership{qctx.fresh_id}, elsewhere(querier)),
+             error_kind::not_found, "");
+  CHECK(s.state.member(querier)->status == member_status::active);
+}

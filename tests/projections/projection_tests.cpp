@@ -58,12 +58,12 @@ TEST_CASE("rows render the API shapes of SPEC.md Appendix A") {
     CHECK_FALSE(has_null(c));
   }
   SECTION("caller fragments splice into a valid object") {
-    auto frag = rows.at(keys::caller(cid, querier));
+    auto frag = rows.at(keys::caller("us-east-1", cid, querier));
     auto full = parse(projections::splice(rows.at(keys::collaboration(cid)), frag));
     CHECK(S(full.at("memberStatus")) == "ACTIVE");
     CHECK(S(full.at("membershipId")) == qctx.fresh_id);
     auto invited = parse(projections::splice(rows.at(keys::collaboration(cid)),
-                                             rows.at(keys::caller(cid, provider))));
+                                             rows.at(keys::caller("us-east-1", cid, provider))));
     CHECK(S(invited.at("memberStatus")) == "INVITED");
     CHECK_FALSE(invited.contains("membershipId"));
   }
@@ -79,7 +79,7 @@ TEST_CASE("rows render the API shapes of SPEC.md Appendix A") {
   }
   SECTION("membership rows carry owner, collaboration and the Membership shape") {
     projections::membership_row m;
-    const auto& raw = rows.at(keys::membership(qctx.fresh_id));
+    const auto& raw = rows.at(keys::membership("us-east-1", qctx.fresh_id));
     REQUIRE(projections::parse_membership_row(raw, m));
     CHECK(m.owner == querier);
     CHECK(m.collaboration_id == cid);
@@ -89,29 +89,29 @@ TEST_CASE("rows render the API shapes of SPEC.md Appendix A") {
     CHECK(ms.at("paymentConfiguration").at("queryCompute").at("isResponsible").as_bool() == true);
   }
   SECTION("per-account lists list only INVITED and ACTIVE collaborations") {
-    CHECK(rows.count(keys::account_collaboration(provider, s.state.create_time, cid)) == 1);
-    CHECK(starts(rows.at(keys::account_collaboration(querier, s.state.create_time, cid)),
+    CHECK(rows.count(keys::account_collaboration("us-east-1", provider, s.state.create_time, cid)) == 1);
+    CHECK(starts(rows.at(keys::account_collaboration("us-east-1", querier, s.state.create_time, cid)),
                  "ACTIVE|"));
     REQUIRE(s.when(collaboration::delete_member{provider}, creator).ok());
     auto after = projections::rows(s.state);
-    CHECK(after.count(keys::account_collaboration(provider, s.state.create_time, cid)) == 0);
-    CHECK(starts(after.at(keys::caller(cid, provider)), "\"memberStatus\":\"REMOVED\""));
+    CHECK(after.count(keys::account_collaboration("us-east-1", provider, s.state.create_time, cid)) == 0);
+    CHECK(starts(after.at(keys::caller("us-east-1", cid, provider)), "\"memberStatus\":\"REMOVED\""));
   }
   SECTION("a deleted collaboration leaves only its memberships and their tags") {
     REQUIRE(s.when(collaboration::delete_collaboration{}, creator).ok());
     auto after = projections::rows(s.state);
     CHECK(after.count(keys::collaboration(cid)) == 0);
-    CHECK(after.count(keys::caller(cid, querier)) == 0);
-    CHECK(after.count(keys::created_quota(creator, cid)) == 0);
-    REQUIRE(after.count(keys::membership(qctx.fresh_id)) == 1);
-    CHECK(after.at(keys::membership(qctx.fresh_id)).find("COLLABORATION_DELETED") !=
+    CHECK(after.count(keys::caller("us-east-1", cid, querier)) == 0);
+    CHECK(after.count(keys::created_quota("us-east-1", creator, cid)) == 0);
+    REQUIRE(after.count(keys::membership("us-east-1", qctx.fresh_id)) == 1);
+    CHECK(after.at(keys::membership("us-east-1", qctx.fresh_id)).find("COLLABORATION_DELETED") !=
           std::string::npos);
   }
 }
 
 TEST_CASE("newer collaborations sort first in per-account lists") {
   CHECK(keys::inverted_time(2000) < keys::inverted_time(1000));
-  CHECK(keys::account_collaboration("a", 5, "x") < keys::account_collaboration("a", 4, "x"));
+  CHECK(keys::account_collaboration("r", "a", 5, "x") < keys::account_collaboration("r", "a", 4, "x"));
 }
 
 TEST_CASE("diff turns two row sets into puts and deletes") {
