@@ -9,6 +9,8 @@
 #include "api/routes.hpp"
 #include "api/sigv4.hpp"
 #include "api/uuid.hpp"
+#include "projections/collaboration_rows.hpp"
+#include "projections/reader.hpp"
 
 namespace crs::api {
 namespace {
@@ -126,6 +128,23 @@ std::string list_body(const call& c, std::string_view list_member,
   }
   out += '}';
   return out;
+}
+
+void list_by_status(const call& c, const page_args& args, const std::string& prefix,
+                    const std::string& status_filter, std::string_view list_member) {
+  auto page = projections::read_page(
+      c.svc.store, prefix, args.cursor, args.limit, [&](std::string_view value) {
+        std::string_view status, json;
+        return projections::split_status_row(value, status, json) &&
+               (status_filter.empty() || status == status_filter);
+      });
+  std::vector<std::string> items;
+  for (const auto& [key, value] : page.rows) {
+    std::string_view status, json;
+    if (projections::split_status_row(value, status, json)) items.emplace_back(json);
+  }
+  c.ok(list_body(c, list_member, items, page.rows.empty() ? "" : page.rows.back().first,
+                 page.more, status_filter));
 }
 
 void not_supported(call& c) {

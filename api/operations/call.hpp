@@ -59,6 +59,11 @@ std::string list_body(const call& c, std::string_view list_member,
                       const std::vector<std::string>& items, const std::string& last_key,
                       bool more, const std::string& filter);
 
+// Answers a List over "<status>|json" rows under `prefix`, keeping rows whose status equals
+// `status_filter` (all when empty) before paging.
+void list_by_status(const call& c, const page_args& args, const std::string& prefix,
+                    const std::string& status_filter, std::string_view list_member);
+
 using handler_fn = void (*)(call&);
 
 // Handlers, one per operation (api/operations/*.cpp).

@@ -103,19 +103,8 @@ void list_memberships(call& c) {
   const std::string filter = status.value_or("");
   auto args = read_page_args(c, v, filter);
   if (!v.ok() || !args) return c.fail(v.to_error());
-  auto page = projections::read_page(
-      c.svc.store, keys::account_memberships_prefix(c.region, c.caller), args->cursor, args->limit,
-      [&](std::string_view value) {
-        std::string_view st, json;
-        return projections::split_status_row(value, st, json) && (filter.empty() || st == filter);
-      });
-  std::vector<std::string> items;
-  for (const auto& [k, value] : page.rows) {
-    std::string_view st, json;
-    if (projections::split_status_row(value, st, json)) items.emplace_back(json);
-  }
-  c.ok(list_body(c, "membershipSummaries", items,
-                 page.rows.empty() ? "" : page.rows.back().first, page.more, filter));
+  list_by_status(c, *args, keys::account_memberships_prefix(c.region, c.caller), filter,
+                 "membershipSummaries");
 }
 
 }  // namespace crs::api
