@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,8 @@ struct append_request {
   std::string request_id;
   std::vector<event_payload> events;  // may be empty (a command that changes only views)
   std::vector<view_write> views;
+  // When set, replaces the stream's snapshot in the same batch (snapshots/ owns the bytes).
+  std::optional<std::string> snapshot;
 };
 
 }  // namespace crs::events

@@ -8,6 +8,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
@@ -134,7 +135,13 @@ result<std::unique_ptr<event_store>> event_store::open(const std::string& dir,
       }
     }
 
-    auto s = rocksdb::DB::Open(db_options, dir, families, &p->handles, &p->db);
+    if (options.read_only) {
+      db_options.create_if_missing = false;
+      db_options.create_missing_column_families = false;
+    }
+    auto s = options.read_only
+                 ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, &p->handles, &p->db)
+                 : rocksdb::DB::Open(db_options, dir, families, &p->handles, &p->db);
     if (!s.ok()) return from_status(s, "open " + dir);
     auto recovered = p->recover();
     if (!recovered) return recovered.error();
@@ -151,7 +158,9 @@ result<ok_t> event_store::impl::recover() {
   };
   std::string format;
   auto s = db->Get(rocksdb::ReadOptions(), h(cf_meta), "format", &format);
-  if (s.IsNotFound()) {
+  if (s.IsNotFound() && options.read_only) {
+    return fail(err(store_error::kind::not_found, "not a cleanroomsd data directory (no format)"));
+  } else if (s.IsNotFound()) {
     // A new store: format and secret are written together, so either both exist or neither.
     secret = random_secret();
     rocksdb::WriteBatch wb;
@@ -194,7 +203,7 @@ void event_store::impl::close() {
   if (!db) return;
   rocksdb::FlushOptions fo;
   fo.wait = true;
-  (void)db->Flush(fo, handles);  // best effort: the WAL already holds everything
+  if (!options.read_only) (void)db->Flush(fo, handles);  // best effort: the WAL holds it all
   for (auto* handle : handles) (void)db->DestroyColumnFamilyHandle(handle);
   handles.clear();
   (void)db->Close();
@@ -255,6 +264,7 @@ result<append_outcome> event_store::impl::stage(
     if (s.ok()) s = wb.Put(h(cf_streams), keys::stream_version(r->stream, version), keys::u64(pos));
   }
   if (s.ok() && !r->events.empty()) s = wb.Put(h(cf_heads), r->stream, keys::u64(version));
+  if (s.ok() && r->snapshot) s = wb.Put(h(cf_snapshots), r->stream, *r->snapshot);
   for (const auto& v : r->views) {
     if (!s.ok()) break;
     s = v.erase ? wb.Delete(h(cf_views), v.key) : wb.Put(h(cf_views), v.key, v.value);
@@ -280,6 +290,8 @@ std::vector<result<append_outcome>> event_store::append_batch(
   };
   impl& m = *impl_;
   if (!m.db) return fail_all(closed());
+  if (m.options.read_only)
+    return fail_all(err(store_error::kind::invalid_argument, "the store is open read-only"));
   try {
     std::vector<result<append_outcome>> out;
     out.reserve(batch.size());
@@ -467,6 +479,28 @@ result<ok_t> event_store::replace_views(const std::vector<view_write>& rows) {
   } catch (const std::exception& e) {
     return err(store_error::kind::io, std::string("replace_views: ") + e.what());
   }
+}
+
+std::optional<std::string> event_store::get_snapshot(std::string_view stream) const {
+  const impl& m = *impl_;
+  if (!m.db) return std::nullopt;
+  std::string value;
+  auto s = m.db->Get(rocksdb::ReadOptions(), m.h(cf_snapshots), slice(stream), &value);
+  if (!s.ok()) return std::nullopt;
+  return value;
+}
+
+result<ok_t> event_store::checkpoint(const std::string& dest) const {
+  const impl& m = *impl_;
+  if (!m.db) return closed();
+  rocksdb::Checkpoint* raw = nullptr;
+  auto s = rocksdb::Checkpoint::Create(m.db, &raw);
+  if (!s.ok()) return from_status(s, "checkpoint");
+  std::unique_ptr<rocksdb::Checkpoint> cp(raw);
+  // The WAL is flushed into the copy, so everything acknowledged before this call is in it.
+  s = cp->CreateCheckpoint(dest, 0);
+  if (!s.ok()) return from_status(s, "checkpoint to " + dest);
+  return ok_v;
 }
 
 }  // namespace crs::events

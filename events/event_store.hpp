@@ -25,6 +25,10 @@ namespace crs::events {
 struct store_options {
   bool sync = true;            // synced WAL: an acknowledged append survives power loss
   bool create_if_missing = true;
+  // Opens without taking the lock, so tools can read while a server runs: a consistent view as
+  // of the open. Every write fails with invalid_argument. A directory that is not an existing
+  // store fails to open.
+  bool read_only = false;
 };
 
 // Outcome of one append_request inside a batch.
@@ -67,6 +71,13 @@ class event_store {
                   const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
   // Replaces every row of the views family with `rows` (rebuild; server stopped).
   [[nodiscard]] result<ok_t> replace_views(const std::vector<view_write>& rows);
+
+  // The latest snapshot of a stream, as stored (snapshots/ decodes and validates it).
+  [[nodiscard]] std::optional<std::string> get_snapshot(std::string_view stream) const;
+
+  // A consistent, openable copy of the whole store in `dest` (which must not exist), made with
+  // RocksDB Checkpoint while the store stays in use: hard links where possible.
+  [[nodiscard]] result<ok_t> checkpoint(const std::string& dest) const;
 
   // Random bytes created once per store (pagination token keys and the like).
   [[nodiscard]] std::string secret() const;

@@ -40,7 +40,7 @@ inline std::string caller(std::string_view region, std::string_view cid, std::st
 }
 inline std::string members_prefix(std::string_view cid) { return cat({"cm/", cid, "/"}); }
 inline std::string member(std::string_view cid, std::size_t index) {
-  char buf[8];
+  char buf[24];
   std::snprintf(buf, sizeof buf, "%04zu", index);
   return cat({"cm/", cid, "/", buf});
 }

@@ -384,3 +384,41 @@ SCENARIO("open reports a missing store instead of creating it when asked", "[sto
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().code == store_error::kind::io);
 }
+
+TEST_CASE("snapshots ride in the append batch; read-only opens see a consistent store") {
+  crs::test::temp_dir dir;
+  {
+    auto store = crs::events::event_store::open(dir.path(), {});
+    REQUIRE(store.ok());
+    crs::events::append_request r;
+    r.stream = "collaboration-x";
+    r.events.emplace_back(crs::events::collaboration_deleted{});
+    r.snapshot = std::string("snap\0bytes", 10);
+    auto out = store.value()->append_batch({&r});
+    REQUIRE(out.at(0).ok());
+    CHECK(store.value()->get_snapshot("collaboration-x") == std::string("snap\0bytes", 10));
+    CHECK_FALSE(store.value()->get_snapshot("collaboration-y"));
+
+    // A reader may open while the writer holds the lock, and cannot write.
+    crs::events::store_options ro;
+    ro.read_only = true;
+    auto reader = crs::events::event_store::open(dir.path(), ro);
+    REQUIRE(reader.ok());
+    CHECK(reader.value()->last_position() == 1);
+    auto refused = reader.value()->append_batch({&r});
+    REQUIRE_FALSE(refused.at(0).ok());
+    CHECK(refused.at(0).error().code == crs::store_error::kind::invalid_argument);
+
+    // A checkpoint is a store of its own with the same contents.
+    const std::string copy = dir.path() + "/backup";
+    REQUIRE(store.value()->checkpoint(copy).ok());
+    auto restored = crs::events::event_store::open(copy, {});
+    REQUIRE(restored.ok());
+    CHECK(restored.value()->last_position() == 1);
+    CHECK(restored.value()->secret() == store.value()->secret());
+    CHECK_FALSE(store.value()->checkpoint(copy).ok());  // an existing destination is refused
+  }
+  crs::events::store_options ro;
+  ro.read_only = true;
+  CHECK_FALSE(crs::events::event_store::open(dir.path() + "/nothing-here", ro).ok());
+}

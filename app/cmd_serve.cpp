@@ -1,0 +1,147 @@
+// `cleanroomsd serve`: wires the ports (system clock, random ids) to the store, the journal, the
+// actor registry and the HTTP front end, and owns the shutdown order:
+// stop accepting -> finish in-flight requests -> stop actors -> drain the journal -> close.
+#include <csignal>
+#include <chrono>
+#include <filesystem>
+#include <pthread.h>
+
+#include <spdlog/spdlog.h>
+
+#include "actors/registry.hpp"
+#include "api/dispatcher.hpp"
+#include "api/http_server.hpp"
+#include "api/uuid.hpp"
+#include "app/commands.hpp"
+#include "events/event_store.hpp"
+#include "events/journal.hpp"
+
+namespace crs::app {
+namespace {
+
+struct serve_flags {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./data";
+  std::string default_account = "000000000000";
+  std::string default_region = "us-east-1";
+  int http_threads = 2;
+  std::size_t max_body_bytes = 1u << 20;
+  bool no_sync = false;
+};
+
+bool split_listen(const std::string& listen, std::string& host, std::uint16_t& port) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  try {
+    std::size_t used = 0;
+    int p = std::stoi(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1 || p < 0 || p > 65535) return false;
+    port = static_cast<std::uint16_t>(p);
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+crs::time_ms wall_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+int serve(const serve_flags& f) {
+  std::string host;
+  std::uint16_t port = 0;
+  if (!split_listen(f.listen, host, port)) {
+    spdlog::error("--listen must be HOST:PORT, got '{}'", f.listen);
+    return 2;
+  }
+  if (f.default_account.size() != 12 ||
+      f.default_account.find_first_not_of("0123456789") != std::string::npos) {
+    spdlog::error("--default-account must be 12 digits, got '{}'", f.default_account);
+    return 2;
+  }
+  // Signals are handled by one thread with sigwait; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  std::error_code ec;
+  std::filesystem::create_directories(f.data_dir, ec);
+  if (ec) {
+    spdlog::error("cannot create data dir {}: {}", f.data_dir, ec.message());
+    return 1;
+  }
+  crs::events::store_options store_opts;
+  store_opts.sync = !f.no_sync;
+  auto store = crs::events::event_store::open(f.data_dir, store_opts);
+  if (!store) {
+    spdlog::error("cannot open the event store in {}: {}", f.data_dir, store.error().message);
+    return 1;
+  }
+  spdlog::info("event store {} opened: {} events, durable writes {}", f.data_dir,
+               store.value()->last_position(), store_opts.sync ? "on" : "OFF (--no-sync)");
+
+  crs::events::journal journal(*store.value());
+  crs::registry actors(*store.value(), journal);
+  crs::api::dispatcher_options dopts;
+  dopts.default_account = f.default_account;
+  dopts.default_region = f.default_region;
+  crs::api::dispatcher dispatcher(*store.value(), actors, dopts,
+                                  crs::api::dispatcher_ports{&wall_clock_ms,
+                                                             &crs::api::random_uuid_v4});
+  crs::api::server_options sopts;
+  sopts.host = host;
+  sopts.port = port;
+  sopts.threads = f.http_threads;
+  sopts.max_body_bytes = f.max_body_bytes;
+  crs::api::http_server server(sopts, dispatcher);
+  if (auto started = server.start(); !started) {
+    spdlog::error("cannot listen on {}: {}", f.listen, started.error().message);
+    return 1;
+  }
+  spdlog::info("cleanroomsd listening on http://{}:{} (default account {}, region {})", host,
+               server.port(), f.default_account, f.default_region);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  server.stop(std::chrono::milliseconds(5000));
+  actors.stop();
+  journal.stop();
+  store.value()->close();
+  spdlog::info("shutdown complete");
+  return 0;
+}
+
+}  // namespace
+
+
+void add_serve(CLI::App& app, int& exit_code) {
+  auto f = std::make_shared<serve_flags>();
+  auto* cmd = app.add_subcommand("serve", "Serve the Clean Rooms API over HTTP");
+  cmd->add_option("--listen", f->listen, "HOST:PORT to listen on")->capture_default_str();
+  cmd->add_option("--data-dir", f->data_dir, "Directory of the RocksDB event store")
+      ->capture_default_str();
+  cmd->add_option("--default-account", f->default_account,
+                  "Account of callers whose access key id is not a 12-digit account id")
+      ->capture_default_str();
+  cmd->add_option("--default-region", f->default_region,
+                  "Region of requests without a SigV4 credential scope")
+      ->capture_default_str();
+  cmd->add_option("--http-threads", f->http_threads, "HTTP I/O threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--max-body-bytes", f->max_body_bytes, "Largest accepted request body")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{64} << 20))
+      ->capture_default_str();
+  cmd->add_flag("--no-sync", f->no_sync,
+                "Do not fsync the log (benchmarks only: acknowledged writes may be lost)");
+  cmd->callback([f, &exit_code] { exit_code = serve(*f); });
+}
+
+}  // namespace crs::app

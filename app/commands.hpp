@@ -1,0 +1,11 @@
+// The subcommands of cleanroomsd, one file each (app/cmd_*.cpp). Each adds itself to the CLI
+// and, when chosen, stores its exit status in `exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace crs::app {
+
+void add_serve(CLI::App& app, int& exit_code);
+
+}  // namespace crs::app
