@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "actors/collaboration/check.hpp"
 #include "actors/collaboration/decide.hpp"
 
 namespace crs::testing {
@@ -37,7 +38,15 @@ struct scenario {
   // when: decide, and on success apply (so scenarios can chain commands).
   collaboration::decision when(const collaboration::command& c, const decide_context& ctx) {
     auto d = collaboration::decide(state, c, ctx);
-    if (d) given(d.value());
+    if (d) {
+      // Whatever decide emits must pass the check verify runs over the log.
+      for (const auto& e : d.value()) {
+        auto why = collaboration::why_not_applicable(state, e);
+        INFO(why.value_or(""));
+        REQUIRE_FALSE(why.has_value());
+        collaboration::apply(state, e, clock);
+      }
+    }
     return d;
   }
   collaboration::decision when(const collaboration::command& c, const std::string& account) {

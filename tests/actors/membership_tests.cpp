@@ -248,3 +248,17 @@ TEST_CASE("resources are regional: another region sees nothing") {
              error_kind::not_found, "");
   CHECK(s.state.member(querier)->status == member_status::active);
 }
+
+TEST_CASE("events that do not fit the state are named, not folded silently") {
+  auto s = created();
+  using collaboration::why_not_applicable;
+  CHECK(why_not_applicable(s.state, events::collaboration_created{}));
+  CHECK(why_not_applicable(s.state, events::member_invited{spec(querier, {})}));
+  CHECK(why_not_applicable(s.state, events::member_left{querier}));  // only INVITED so far
+  CHECK(why_not_applicable(s.state, events::membership_updated{"nope", {}, {}, {}, {}}));
+  CHECK(why_not_applicable(s.state, events::tags_changed{"arn:unknown", {}, {}}));
+  CHECK_FALSE(why_not_applicable(s.state, events::member_removed{provider}));
+  REQUIRE(s.when(collaboration::delete_collaboration{}, creator).ok());
+  CHECK(why_not_applicable(s.state, events::collaboration_updated{}));
+  CHECK(why_not_applicable(s.state, events::collaboration_deleted{}));
+}

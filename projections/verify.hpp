@@ -1,0 +1,66 @@
+// The log checked against itself and against the live read models: what `cleanroomsd verify`
+// and `rebuild-projections` run. Threading: call from one thread; reads only (rebuild writes
+// through replace_views).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/collaboration/state.hpp"
+#include "events/event_store.hpp"
+#include "projections/collaboration_rows.hpp"
+
+namespace crs::projections {
+
+struct log_problem {
+  std::uint64_t position = 0;  // 0 when it concerns a stream as a whole
+  std::string stream;
+  std::string what;
+};
+
+struct row_mismatch {
+  std::string key;
+  std::optional<std::string> live;     // nullopt: the live views lack the row
+  std::optional<std::string> rebuilt;  // nullopt: the log does not produce the row
+};
+
+struct verify_report {
+  static constexpr std::size_t max_listed = 200;  // a limit on what is kept for printing
+  std::uint64_t events = 0;
+  std::size_t streams = 0;
+  std::size_t rows = 0;
+  std::vector<log_problem> problems;
+  std::size_t problem_count = 0;
+  std::vector<row_mismatch> mismatches;
+  std::size_t mismatch_count = 0;
+  bool ok() const { return problem_count == 0 && mismatch_count == 0; }
+  void add(log_problem p);
+  void add(row_mismatch m);
+};
+
+// Every aggregate's state after the whole log, by stream id.
+struct replayed_log {
+  std::map<std::string, collaboration::state> collaborations;
+};
+
+using progress_fn = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+// Folds the whole log, checking that positions and stream versions are gap-free, every envelope
+// decodes, every stream is of a known kind, every event fits the state it is applied to, and
+// the stored heads agree. Problems go into `report`; a storage failure is the error.
+[[nodiscard]] result<replayed_log> replay_log(const events::event_store& store,
+                                              verify_report& report,
+                                              const progress_fn& progress = {});
+
+// The read models the log implies.
+row_set rebuild_rows(const replayed_log& log);
+
+// Compares the live views with `expected`, row by row, into `report`.
+void compare_views(const events::event_store& store, const row_set& expected,
+                   verify_report& report);
+
+}  // namespace crs::projections
