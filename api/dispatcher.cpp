@@ -3,6 +3,8 @@
 #include <cctype>
 #include <exception>
 
+#include <boost/json/serialize.hpp>
+
 #include <spdlog/spdlog.h>
 
 #include "api/router.hpp"
@@ -170,11 +172,54 @@ dispatcher::dispatcher(events::event_store& store, command_bus& bus, dispatcher_
 
 dispatcher::~dispatcher() = default;
 
+http_response dispatcher::admin(const http_request& request, std::string_view path,
+                                const std::string& request_id) {
+  const auto& hooks = impl_->svc.options.admin;
+  const auto token = request.header("x-cleanroomsd-admin-token");
+  // Constant-time compare: the token is the only thing guarding these endpoints.
+  bool allowed = !hooks.token.empty() && token.size() == hooks.token.size();
+  unsigned char diff = 0;
+  for (std::size_t i = 0; allowed && i < token.size(); ++i)
+    diff |= static_cast<unsigned char>(token[i] ^ hooks.token[i]);
+  if (!allowed || diff != 0)
+    return render(access_denied("Admin endpoints need the token from the data directory"),
+                  request_id);
+  if (request.method != "POST" || path != "/admin/backup" || !hooks.backup)
+    return render(unknown_operation("No admin operation " + request.method + " " +
+                                    std::string(path)),
+                  request_id);
+  std::string why;
+  auto body = parse_body(request.body, why);
+  const boost::json::value* to = body ? body->if_contains("to") : nullptr;
+  if (!to || !to->is_string() || to->as_string().empty())
+    return render(validation_error(std::vector<field_error>{
+                               {"to", "Member must be the destination directory"}}),
+                  request_id);
+  const std::string dest(to->as_string());
+  auto done = hooks.backup(dest);
+  if (!done) {
+    spdlog::error("backup to {} failed: {}", dest, done.error().message);
+    return render(validation_error("Backup to " + dest + " failed: " + done.error().message,
+                                   "INVALID_CONFIGURATION"),
+                  request_id);
+  }
+  spdlog::info("backup to {} done at position {}", dest, done.value());
+  return render_json(200,
+                     "{\"to\":" + boost::json::serialize(boost::json::value(dest)) +
+                         ",\"position\":" + std::to_string(done.value()) + "}",
+                     request_id);
+}
+
+
 void dispatcher::handle(http_request&& request, respond_fn respond) {
   const std::string request_id = random_uuid_v4();
   auto [path, raw_query] = split_target(request.target);
   if (request.method == "GET" && path == "/health") {
     respond(render_json(200, "{\"status\":\"ok\"}", request_id));
+    return;
+  }
+  if (path.substr(0, 7) == "/admin/") {
+    respond(admin(request, path, request_id));
     return;
   }
   auto match = impl_->routes.match(request.method, path);

@@ -2,6 +2,7 @@
 // shape, then read from projections or hand a command to the owning aggregate.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -10,14 +11,25 @@
 #include "actors/context.hpp"
 #include "api/http.hpp"
 #include "api/pagination.hpp"
+#include "events/result.hpp"
 #include "events/event_store.hpp"
 
 namespace crs::api {
+
+// Operator endpoints under /admin/, outside the AWS API. Each request must carry the token
+// (header x-cleanroomsd-admin-token), which `serve` writes to a 0600 file in the data dir: who
+// can read the data dir may administer the server, nobody else.
+struct admin_hooks {
+  std::string token;  // empty: /admin/ is disabled
+  // Makes a consistent copy of the store at `dest`; returns the last position it holds.
+  std::function<result<std::uint64_t>(const std::string& dest)> backup;
+};
 
 struct dispatcher_options {
   std::string default_account = "000000000000";  // callers whose access key is not 12 digits
   std::string default_region = "us-east-1";      // requests without a credential scope
   limits quotas;
+  admin_hooks admin;
 };
 
 // The host's ports: the only sources of time and fresh ids.
@@ -34,6 +46,8 @@ class dispatcher final : public request_handler {
   void handle(http_request&& request, respond_fn respond) override;
 
  private:
+  http_response admin(const http_request& request, std::string_view path,
+                      const std::string& request_id);
   struct impl;
   std::unique_ptr<impl> impl_;
 };
