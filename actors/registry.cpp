@@ -13,9 +13,11 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/activation.hpp"
 #include "actors/collaboration/decide.hpp"
 #include "projections/collaboration_rows.hpp"
 #include "projections/responses.hpp"
+#include "snapshots/collaboration_snapshot.hpp"
 
 namespace crs {
 namespace hosts {
@@ -73,14 +75,17 @@ struct services {
   events::event_store* store;
   events::journal* journal;
   std::function<void(const std::string&)> forget;  // drops the registry's handle
+  std::uint64_t snapshot_every = 0;                // registry_options::snapshot_every
 };
 
+// Snapshot + tail (actors/activation.hpp); an unusable snapshot is logged there and ignored.
 [[nodiscard]] result<collaboration::state> load(const events::event_store& store,
                                                 const std::string& id) {
-  auto evs = store.read_stream(collaboration::stream_id(id));
-  if (!evs) return evs.error();
-  collaboration::state s;
-  for (const auto& e : evs.value()) collaboration::apply(s, e.payload, e.env.time);
+  activation_stats stats;
+  auto s = activate(store, id, &stats);
+  if (s)
+    spdlog::debug("collaboration {}: activated at version {} ({} from a snapshot, {} replayed)", id,
+                  s->version, stats.snapshot_version, stats.events_replayed);
   return s;
 }
 
@@ -118,6 +123,9 @@ void process(host_actor* self, services svc, std::shared_ptr<pending> p) {
   req.request_id = p->context.request_id;
   req.events = std::move(evs);
   req.views = projections::diff(projections::rows(st.state), projections::rows(next));
+  // In the same batch as the events it covers, so a snapshot is never ahead of a durable log.
+  if (snapshot_due(st.state.version, next.version, svc.snapshot_every))
+    req.snapshot = snapshots::encode_snapshot(next);
 
   st.busy = true;
   st.in_flight = std::move(p);
@@ -194,10 +202,12 @@ registry::registry(events::event_store& store, events::journal& journal,
     : impl_(std::make_unique<impl>()) {
   impl_->config.set("scheduler.max-threads", options.worker_threads);
   impl_->system = std::make_unique<caf::actor_system>(impl_->config);
-  impl_->svc = hosts::services{&store, &journal, [this](const std::string& id) {
+  impl_->svc = hosts::services{&store, &journal,
+                               [this](const std::string& id) {
                                  std::lock_guard<std::mutex> lock(impl_->mu);
                                  impl_->actors.erase(id);
-                               }};
+                               },
+                               options.snapshot_every};
 }
 
 registry::~registry() { stop(); }

@@ -1,8 +1,10 @@
-// The registry of aggregate actors: activates a collaboration actor on first use (replaying its
-// stream), routes commands to it, and shuts every actor down at exit. CAF stays in the .cpp.
+// The registry of aggregate actors: activates a collaboration actor on first use (its snapshot
+// plus the tail of its stream, actors/activation.hpp), routes commands to it, and shuts every
+// actor down at exit. CAF stays in the .cpp.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "actors/command_bus.hpp"
@@ -13,6 +15,9 @@ namespace crs {
 
 struct registry_options {
   std::size_t worker_threads = 2;  // CAF scheduler threads
+  // A collaboration's snapshot is rewritten, in the batch of its events, whenever its version
+  // crosses a multiple of this, so activation replays fewer than this many events. 0 = never.
+  std::uint64_t snapshot_every = 100;
 };
 
 class registry final : public command_bus {

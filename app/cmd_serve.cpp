@@ -27,6 +27,7 @@ struct serve_flags {
   int http_threads = 2;
   std::size_t max_body_bytes = 1u << 20;
   bool no_sync = false;
+  std::uint64_t snapshot_every = 100;
 };
 
 bool split_listen(const std::string& listen, std::string& host, std::uint16_t& port) {
@@ -87,7 +88,9 @@ int serve(const serve_flags& f) {
                store.value()->last_position(), store_opts.sync ? "on" : "OFF (--no-sync)");
 
   crs::events::journal journal(*store.value());
-  crs::registry actors(*store.value(), journal);
+  crs::registry_options ropts;
+  ropts.snapshot_every = f.snapshot_every;
+  crs::registry actors(*store.value(), journal, ropts);
   crs::api::dispatcher_options dopts;
   dopts.default_account = f.default_account;
   dopts.default_region = f.default_region;
@@ -141,6 +144,9 @@ void add_serve(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("--no-sync", f->no_sync,
                 "Do not fsync the log (benchmarks only: acknowledged writes may be lost)");
+  cmd->add_option("--snapshot-every", f->snapshot_every,
+                  "Snapshot a collaboration every N events (0 = never)")
+      ->capture_default_str();
   cmd->callback([f, &exit_code] { exit_code = serve(*f); });
 }
 

@@ -1,0 +1,36 @@
+// Snapshots of the collaboration aggregate: the whole collaboration::state at one stream version,
+// so activation replays only the events after it. Pure: no RocksDB, no CAF, no I/O.
+//
+// Bytes: a 16-byte header, then a FlatBuffer (schema/collaboration_snapshot.fbs):
+//   "CRSS" | u32 format version | u32 payload length | u32 CRC-32 of the payload   (little-endian)
+// A snapshot is a cache of what the log already says, never the truth: decoding trusts nothing
+// and any doubt (unknown format, bad checksum, failed verification, out-of-range enum, duplicate
+// keys) rejects the whole snapshot, so the caller replays the stream from the start instead.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "actors/collaboration/state.hpp"
+#include "events/result.hpp"
+
+namespace crs::snapshots {
+
+// Bump when readers of the old format must not trust the new bytes (or the other way round):
+// old snapshots are then ignored and replaced as new events arrive.
+inline constexpr std::uint32_t collaboration_format = 1;
+inline constexpr std::size_t header_bytes = 16;
+
+[[nodiscard]] std::string encode_snapshot(const collaboration::state& s);
+
+// The state, or nullopt for anything that is not exactly a snapshot this build wrote.
+[[nodiscard]] std::optional<collaboration::state> decode_snapshot(std::string_view bytes);
+// The same, with the reason of a rejection (kind::corruption) for the caller's log line.
+[[nodiscard]] result<collaboration::state> try_decode_snapshot(std::string_view bytes);
+
+// CRC-32 (IEEE 802.3, reflected, as zlib's crc32) of `bytes`.
+[[nodiscard]] std::uint32_t crc32(std::string_view bytes);
+
+}  // namespace crs::snapshots

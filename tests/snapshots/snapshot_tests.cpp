@@ -1,0 +1,649 @@
+// Snapshots: exact round-trips, refusal of anything doubtful, and the property activation rests
+// on: snapshot + tail == replay from zero, through the real store.
+#include <condition_variable>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <random>
+
+#include "actors/activation.hpp"
+#include "actors/given_when_then.hpp"
+#include "actors/registry.hpp"
+#include "events/event_store.hpp"
+#include "events/journal.hpp"
+#include "projections/collaboration_rows.hpp"
+#include "snapshots/collaboration_snapshot.hpp"
+
+using namespace crs;
+using namespace crs::testing;
+using snapshots::decode_snapshot;
+using snapshots::encode_snapshot;
+
+namespace {
+
+// Every field of the state, so a snapshot that loses something the rows do not show still fails.
+void require_same(const collaboration::state& a, const collaboration::state& b) {
+  CHECK(a.version == b.version);
+  CHECK(a.created == b.created);
+  CHECK(a.deleted == b.deleted);
+  CHECK(a.info == b.info);
+  CHECK(a.create_time == b.create_time);
+  CHECK(a.update_time == b.update_time);
+  REQUIRE(a.members.size() == b.members.size());
+  for (std::size_t i = 0; i < a.members.size(); ++i) {
+    CHECK(a.members[i].spec == b.members[i].spec);
+    CHECK(a.members[i].status == b.members[i].status);
+    CHECK(a.members[i].membership_id == b.members[i].membership_id);
+    CHECK(a.members[i].create_time == b.members[i].create_time);
+    CHECK(a.members[i].update_time == b.members[i].update_time);
+  }
+  REQUIRE(a.memberships.size() == b.memberships.size());
+  for (auto x = a.memberships.begin(), y = b.memberships.begin(); x != a.memberships.end();
+       ++x, ++y) {
+    CHECK(x->first == y->first);
+    const auto& m = x->second;
+    const auto& n = y->second;
+    CHECK(m.id == n.id);
+    CHECK(m.account == n.account);
+    CHECK(m.region == n.region);
+    CHECK(m.status == n.status);
+    CHECK(m.query_log == n.query_log);
+    CHECK(m.job_log == n.job_log);
+    CHECK(m.default_result == n.default_result);
+    CHECK(m.default_job_result == n.default_job_result);
+    CHECK(m.payment == n.payment);
+    CHECK(m.metrics_enabled == n.metrics_enabled);
+    CHECK(m.create_time == n.create_time);
+    CHECK(m.update_time == n.update_time);
+  }
+  CHECK(a.tags == b.tags);
+  for (int d = 0; d < payment_dimension_count; ++d) {
+    REQUIRE(a.payers[d].has_value() == b.payers[d].has_value());
+    if (a.payers[d]) {
+      CHECK(a.payers[d]->account == b.payers[d]->account);
+      CHECK(a.payers[d]->accepted == b.payers[d]->accepted);
+    }
+  }
+  CHECK(projections::rows(a) == projections::rows(b));
+}
+
+collaboration::state round_trip(const collaboration::state& s) {
+  auto decoded = snapshots::try_decode_snapshot(encode_snapshot(s));
+  if (!decoded) FAIL(decoded.error().message);
+  return std::move(decoded).value();
+}
+
+// A collaboration that exercises every optional: encryption, job logging, SPARK, change types,
+// result regions, metrics, ML abilities, payment configurations, result configurations, tags on
+// the collaboration and on memberships, a removed member and accepted payers.
+scenario rich() {
+  scenario s;
+  auto c = standard_create();
+  c.encryption = data_encryption_metadata{true, false, true, false};
+  c.job_log = log_status::enabled;
+  c.engine = analytics_engine::spark;
+  c.auto_approved = {{auto_approved_change_type::add_member}};
+  c.allowed_result_regions = {{"us-east-1", "eu-west-1"}};
+  c.metrics_enabled = true;
+  c.creator_ml_abilities = std::vector<ml_ability>{ml_ability::can_receive_model_output};
+  c.creator_payment = pays_query(false);
+  c.members[0].payment = pays_query(true);
+  c.members[0].ml_abilities = std::vector<ml_ability>{};  // present but empty
+  c.members.push_back(spec(outsider, {}));
+  c.tags = {{"team", "ads"}, {"empty", ""}};
+  auto ctx = s.as(creator);
+  ctx.fresh_id = cid;
+  REQUIRE(s.when(c, ctx).ok());
+
+  auto join = join_cmd();
+  join.query_log = log_status::enabled;
+  join.job_log = log_status::disabled;
+  join.default_result = query_result_config{result_format::parquet, "results", "prefix/", true,
+                                            "arn:aws:iam::111111111111:role/r"};
+  join.default_job_result = job_result_config{"jobs", std::nullopt, "arn:aws:iam::1:role/j"};
+  join.metrics_enabled = false;
+  join.tags = {{"owner", "creator"}};
+  REQUIRE(s.when(join, creator).ok());
+  auto q = join_cmd();
+  q.payment = pays_query(true);
+  q.payment->machine_learning_sent = true;
+  q.metrics_enabled = true;
+  REQUIRE(s.when(q, querier).ok());
+  REQUIRE(s.when(collaboration::delete_member{provider}, creator).ok());
+  REQUIRE(s.when(collaboration::update_collaboration{"renamed", std::nullopt,
+                                                     analytics_engine::clean_rooms_sql},
+                 creator)
+              .ok());
+  REQUIRE(s.when(collaboration::tag_resource{collaboration::collaboration_arn(s.state),
+                                             {{"stage", "prod"}}},
+                 creator)
+              .ok());
+  return s;
+}
+
+struct temp_store {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("crs-snap-" + std::to_string(std::random_device{}()));
+  std::unique_ptr<events::event_store> store;
+  temp_store() {
+    events::store_options opts;
+    opts.sync = false;  // the tests append thousands of times; durability is not under test
+    auto opened = events::event_store::open(dir.string(), opts);
+    REQUIRE(opened.ok());
+    store = std::move(opened.value());
+  }
+  ~temp_store() {
+    store.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
+// Writes only a snapshot: an append without events, at the current head.
+result<events::append_outcome> put_snapshot(events::event_store& store, std::string bytes) {
+  events::append_request req;
+  req.stream = collaboration::stream_id(cid);
+  req.expected_version = store.head_version(req.stream);
+  req.snapshot = std::move(bytes);
+  return std::move(store.append_batch({&req}).at(0));
+}
+
+collaboration::state full_replay(const events::event_store& store) {
+  auto evs = store.read_stream(collaboration::stream_id(cid));
+  REQUIRE(evs.ok());
+  collaboration::state s;
+  for (const auto& e : evs.value()) collaboration::apply(s, e.payload, e.env.time);
+  return s;
+}
+
+// The registry's rule (snapshot_due) applied to a random command mix, appended to a real store.
+struct driver {
+  events::event_store& store;
+  std::uint64_t every;
+  scenario s;
+  std::uint64_t snapshots_written = 0;
+
+  void run(const collaboration::command& c, const std::string& who) {
+    auto before = s.state;
+    auto ctx = s.as(who);
+    if (std::holds_alternative<collaboration::create_collaboration>(c)) ctx.fresh_id = cid;
+    auto d = collaboration::decide(s.state, c, ctx);
+    if (!d || d.value().empty()) return;
+    for (const auto& e : d.value()) collaboration::apply(s.state, e, ctx.now);
+    events::append_request req;
+    req.stream = collaboration::stream_id(cid);
+    req.expected_version = before.version;
+    req.time = ctx.now;
+    req.account = who;
+    req.request_id = "req";
+    req.events = d.value();
+    if (snapshot_due(before.version, s.state.version, every)) {
+      req.snapshot = encode_snapshot(s.state);
+      ++snapshots_written;
+    }
+    REQUIRE(store.append_batch({&req}).at(0).ok());
+  }
+
+  void random_mix(std::mt19937_64& rng, int commands) {
+    const std::vector<std::string> accounts{creator, querier, provider, outsider};
+    auto c = standard_create();
+    c.members.push_back(spec(outsider, {}));
+    c.job_log = log_status::enabled;
+    run(c, creator);
+    for (int i = 0; i < commands; ++i) {
+      // The creator half the time, so the mix is not mostly rejections.
+      const auto& who = (rng() & 1) ? creator : accounts[rng() % accounts.size()];
+      const auto& any_ms = [&]() -> std::string {
+        if (s.state.memberships.empty()) return "none";
+        auto it = s.state.memberships.begin();
+        std::advance(it, rng() % s.state.memberships.size());
+        return it->first;
+      };
+      switch (rng() % 8) {
+        case 0: {
+          auto j = join_cmd();
+          if (rng() & 1)
+            j.default_result = query_result_config{result_format::csv, "b", {}, {}, {}};
+          if (rng() & 1) j.job_log = log_status::enabled;
+          run(j, who);
+          break;
+        }
+        case 1:
+          run(collaboration::update_collaboration{"n" + std::to_string(i), std::nullopt,
+                                                  analytics_engine::spark},
+              who);
+          break;
+        case 2:
+          if (rng() % 4 == 0) run(collaboration::delete_member{accounts[1 + rng() % 3]}, who);
+          break;
+        case 3: {
+          collaboration::update_membership u;
+          u.membership_id = any_ms();
+          u.query_log = (rng() & 1) ? log_status::enabled : log_status::disabled;
+          if (rng() & 1)
+            u.default_job_result = job_result_config{"j" + std::to_string(i), "p/", "role"};
+          run(u, who);
+          break;
+        }
+        case 4:
+          run(collaboration::tag_resource{collaboration::collaboration_arn(s.state),
+                                          {{"k" + std::to_string(rng() % 5),
+                                            "v" + std::to_string(i)}}},
+              who);
+          break;
+        case 5: {
+          auto arn = s.state.memberships.empty()
+                         ? std::string("none")
+                         : collaboration::membership_arn(s.state.memberships.begin()->second);
+          run(collaboration::tag_resource{arn, {{"m" + std::to_string(rng() % 3), "x"}}}, who);
+          break;
+        }
+        case 6:
+          run(collaboration::untag_resource{collaboration::collaboration_arn(s.state),
+                                            {"k" + std::to_string(rng() % 5)}},
+              who);
+          break;
+        case 7:
+          if (rng() % 10 == 0) run(collaboration::delete_membership{any_ms()}, who);
+          break;
+      }
+    }
+    // The end of a collaboration's life: the cascade, then leaving a deleted collaboration.
+    run(collaboration::delete_collaboration{}, creator);
+    for (const auto& who : accounts)
+      if (const auto* m = s.state.member(who); m && m->membership_id)
+        run(collaboration::delete_membership{*m->membership_id}, who);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a rich state round-trips exactly") {
+  auto s = rich();
+  const auto& st = s.state;
+  REQUIRE(st.memberships.size() == 2);
+  REQUIRE(st.payers[0].has_value());
+  auto back = round_trip(st);
+  require_same(st, back);
+
+  // Spot checks of the optionals that are easiest to lose.
+  const auto* creator_ms = back.membership(*back.member(creator)->membership_id);
+  REQUIRE(creator_ms);
+  REQUIRE(creator_ms->default_result);
+  CHECK(creator_ms->default_result->single_file_output == true);
+  CHECK(creator_ms->default_result->key_prefix == std::optional<std::string>("prefix/"));
+  REQUIRE(creator_ms->default_job_result);
+  CHECK_FALSE(creator_ms->default_job_result->key_prefix.has_value());
+  CHECK(creator_ms->metrics_enabled == false);
+  CHECK(creator_ms->job_log == log_status::disabled);
+  const auto* q = back.member(querier);
+  REQUIRE(q->spec.ml_abilities.has_value());
+  CHECK(q->spec.ml_abilities->empty());
+  CHECK(back.member(provider)->status == member_status::removed);
+  CHECK_FALSE(back.member(provider)->membership_id.has_value());
+  CHECK(back.member(outsider)->status == member_status::invited);
+  CHECK(back.payers[0]->account == querier);
+  CHECK(back.payers[0]->accepted);
+  CHECK(back.info.name == "renamed");
+  CHECK(back.info.engine == analytics_engine::clean_rooms_sql);
+  CHECK(back.info.encryption == st.info.encryption);
+  CHECK(back.tags.at(collaboration::collaboration_arn(back)).at("empty").empty());
+  CHECK(encode_snapshot(back) == encode_snapshot(st));  // deterministic bytes
+}
+
+TEST_CASE("a deleted collaboration round-trips, memberships and all") {
+  auto s = rich();
+  REQUIRE(s.when(collaboration::delete_collaboration{}, creator).ok());
+  REQUIRE(s.state.deleted);
+  auto back = round_trip(s.state);
+  require_same(s.state, back);
+  for (const auto& [id, m] : back.memberships)
+    CHECK(m.status == membership_status::collaboration_deleted);
+}
+
+TEST_CASE("absent optionals stay absent and present defaults stay present") {
+  auto s = created();
+  auto& st = s.state;
+  st.info.job_log.reset();
+  st.info.engine.reset();
+  st.info.auto_approved = std::vector<auto_approved_change_type>{};
+  st.info.allowed_result_regions.reset();
+  st.info.metrics_enabled = false;
+  st.members[0].spec.payment = payment_config{};  // present, every dimension absent
+  st.members[1].spec.payment.reset();
+  st.members[1].membership_id = std::string();  // present and empty
+  collaboration::membership_record m;
+  m.id = "ms";
+  m.account = querier;
+  m.region = "us-east-1";
+  m.query_log = log_status::enabled;  // the C++ default is DISABLED
+  m.job_log = log_status::disabled;   // equals the schema default, must still read as present
+  m.default_result = query_result_config{};
+  m.payment.at(payment_dimension::model_inference) = false;
+  st.memberships[m.id] = m;
+  st.tags["arn:empty"] = {};
+  st.payers = {};
+  st.payers[4] = collaboration::payer{provider, false};
+  auto back = round_trip(st);
+  require_same(st, back);
+  CHECK(back.info.auto_approved.has_value());
+  CHECK_FALSE(back.info.allowed_result_regions.has_value());
+  CHECK(back.members[0].spec.payment.has_value());
+  CHECK_FALSE(back.members[1].spec.payment.has_value());
+  CHECK(back.members[1].membership_id == std::optional<std::string>(""));
+  CHECK(back.memberships.at("ms").job_log == std::optional<log_status>(log_status::disabled));
+  CHECK(back.tags.count("arn:empty") == 1);
+  CHECK_FALSE(back.payers[0].has_value());
+  CHECK(back.payers[4]->account == provider);
+}
+
+TEST_CASE("crc32 is the IEEE polynomial") {
+  CHECK(snapshots::crc32("") == 0u);
+  CHECK(snapshots::crc32("123456789") == 0xCBF43926u);
+}
+
+TEST_CASE("decode refuses anything but the exact bytes it wrote") {
+  const auto good = encode_snapshot(rich().state);
+  REQUIRE(decode_snapshot(good).has_value());
+
+  SECTION("wrong magic") {
+    auto b = good;
+    b[0] = 'X';
+    CHECK_FALSE(decode_snapshot(b).has_value());
+  }
+  SECTION("unknown format version") {
+    for (std::uint32_t v : {0u, 2u, 0xFFFFFFFFu}) {
+      auto b = good;
+      for (int i = 0; i < 4; ++i) b[4 + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+      auto r = snapshots::try_decode_snapshot(b);
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().code == store_error::kind::corruption);
+      CHECK(r.error().message.find("format") != std::string::npos);
+    }
+  }
+  SECTION("any flipped bit anywhere") {
+    for (std::size_t i = 0; i < good.size(); ++i)
+      for (int bit : {0, 5}) {
+        auto b = good;
+        b[i] = static_cast<char>(b[i] ^ (1 << bit));
+        if (decode_snapshot(b)) FAIL("accepted a flip of bit " << bit << " of byte " << i);
+      }
+  }
+  SECTION("every truncation and any trailing byte") {
+    for (std::size_t n = 0; n < good.size(); ++n)
+      if (decode_snapshot(std::string_view(good).substr(0, n)))
+        FAIL("accepted a prefix of " << n << " bytes");
+    CHECK_FALSE(decode_snapshot(good + '\0').has_value());
+  }
+  SECTION("an unaligned copy decodes the same") {
+    std::string shifted = "x" + good;
+    auto back = decode_snapshot(std::string_view(shifted).substr(1));
+    REQUIRE(back.has_value());
+    CHECK(projections::rows(*back) == projections::rows(rich().state));
+  }
+}
+
+TEST_CASE("decode survives garbage, also behind a valid header and checksum") {
+  const auto good = encode_snapshot(rich().state);
+  std::mt19937_64 rng(20261121);
+  auto with_header = [](std::string payload) {
+    std::string b = "CRSS";
+    auto put = [&](std::uint32_t v) {
+      for (int i = 0; i < 4; ++i) b.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+    };
+    put(snapshots::collaboration_format);
+    put(static_cast<std::uint32_t>(payload.size()));
+    put(snapshots::crc32(payload));
+    return b + payload;
+  };
+  int accepted = 0;
+  for (int i = 0; i < 4000; ++i) {
+    std::string junk(rng() % 600, '\0');
+    for (auto& c : junk) c = static_cast<char>(rng());
+    CHECK_FALSE(decode_snapshot(junk).has_value());
+    // Past the checksum, only the Verifier and the range checks stand between us and a crash.
+    CHECK_FALSE(decode_snapshot(with_header(junk)).has_value());
+    // Valid FlatBuffers with a few bytes changed: refused or decoded, never a crash. What
+    // decodes must be a state that encodes again.
+    std::string payload = good.substr(snapshots::header_bytes);
+    for (int k = 1 + rng() % 4; k > 0; --k)
+      payload[rng() % payload.size()] = static_cast<char>(rng());
+    if (auto s = decode_snapshot(with_header(payload))) {
+      ++accepted;
+      CHECK(decode_snapshot(encode_snapshot(*s)).has_value());
+    }
+  }
+  // Most single-byte changes land in strings or scalars and still verify; the point is no crash.
+  CHECK(accepted > 0);
+}
+
+TEST_CASE("enum values this build does not know are refused") {
+  auto base = rich().state;
+  SECTION("member status") {
+    base.members[1].status = static_cast<member_status>(4);
+  }
+  SECTION("membership status") {
+    base.memberships.begin()->second.status = static_cast<membership_status>(3);
+  }
+  SECTION("log status") {
+    base.info.job_log = static_cast<log_status>(2);
+  }
+  SECTION("member ability") {
+    base.members[0].spec.abilities.push_back(static_cast<member_ability>(9));
+  }
+  SECTION("result format") {
+    base.memberships.begin()->second.default_result =
+        query_result_config{static_cast<result_format>(2), "b", {}, {}, {}};
+  }
+  SECTION("change type") {
+    base.info.auto_approved = {{static_cast<auto_approved_change_type>(3)}};
+  }
+  auto r = snapshots::try_decode_snapshot(encode_snapshot(base));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("bad") != std::string::npos);
+}
+
+TEST_CASE("a snapshot of a collaboration that never existed is refused") {
+  CHECK_FALSE(decode_snapshot(encode_snapshot(collaboration::state{})).has_value());
+}
+
+TEST_CASE("snapshot + tail equals replay from zero, through the real store") {
+  const std::uint64_t every = GENERATE(1, 7, 100);
+  CAPTURE(every);
+  temp_store t;
+  auto& store = *t.store;
+  driver d{store, every, {}, 0};
+  std::mt19937_64 rng(every * 7919);
+  d.random_mix(rng, 700);
+  const auto head = store.head_version(collaboration::stream_id(cid));
+  REQUIRE(head == d.s.state.version);
+  REQUIRE(head > 100);
+  REQUIRE(d.snapshots_written > 0);
+
+  const auto replayed = full_replay(store);
+  activation_stats stats;
+  auto activated = activate(store, cid, &stats);
+  REQUIRE(activated.ok());
+  require_same(activated.value(), replayed);
+  require_same(activated.value(), d.s.state);
+  CHECK(stats.used_snapshot);
+  CHECK(stats.snapshot_version + stats.events_replayed == head);
+  CHECK(stats.events_replayed < every);
+  CHECK(stats.events_replayed < head);
+
+  SECTION("a corrupt snapshot falls back to a full replay with the same result") {
+    auto bytes = *store.get_snapshot(collaboration::stream_id(cid));
+    bytes[bytes.size() / 2] ^= 0x40;
+    auto put = put_snapshot(store, bytes);
+    REQUIRE(put.ok());
+    CHECK(put.value().first_position == 0);  // no events written
+    CHECK(put.value().new_version == head);
+    CHECK(store.head_version(collaboration::stream_id(cid)) == head);
+    activation_stats again;
+    auto fallback = activate(store, cid, &again);
+    REQUIRE(fallback.ok());
+    CHECK_FALSE(again.used_snapshot);
+    CHECK(again.events_replayed == head);
+    require_same(fallback.value(), replayed);
+  }
+  SECTION("plain garbage is ignored the same way") {
+    REQUIRE(put_snapshot(store, "not a snapshot at all").ok());
+    activation_stats again;
+    auto fallback = activate(store, cid, &again);
+    REQUIRE(fallback.ok());
+    CHECK_FALSE(again.used_snapshot);
+    require_same(fallback.value(), replayed);
+  }
+  SECTION("a snapshot from the future is ignored") {
+    auto future = replayed;
+    future.version = head + 5;
+    future.info.name = "from the future";
+    REQUIRE(put_snapshot(store, encode_snapshot(future)).ok());
+    activation_stats again;
+    auto fallback = activate(store, cid, &again);
+    REQUIRE(fallback.ok());
+    CHECK_FALSE(again.used_snapshot);
+    require_same(fallback.value(), replayed);
+  }
+  SECTION("a snapshot of another collaboration is ignored") {
+    auto other = replayed;
+    other.info.collaboration_id = "another";
+    other.version = 1;
+    REQUIRE(put_snapshot(store, encode_snapshot(other)).ok());
+    activation_stats again;
+    auto fallback = activate(store, cid, &again);
+    REQUIRE(fallback.ok());
+    CHECK_FALSE(again.used_snapshot);
+    require_same(fallback.value(), replayed);
+  }
+  SECTION("a snapshot-only append must name the current head") {
+    events::append_request req;
+    req.stream = collaboration::stream_id(cid);
+    req.expected_version = head - 1;
+    req.snapshot = "stale writer";
+    auto out = store.append_batch({&req});
+    REQUIRE_FALSE(out.at(0).ok());
+    CHECK(out.at(0).error().code == store_error::kind::version_conflict);
+    CHECK(store.get_snapshot(collaboration::stream_id(cid)) !=
+          std::optional<std::string>("stale writer"));
+  }
+}
+
+TEST_CASE("activation at every point of a stream equals replay up to that point") {
+  temp_store t;
+  auto& store = *t.store;
+  driver d{store, 7, {}, 0};
+  std::mt19937_64 rng(99);
+  d.run(standard_create(), creator);
+  const std::vector<std::string> accounts{creator, querier, provider};
+  for (int i = 0; i < 60; ++i) {
+    const auto& who = accounts[rng() % accounts.size()];
+    if (i % 3 == 0)
+      d.run(join_cmd(), who);
+    else
+      d.run(collaboration::tag_resource{collaboration::collaboration_arn(d.s.state),
+                                        {{"k", std::to_string(i)}}},
+            creator);
+    activation_stats stats;
+    auto a = activate(store, cid, &stats);
+    REQUIRE(a.ok());
+    CHECK(stats.events_replayed < 7);
+    require_same(a.value(), full_replay(store));
+  }
+}
+
+TEST_CASE("no stream, no snapshot: activation yields the empty state") {
+  temp_store t;
+  activation_stats stats;
+  auto a = activate(*t.store, "nothing-here", &stats);
+  REQUIRE(a.ok());
+  CHECK_FALSE(a->created);
+  CHECK(a->version == 0);
+  CHECK_FALSE(stats.used_snapshot);
+  CHECK(stats.events_replayed == 0);
+}
+
+TEST_CASE("snapshot_due fires once per multiple crossed") {
+  CHECK_FALSE(snapshot_due(0, 5, 0));
+  CHECK(snapshot_due(0, 1, 1));
+  CHECK(snapshot_due(6, 7, 7));
+  CHECK_FALSE(snapshot_due(7, 13, 7));
+  CHECK(snapshot_due(5, 9, 7));  // a multi-event command stepping over 7
+  CHECK_FALSE(snapshot_due(0, 99, 100));
+  CHECK(snapshot_due(99, 104, 100));
+}
+
+namespace {
+
+// Sends one command through the registry and waits for its answer.
+command_result send_and_wait(registry& reg, const collaboration::command& c, decide_context ctx) {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<command_result> answer;
+  reg.send(cid, c, std::move(ctx), [&](command_result r) {
+    std::lock_guard<std::mutex> lock(mu);
+    answer.emplace(std::move(r));
+    cv.notify_one();
+  });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return answer.has_value(); });
+  return std::move(*answer);
+}
+
+}  // namespace
+
+TEST_CASE("the registry writes snapshots in the append batch and activates from them") {
+  temp_store t;
+  auto& store = *t.store;
+  const auto stream = collaboration::stream_id(cid);
+  scenario clock;  // only for its contexts
+  auto ctx_for = [&](const std::string& who) { return clock.as(who); };
+  {
+    events::journal journal(store);
+    registry_options opts;
+    opts.snapshot_every = 5;
+    registry reg(store, journal, opts);
+    auto create_ctx = ctx_for(creator);
+    create_ctx.fresh_id = cid;
+    REQUIRE(send_and_wait(reg, standard_create(), create_ctx).ok());
+    REQUIRE(send_and_wait(reg, join_cmd(), ctx_for(creator)).ok());
+    for (int i = 0; i < 12; ++i)
+      REQUIRE(send_and_wait(reg,
+                            collaboration::tag_resource{
+                                collaboration::make_collaboration_arn("us-east-1", creator, cid),
+                                {{"k", std::to_string(i)}}},
+                            ctx_for(creator))
+                  .ok());
+    reg.stop();
+    journal.stop();
+  }
+  const auto head = store.head_version(stream);
+  auto bytes = store.get_snapshot(stream);
+  REQUIRE(bytes.has_value());
+  auto snap = decode_snapshot(*bytes);
+  REQUIRE(snap.has_value());
+  CHECK(snap->version / 5 == head / 5);  // the latest multiple crossed
+  CHECK(snap->version <= head);
+
+  activation_stats stats;
+  auto a = activate(store, cid, &stats);
+  REQUIRE(a.ok());
+  CHECK(stats.used_snapshot);
+  require_same(a.value(), full_replay(store));
+
+  // A restarted registry activates from the snapshot and keeps deciding on the right state.
+  events::journal journal(store);
+  registry reg(store, journal, {});
+  auto r = send_and_wait(
+      reg,
+      collaboration::tag_resource{collaboration::make_collaboration_arn("us-east-1", creator, cid),
+                                  {{"after", "1"}}},
+      ctx_for(creator));
+  REQUIRE(r.ok());
+  reg.stop();
+  journal.stop();
+  auto final_state = full_replay(store);
+  CHECK(final_state.version == head + 1);
+  CHECK(final_state.tags.at(collaboration::make_collaboration_arn("us-east-1", creator, cid))
+            .at("k") == "11");
+}
