@@ -7,5 +7,7 @@
 namespace crs::app {
 
 void add_serve(CLI::App& app, int& exit_code);
+void add_events(CLI::App& app, int& exit_code);
+void add_replay(CLI::App& app, int& exit_code);
 
 }  // namespace crs::app

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
   crs::app::add_serve(app, exit_code);
+  crs::app::add_events(app, exit_code);
+  crs::app::add_replay(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -121,6 +121,7 @@ endpoint=http://127.0.0.1:$port
 data=$scratch/data
 mkdir -p "$data"
 export CLEANROOMSD_ENDPOINT=$endpoint
+export CLEANROOMSD_DATA_DIR=$data
 
 echo
 echo "=== server on $endpoint, data in $data, log in $server_log"
@@ -133,6 +134,7 @@ for f in "${http_suites[@]}" "${sdk_suites[@]}"; do
   suite "$f" 300 node --test --test-reporter=spec "$f"
 done
 suite cli-smoke 300 bash tests/acceptance/cli_smoke.sh
+suite replay 300 bash tests/acceptance/replay.sh
 
 restart_check() {
   timeout 120 bash tests/acceptance/restart.sh capture "$scratch/restart" || return 1

@@ -1,0 +1,509 @@
+#include "projections/event_json.hpp"
+
+#include <cstdio>
+
+#include "projections/json_writer.hpp"
+
+namespace crs::projections {
+namespace {
+
+using namespace crs::events;
+
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+
+// ------------------------------------------------------------------------------- JSON payloads
+
+template <class E>
+void enum_array(json_writer& w, const std::vector<E>& items) {
+  w.begin_array();
+  for (auto v : items) w.string(to_string(v));
+  w.end_array();
+}
+
+void string_array(json_writer& w, const std::vector<std::string>& items) {
+  w.begin_array();
+  for (const auto& v : items) w.string(v);
+  w.end_array();
+}
+
+void opt_log(json_writer& w, std::string_view key, const std::optional<log_status>& v) {
+  if (v) w.key(key).string(to_string(*v));
+}
+
+void opt_bool(json_writer& w, std::string_view key, const std::optional<bool>& v) {
+  if (v) w.key(key).boolean(*v);
+}
+
+void opt_string(json_writer& w, std::string_view key, const std::optional<std::string>& v) {
+  if (v) w.key(key).string(*v);
+}
+
+void responsible(json_writer& w, std::string_view key, const std::optional<bool>& v) {
+  if (v) w.key(key).begin_object().key("isResponsible").boolean(*v).end_object();
+}
+
+// Only the dimensions the event carries: unlike the API's rendering, nothing is defaulted, so the
+// output says exactly what was recorded (machineLearning appears when it was sent, even empty).
+void payment(json_writer& w, const payment_config& p) {
+  using d = payment_dimension;
+  w.begin_object();
+  responsible(w, "queryCompute", p.at(d::query_compute));
+  if (p.machine_learning_sent || p.at(d::model_training) || p.at(d::model_inference) ||
+      p.at(d::synthetic_data_generation)) {
+    w.key("machineLearning").begin_object();
+    responsible(w, "modelTraining", p.at(d::model_training));
+    responsible(w, "modelInference", p.at(d::model_inference));
+    responsible(w, "syntheticDataGeneration", p.at(d::synthetic_data_generation));
+    w.end_object();
+  }
+  responsible(w, "jobCompute", p.at(d::job_compute));
+  w.end_object();
+}
+
+void query_result(json_writer& w, const query_result_config& r) {
+  w.begin_object();
+  w.key("outputConfiguration").begin_object().key("s3").begin_object();
+  w.key("resultFormat").string(to_string(r.format));
+  w.key("bucket").string(r.bucket);
+  opt_string(w, "keyPrefix", r.key_prefix);
+  opt_bool(w, "singleFileOutput", r.single_file_output);
+  w.end_object().end_object();
+  opt_string(w, "roleArn", r.role_arn);
+  w.end_object();
+}
+
+void job_result(json_writer& w, const job_result_config& r) {
+  w.begin_object();
+  w.key("outputConfiguration").begin_object().key("s3").begin_object();
+  w.key("bucket").string(r.bucket);
+  opt_string(w, "keyPrefix", r.key_prefix);
+  w.end_object().end_object();
+  w.key("roleArn").string(r.role_arn);
+  w.end_object();
+}
+
+void member(json_writer& w, const member_spec& m) {
+  w.begin_object();
+  w.key("accountId").string(m.account);
+  w.key("displayName").string(m.display_name);
+  w.key("memberAbilities");
+  enum_array(w, m.abilities);
+  if (m.ml_abilities) {
+    w.key("mlMemberAbilities").begin_object().key("customMLMemberAbilities");
+    enum_array(w, *m.ml_abilities);
+    w.end_object();
+  }
+  if (m.payment) payment(w.key("paymentConfiguration"), *m.payment);
+  w.end_object();
+}
+
+struct payload_writer {
+  json_writer& w;
+
+  void operator()(const collaboration_created& e) const {
+    w.key("collaborationId").string(e.collaboration_id);
+    w.key("region").string(e.region);
+    w.key("name").string(e.name);
+    w.key("description").string(e.description);
+    w.key("creatorAccountId").string(e.creator);
+    w.key("creatorDisplayName").string(e.creator_display_name);
+    if (const auto& x = e.encryption) {
+      w.key("dataEncryptionMetadata").begin_object();
+      w.key("allowCleartext").boolean(x->allow_cleartext);
+      w.key("allowDuplicates").boolean(x->allow_duplicates);
+      w.key("allowJoinsOnColumnsWithDifferentNames")
+          .boolean(x->allow_joins_on_columns_with_different_names);
+      w.key("preserveNulls").boolean(x->preserve_nulls);
+      w.end_object();
+    }
+    w.key("queryLogStatus").string(to_string(e.query_log));
+    opt_log(w, "jobLogStatus", e.job_log);
+    if (e.engine) w.key("analyticsEngine").string(to_string(*e.engine));
+    if (e.auto_approved) enum_array(w.key("autoApprovedChangeTypes"), *e.auto_approved);
+    if (e.allowed_result_regions)
+      string_array(w.key("allowedResultRegions"), *e.allowed_result_regions);
+    opt_bool(w, "isMetricsEnabled", e.metrics_enabled);
+  }
+  void operator()(const member_invited& e) const { member(w.key("member"), e.member); }
+  void operator()(const payment_assigned& e) const {
+    w.key("dimension").string(to_string(e.dimension));
+    w.key("accountId").string(e.account);
+    w.key("accepted").boolean(e.accepted);
+  }
+  void operator()(const membership_created& e) const {
+    w.key("membershipId").string(e.membership_id);
+    w.key("accountId").string(e.account);
+    w.key("region").string(e.region);
+    w.key("queryLogStatus").string(to_string(e.query_log));
+    opt_log(w, "jobLogStatus", e.job_log);
+    if (e.default_result) query_result(w.key("defaultResultConfiguration"), *e.default_result);
+    if (e.default_job_result)
+      job_result(w.key("defaultJobResultConfiguration"), *e.default_job_result);
+    payment(w.key("paymentConfiguration"), e.payment);
+    opt_bool(w, "isMetricsEnabled", e.metrics_enabled);
+  }
+  void operator()(const membership_updated& e) const {
+    w.key("membershipId").string(e.membership_id);
+    opt_log(w, "queryLogStatus", e.query_log);
+    opt_log(w, "jobLogStatus", e.job_log);
+    if (e.default_result) query_result(w.key("defaultResultConfiguration"), *e.default_result);
+    if (e.default_job_result)
+      job_result(w.key("defaultJobResultConfiguration"), *e.default_job_result);
+  }
+  void operator()(const membership_status_changed& e) const {
+    w.key("membershipId").string(e.membership_id);
+    w.key("status").string(to_string(e.status));
+  }
+  void operator()(const membership_deleted& e) const {
+    w.key("membershipId").string(e.membership_id);
+    w.key("accountId").string(e.account);
+  }
+  void operator()(const member_left& e) const { w.key("accountId").string(e.account); }
+  void operator()(const member_removed& e) const { w.key("accountId").string(e.account); }
+  void operator()(const collaboration_updated& e) const {
+    opt_string(w, "name", e.name);
+    opt_string(w, "description", e.description);
+    if (e.engine) w.key("analyticsEngine").string(to_string(*e.engine));
+  }
+  void operator()(const collaboration_deleted&) const {}
+  void operator()(const tags_changed& e) const {
+    w.key("resourceArn").string(e.resource_arn);
+    w.key("set").begin_object();
+    for (const auto& [k, v] : e.set) w.key(k).string(v);
+    w.end_object();
+    string_array(w.key("removed"), e.removed);
+  }
+};
+
+// ------------------------------------------------------------------------------ one-line form
+
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  json_writer::escape_into(out, s);
+  out += '"';
+  return out;
+}
+
+// Tag keys and values may hold spaces, '=' and ','; quote those so the list stays parseable.
+std::string bare_or_quoted(std::string_view s) {
+  if (s.empty()) return "\"\"";
+  for (unsigned char c : s) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '.' || c == ':' || c == '/' || c == '+' || c == '-' ||
+                      c == '@' || c >= 0x80;
+    if (!safe) return quoted(s);
+  }
+  return std::string(s);
+}
+
+template <class E>
+std::string enum_list(const std::vector<E>& items) {
+  if (items.empty()) return "none";
+  std::string out;
+  for (auto v : items) {
+    if (!out.empty()) out += ',';
+    out.append(to_string(v));
+  }
+  return out;
+}
+
+// "queryCompute:yes,jobCompute:no": the dimensions the configuration names.
+std::string payment_words(const payment_config& p) {
+  std::string out;
+  for (int d = 0; d < payment_dimension_count; ++d) {
+    if (!p.dims[d]) continue;
+    if (!out.empty()) out += ',';
+    out.append(to_string(static_cast<payment_dimension>(d))).append(*p.dims[d] ? ":yes" : ":no");
+  }
+  return out.empty() ? "none" : out;
+}
+
+std::string s3_uri(const std::string& bucket, const std::optional<std::string>& prefix) {
+  return "s3://" + bucket + "/" + prefix.value_or("");
+}
+
+class words {
+ public:
+  words& add(std::string_view name, std::string_view value) {
+    if (!out_.empty()) out_ += ' ';
+    out_.append(name).append("=").append(value);
+    return *this;
+  }
+  const std::string& str() const { return out_; }
+
+ private:
+  std::string out_;
+};
+
+struct summary_writer {
+  words& out;
+
+  void operator()(const collaboration_created& e) const {
+    out.add("id", e.collaboration_id).add("region", e.region).add("name", quoted(e.name));
+    out.add("creator", e.creator).add("creatorDisplayName", quoted(e.creator_display_name));
+    out.add("queryLog", to_string(e.query_log));
+    if (e.job_log) out.add("jobLog", to_string(*e.job_log));
+    if (e.engine) out.add("engine", to_string(*e.engine));
+  }
+  void operator()(const member_invited& e) const {
+    const auto& m = e.member;
+    out.add("account", m.account).add("displayName", quoted(m.display_name));
+    out.add("abilities", enum_list(m.abilities));
+    if (m.ml_abilities) out.add("mlAbilities", enum_list(*m.ml_abilities));
+    if (m.payment) out.add("payment", payment_words(*m.payment));
+  }
+  void operator()(const payment_assigned& e) const {
+    out.add("dimension", to_string(e.dimension)).add("account", e.account);
+    out.add("accepted", e.accepted ? "true" : "false");
+  }
+  void operator()(const membership_created& e) const {
+    out.add("membership", e.membership_id).add("account", e.account).add("region", e.region);
+    out.add("queryLog", to_string(e.query_log));
+    if (e.job_log) out.add("jobLog", to_string(*e.job_log));
+    if (e.default_result)
+      out.add("defaultResult", s3_uri(e.default_result->bucket, e.default_result->key_prefix));
+    if (e.default_job_result)
+      out.add("defaultJobResult",
+              s3_uri(e.default_job_result->bucket, e.default_job_result->key_prefix));
+    out.add("payment", payment_words(e.payment));
+  }
+  void operator()(const membership_updated& e) const {
+    out.add("membership", e.membership_id);
+    if (e.query_log) out.add("queryLog", to_string(*e.query_log));
+    if (e.job_log) out.add("jobLog", to_string(*e.job_log));
+    if (e.default_result)
+      out.add("defaultResult", s3_uri(e.default_result->bucket, e.default_result->key_prefix));
+    if (e.default_job_result)
+      out.add("defaultJobResult",
+              s3_uri(e.default_job_result->bucket, e.default_job_result->key_prefix));
+  }
+  void operator()(const membership_status_changed& e) const {
+    out.add("membership", e.membership_id).add("status", to_string(e.status));
+  }
+  void operator()(const membership_deleted& e) const {
+    out.add("membership", e.membership_id).add("account", e.account);
+  }
+  void operator()(const member_left& e) const { out.add("account", e.account); }
+  void operator()(const member_removed& e) const { out.add("account", e.account); }
+  void operator()(const collaboration_updated& e) const {
+    if (e.name) out.add("name", quoted(*e.name));
+    if (e.description) out.add("description", quoted(*e.description));
+    if (e.engine) out.add("engine", to_string(*e.engine));
+  }
+  void operator()(const collaboration_deleted&) const {}
+  void operator()(const tags_changed& e) const {
+    out.add("arn", e.resource_arn);
+    if (!e.set.empty()) {
+      std::string set;
+      for (const auto& [k, v] : e.set) {
+        if (!set.empty()) set += ',';
+        set.append(bare_or_quoted(k)).append("=").append(bare_or_quoted(v));
+      }
+      out.add("set", set);
+    }
+    if (!e.removed.empty()) {
+      std::string removed;
+      for (const auto& k : e.removed) {
+        if (!removed.empty()) removed += ',';
+        removed += bare_or_quoted(k);
+      }
+      out.add("removed", removed);
+    }
+  }
+};
+
+// ---------------------------------------------------------------------------------- calendar
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+}
+
+bool leap(std::int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+unsigned days_in_month(std::int64_t y, unsigned m) {
+  static constexpr unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && leap(y) ? 29 : days[m - 1];
+}
+
+// A cursor over the time text: fixed-width digit groups and single separators.
+struct scanner {
+  std::string_view s;
+  std::size_t i = 0;
+
+  bool done() const { return i == s.size(); }
+  bool peek(char c) const { return i < s.size() && s[i] == c; }
+  bool eat(char c) {
+    if (!peek(c)) return false;
+    ++i;
+    return true;
+  }
+  bool digits(std::size_t n, int& out) {
+    if (s.size() - i < n) return false;
+    out = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const char c = s[i + k];
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + (c - '0');
+    }
+    i += n;
+    return true;
+  }
+  // Milliseconds of a fraction after '.', truncated; at least one digit.
+  bool fraction(int& ms) {
+    std::size_t n = 0;
+    ms = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      if (n < 3) ms = ms * 10 + (s[i] - '0');
+      ++n;
+      ++i;
+    }
+    if (n == 0) return false;
+    for (std::size_t k = n; k < 3; ++k) ms *= 10;
+    return true;
+  }
+};
+
+std::optional<time_ms> parse_epoch_seconds(std::string_view s) {
+  scanner sc{s};
+  std::int64_t seconds = 0;
+  std::size_t n = 0;
+  while (!sc.done() && s[sc.i] >= '0' && s[sc.i] <= '9') {
+    if (++n > 12) return std::nullopt;  // beyond year 33658: surely not a time
+    seconds = seconds * 10 + (s[sc.i++] - '0');
+  }
+  if (n == 0) return std::nullopt;
+  int ms = 0;
+  if (sc.eat('.') && !sc.fraction(ms)) return std::nullopt;
+  if (!sc.done()) return std::nullopt;
+  return seconds * 1000 + ms;
+}
+
+std::optional<time_ms> parse_iso8601(std::string_view s) {
+  scanner sc{s};
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, ms = 0;
+  if (!sc.digits(4, year) || !sc.eat('-') || !sc.digits(2, month) || !sc.eat('-') ||
+      !sc.digits(2, day))
+    return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 ||
+      static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month)))
+    return std::nullopt;
+  if (!sc.done()) {
+    if (!sc.eat('T') && !sc.eat('t') && !sc.eat(' ')) return std::nullopt;
+    if (!sc.digits(2, hour) || !sc.eat(':') || !sc.digits(2, minute)) return std::nullopt;
+    if (sc.eat(':')) {
+      if (!sc.digits(2, second)) return std::nullopt;
+      if (sc.eat('.') && !sc.fraction(ms)) return std::nullopt;
+    }
+    if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
+  }
+  int offset_minutes = 0;
+  if (sc.eat('Z') || sc.eat('z')) {
+  } else if (sc.peek('+') || sc.peek('-')) {
+    const int sign = sc.eat('+') ? 1 : (sc.eat('-'), -1);
+    int oh = 0, om = 0;
+    if (!sc.digits(2, oh)) return std::nullopt;
+    sc.eat(':');
+    if (!sc.digits(2, om) || oh > 23 || om > 59) return std::nullopt;
+    offset_minutes = sign * (oh * 60 + om);
+  }
+  if (!sc.done()) return std::nullopt;
+  const std::int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const std::int64_t seconds =
+      days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  return seconds * 1000 + ms;
+}
+
+}  // namespace
+
+std::string payload_json(const event_payload& p) {
+  json_writer w;
+  w.begin_object();
+  std::visit(payload_writer{w}, p);
+  w.end_object();
+  return w.take();
+}
+
+std::string event_json(const recorded_event& e) {
+  json_writer w;
+  w.begin_object();
+  w.key("position").raw(std::to_string(e.env.position));
+  w.key("stream").string(e.env.stream);
+  w.key("version").raw(std::to_string(e.env.version));
+  w.key("type").string(e.env.type);
+  w.key("time").timestamp(e.env.time);
+  w.key("account").string(e.env.account);
+  w.key("requestId").string(e.env.request_id);
+  w.key("payload").raw(payload_json(e.payload));
+  w.end_object();
+  return w.take();
+}
+
+std::string payload_summary(const event_payload& p) {
+  words out;
+  std::visit(summary_writer{out}, p);
+  return out.str();
+}
+
+std::string event_line(const recorded_event& e) {
+  std::string line = std::to_string(e.env.position);
+  line.append(" ").append(format_iso8601(e.env.time));
+  line.append(" ").append(e.env.stream);
+  line.append(" v").append(std::to_string(e.env.version));
+  line.append(" ").append(e.env.type);
+  line.append(" by=").append(e.env.account);
+  line.append(" req=").append(bare_or_quoted(e.env.request_id));
+  auto summary = payload_summary(e.payload);
+  if (!summary.empty()) line.append(" ").append(summary);
+  return line;
+}
+
+std::string format_iso8601(time_ms t) {
+  std::int64_t days = t / 86400000;
+  std::int64_t rest = t % 86400000;
+  if (rest < 0) {
+    rest += 86400000;
+    --days;
+  }
+  std::int64_t y = 0;
+  unsigned m = 0, d = 0;
+  civil_from_days(days, y, m, d);
+  const auto ms = static_cast<int>(rest % 1000);
+  const auto sec = static_cast<int>(rest / 1000);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y),
+                m, d, sec / 3600, sec / 60 % 60, sec % 60, ms);
+  return buf;
+}
+
+std::optional<time_ms> parse_time(std::string_view s) {
+  if (s.size() >= 10 && s[4] == '-') return parse_iso8601(s);
+  return parse_epoch_seconds(s);
+}
+
+}  // namespace crs::projections

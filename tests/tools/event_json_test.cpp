@@ -1,0 +1,295 @@
+// projections/event_json: every event type as JSON (whole payload, optionals omitted when absent,
+// never null) and as one line.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include "../events/samples.hpp"
+#include "projections/event_json.hpp"
+
+using namespace crs;
+using namespace crs::events;
+using namespace std::string_literals;
+namespace json = boost::json;
+
+namespace {
+
+bool has_null(const json::value& v) {
+  if (v.is_null()) return true;
+  if (v.is_object())
+    for (const auto& kv : v.as_object())
+      if (has_null(kv.value())) return true;
+  if (v.is_array())
+    for (const auto& x : v.as_array())
+      if (has_null(x)) return true;
+  return false;
+}
+
+std::string S(const json::value& v) {
+  return std::string(v.as_string());
+}
+
+std::vector<std::string> strings(const json::value& v) {
+  std::vector<std::string> out;
+  for (const auto& x : v.as_array()) out.push_back(S(x));
+  return out;
+}
+
+recorded_event record(const event_payload& p) {
+  return {test::sample_envelope(p), p};
+}
+
+json::object payload_of(const event_payload& p) {
+  const auto text = projections::event_json(record(p));
+  const auto v = json::parse(text);
+  REQUIRE_FALSE(has_null(v));
+  return v.as_object().at("payload").as_object();
+}
+
+const event_payload& sample(const std::string& name) {
+  static const auto all = test::all_samples();
+  for (const auto& s : all)
+    if (s.name == name) return s.payload;
+  FAIL("no sample " << name);
+  throw;  // unreachable
+}
+
+}  // namespace
+
+TEST_CASE("every sample renders as one JSON object with the whole envelope") {
+  for (const auto& s : test::all_samples()) {
+    INFO(s.name);
+    const auto text = projections::event_json(record(s.payload));
+    CHECK(text.find('\n') == std::string::npos);
+    const auto v = json::parse(text);
+    CHECK_FALSE(has_null(v));
+    const auto& o = v.as_object();
+    CHECK(o.at("position").to_number<std::uint64_t>() == 0x0102030405060708ull);
+    CHECK(S(o.at("stream")) == "collaboration-3f2b8c1e");
+    CHECK(o.at("version").to_number<std::uint64_t>() == 42);
+    CHECK(S(o.at("type")) == type_name(s.payload));
+    CHECK(o.at("time").is_double());
+    CHECK(o.at("time").as_double() == Approx(1767225600.123).epsilon(1e-12));
+    CHECK(text.find("\"time\":1767225600.123,") != std::string::npos);  // exact ms, like the API
+    CHECK(S(o.at("account")) == "111122223333");
+    CHECK(S(o.at("requestId")) == "req-\xc3\xa9-1");
+    CHECK(o.at("payload").is_object());
+    CHECK(o.size() == 8);
+  }
+}
+
+TEST_CASE("CollaborationCreated: every field, enums as the API's strings") {
+  auto p = payload_of(sample("CollaborationCreated/full"));
+  CHECK(S(p.at("collaborationId")) == "3f2b8c1e-0000-4000-8000-000000000001");
+  CHECK(S(p.at("region")) == "eu-west-1");
+  CHECK(S(p.at("name")) == "Sales \xc3\xa9t\xc3\xa9 2026");
+  CHECK(p.at("description").as_string() == "line1\nline2 with a \0 NUL"s);
+  CHECK(S(p.at("creatorAccountId")) == "111122223333");
+  CHECK(S(p.at("creatorDisplayName")) == "Creator");
+  const auto& enc = p.at("dataEncryptionMetadata").as_object();
+  CHECK(enc.at("allowCleartext").as_bool());
+  CHECK_FALSE(enc.at("allowDuplicates").as_bool());
+  CHECK(enc.at("allowJoinsOnColumnsWithDifferentNames").as_bool());
+  CHECK(enc.at("preserveNulls").as_bool());
+  CHECK(S(p.at("queryLogStatus")) == "ENABLED");
+  CHECK(S(p.at("jobLogStatus")) == "DISABLED");
+  CHECK(S(p.at("analyticsEngine")) == "CLEAN_ROOMS_SQL");
+  CHECK(strings(p.at("autoApprovedChangeTypes")) ==
+        std::vector<std::string>{"REVOKE_RECEIVE_RESULTS_ABILITY", "ADD_MEMBER"});
+  CHECK(strings(p.at("allowedResultRegions")) ==
+        std::vector<std::string>{"us-east-1", "eu-west-1", "ap-south-1"});
+  CHECK(p.at("isMetricsEnabled").as_bool());
+  CHECK(p.size() == 13);
+
+  SECTION("absent optionals are omitted") {
+    auto bare = payload_of(sample("CollaborationCreated/bare"));
+    for (const char* k : {"dataEncryptionMetadata", "jobLogStatus", "analyticsEngine",
+                          "autoApprovedChangeTypes", "allowedResultRegions", "isMetricsEnabled"})
+      CHECK_FALSE(bare.contains(k));
+    CHECK(S(bare.at("queryLogStatus")) == "DISABLED");
+    CHECK(bare.size() == 7);
+  }
+  SECTION("present but empty or false optionals are kept") {
+    auto d = payload_of(sample("CollaborationCreated/defaults"));
+    CHECK(d.at("autoApprovedChangeTypes").as_array().empty());
+    CHECK(d.at("allowedResultRegions").as_array().empty());
+    CHECK_FALSE(d.at("isMetricsEnabled").as_bool());
+    CHECK(S(d.at("analyticsEngine")) == "SPARK");
+    CHECK(d.contains("dataEncryptionMetadata"));
+  }
+}
+
+TEST_CASE("MemberInvited: the member specification with its payment as written") {
+  auto p = payload_of(sample("MemberInvited/full"));
+  REQUIRE(p.size() == 1);
+  const auto& m = p.at("member").as_object();
+  CHECK(S(m.at("accountId")) == "444455556666");
+  CHECK(S(m.at("displayName")) == "Analyst");
+  CHECK(strings(m.at("memberAbilities")) == std::vector<std::string>{"CAN_RUN_JOB", "CAN_QUERY"});
+  CHECK(strings(m.at("mlMemberAbilities").at("customMLMemberAbilities")) ==
+        std::vector<std::string>{"CAN_RECEIVE_INFERENCE_OUTPUT", "CAN_RECEIVE_MODEL_OUTPUT"});
+  const auto& pay = m.at("paymentConfiguration").as_object();
+  CHECK(pay.at("queryCompute").at("isResponsible").as_bool());
+  CHECK_FALSE(pay.at("jobCompute").at("isResponsible").as_bool());
+  const auto& ml = pay.at("machineLearning").as_object();
+  CHECK_FALSE(ml.contains("modelTraining"));  // absent in the event: not defaulted
+  CHECK(ml.at("modelInference").at("isResponsible").as_bool());
+  CHECK_FALSE(ml.at("syntheticDataGeneration").at("isResponsible").as_bool());
+
+  auto bare = payload_of(sample("MemberInvited/bare")).at("member").as_object();
+  CHECK_FALSE(bare.contains("mlMemberAbilities"));
+  CHECK_FALSE(bare.contains("paymentConfiguration"));
+  CHECK(bare.at("memberAbilities").as_array().empty());
+
+  auto empties = payload_of(sample("MemberInvited/empties")).at("member").as_object();
+  CHECK(empties.at("mlMemberAbilities").at("customMLMemberAbilities").as_array().empty());
+  CHECK(empties.at("paymentConfiguration").as_object().empty());
+}
+
+TEST_CASE("PaymentAssigned, MemberLeft, MemberRemoved") {
+  auto p = payload_of(sample("PaymentAssigned/full"));
+  CHECK(S(p.at("dimension")) == "syntheticDataGeneration");
+  CHECK(S(p.at("accountId")) == "444455556666");
+  CHECK(p.at("accepted").as_bool());
+  CHECK_FALSE(payload_of(sample("PaymentAssigned/bare")).at("accepted").as_bool());
+  CHECK(S(payload_of(sample("MemberLeft")).at("accountId")) == "444455556666");
+  CHECK(S(payload_of(sample("MemberRemoved")).at("accountId")) == "777788889999");
+}
+
+TEST_CASE("MembershipCreated: result configurations and payment") {
+  auto p = payload_of(sample("MembershipCreated/full"));
+  CHECK(S(p.at("membershipId")) == "m-1");
+  CHECK(S(p.at("accountId")) == "444455556666");
+  CHECK(S(p.at("region")) == "us-west-2");
+  CHECK(S(p.at("queryLogStatus")) == "ENABLED");
+  CHECK(S(p.at("jobLogStatus")) == "DISABLED");
+  const auto& r = p.at("defaultResultConfiguration").as_object();
+  const auto& s3 = r.at("outputConfiguration").at("s3").as_object();
+  CHECK(S(s3.at("resultFormat")) == "PARQUET");
+  CHECK(S(s3.at("bucket")) == "results-bucket");
+  CHECK(S(s3.at("keyPrefix")) == "prefix/");
+  CHECK(s3.at("singleFileOutput").as_bool());
+  CHECK(S(r.at("roleArn")) == "arn:aws:iam::111122223333:role/results");
+  const auto& j = p.at("defaultJobResultConfiguration").as_object();
+  CHECK(S(j.at("outputConfiguration").at("s3").at("bucket")) == "jobs");
+  CHECK(S(j.at("outputConfiguration").at("s3").at("keyPrefix")) == "k/");
+  CHECK(S(j.at("roleArn")) == "arn:aws:iam::1:role/j");
+  CHECK(p.at("paymentConfiguration").at("queryCompute").at("isResponsible").as_bool());
+  CHECK(p.at("isMetricsEnabled").as_bool());
+
+  auto bare = payload_of(sample("MembershipCreated/bare"));
+  for (const char* k : {"jobLogStatus", "defaultResultConfiguration",
+                        "defaultJobResultConfiguration", "isMetricsEnabled"})
+    CHECK_FALSE(bare.contains(k));
+  CHECK(bare.at("paymentConfiguration").as_object().empty());
+
+  auto partial = payload_of(sample("MembershipCreated/partial"));
+  const auto& ps3 =
+      partial.at("defaultResultConfiguration").at("outputConfiguration").at("s3").as_object();
+  CHECK_FALSE(ps3.contains("keyPrefix"));
+  CHECK_FALSE(ps3.contains("singleFileOutput"));
+  CHECK_FALSE(partial.at("defaultResultConfiguration").as_object().contains("roleArn"));
+  CHECK_FALSE(partial.at("defaultJobResultConfiguration")
+                  .at("outputConfiguration")
+                  .at("s3")
+                  .as_object()
+                  .contains("keyPrefix"));
+}
+
+TEST_CASE("MembershipUpdated, MembershipStatusChanged, MembershipDeleted") {
+  auto p = payload_of(sample("MembershipUpdated/full"));
+  CHECK(S(p.at("membershipId")) == "m-1");
+  CHECK(S(p.at("queryLogStatus")) == "DISABLED");
+  CHECK(S(p.at("jobLogStatus")) == "ENABLED");
+  CHECK(p.contains("defaultResultConfiguration"));
+  CHECK(S(p.at("defaultJobResultConfiguration").at("roleArn")) == "r");
+  auto bare = payload_of(sample("MembershipUpdated/bare"));
+  CHECK(bare.size() == 1);  // only the id: nothing changed is nothing rendered
+  CHECK(S(payload_of(sample("MembershipStatusChanged/collaboration_deleted")).at("status")) ==
+        "COLLABORATION_DELETED");
+  auto del = payload_of(sample("MembershipDeleted"));
+  CHECK(S(del.at("membershipId")) == "m-1");
+  CHECK(S(del.at("accountId")) == "444455556666");
+}
+
+TEST_CASE("CollaborationUpdated, CollaborationDeleted, TagsChanged") {
+  auto p = payload_of(sample("CollaborationUpdated/full"));
+  CHECK(S(p.at("name")) == "New name");
+  CHECK(S(p.at("description")) == "New description");
+  CHECK(S(p.at("analyticsEngine")) == "CLEAN_ROOMS_SQL");
+  CHECK(payload_of(sample("CollaborationUpdated/bare")).empty());
+  auto empty = payload_of(sample("CollaborationUpdated/empty"));
+  CHECK(S(empty.at("name")).empty());  // present and empty is not absent
+  CHECK(payload_of(sample("CollaborationDeleted")).empty());
+
+  auto t = payload_of(sample("TagsChanged/full"));
+  CHECK(S(t.at("resourceArn")) == "arn:aws:cleanrooms:us-east-1:111122223333:collaboration/c");
+  const auto& set = t.at("set").as_object();
+  CHECK(S(set.at("env")) == "prod");
+  CHECK(S(set.at("empty")).empty());
+  CHECK(set.at("\xe2\x9c\x93").as_string() == "nul\0inside"s);
+  CHECK(strings(t.at("removed")) == std::vector<std::string>{"zeta", "alpha", "mid"});
+  auto bare = payload_of(sample("TagsChanged/bare"));
+  CHECK(bare.at("set").as_object().empty());
+  CHECK(bare.at("removed").as_array().empty());
+}
+
+TEST_CASE("the one-line form: envelope first, then the payload's key fields") {
+  SECTION("every sample stays on one line and starts with the envelope") {
+    for (const auto& s : test::all_samples()) {
+      INFO(s.name);
+      const auto line = projections::event_line(record(s.payload));
+      CHECK(line.find('\n') == std::string::npos);
+      const std::string head =
+          "72623859790382856 2026-01-01T00:00:00.123Z collaboration-3f2b8c1e v42 " +
+          std::string(type_name(s.payload)) + " by=111122223333 req=req-\xc3\xa9-1";
+      CHECK(line.substr(0, head.size()) == head);
+    }
+  }
+  using projections::payload_summary;
+  CHECK(payload_summary(
+            member_invited{{"222222222222",
+                            "Bravo",
+                            {member_ability::can_query, member_ability::can_receive_results},
+                            {},
+                            {}}}) ==
+        "account=222222222222 displayName=\"Bravo\" abilities=CAN_QUERY,CAN_RECEIVE_RESULTS");
+  CHECK(payload_summary(sample("MemberInvited/full")) ==
+        "account=444455556666 displayName=\"Analyst\" abilities=CAN_RUN_JOB,CAN_QUERY "
+        "mlAbilities=CAN_RECEIVE_INFERENCE_OUTPUT,CAN_RECEIVE_MODEL_OUTPUT "
+        "payment=queryCompute:yes,jobCompute:no,modelInference:yes,syntheticDataGeneration:no");
+  CHECK(payload_summary(sample("MemberInvited/bare")) ==
+        "account= displayName=\"\" abilities=none");
+  CHECK(payload_summary(sample("CollaborationCreated/full")) ==
+        "id=3f2b8c1e-0000-4000-8000-000000000001 region=eu-west-1 name=\"Sales \xc3\xa9t\xc3\xa9 "
+        "2026\" creator=111122223333 creatorDisplayName=\"Creator\" queryLog=ENABLED "
+        "jobLog=DISABLED engine=CLEAN_ROOMS_SQL");
+  CHECK(payload_summary(collaboration_updated{"x", {}, {}}) == "name=\"x\"");
+  CHECK(payload_summary(sample("CollaborationUpdated/full")) ==
+        "name=\"New name\" description=\"New description\" engine=CLEAN_ROOMS_SQL");
+  CHECK(payload_summary(sample("CollaborationUpdated/bare")).empty());
+  CHECK(payload_summary(sample("CollaborationDeleted")).empty());
+  CHECK(payload_summary(sample("PaymentAssigned/full")) ==
+        "dimension=syntheticDataGeneration account=444455556666 accepted=true");
+  CHECK(payload_summary(sample("MembershipCreated/full")) ==
+        "membership=m-1 account=444455556666 region=us-west-2 queryLog=ENABLED jobLog=DISABLED "
+        "defaultResult=s3://results-bucket/prefix/ defaultJobResult=s3://jobs/k/ "
+        "payment=queryCompute:yes,jobCompute:no,modelInference:yes,syntheticDataGeneration:no");
+  CHECK(payload_summary(sample("MembershipCreated/bare")) ==
+        "membership= account= region= queryLog=DISABLED payment=none");
+  CHECK(payload_summary(sample("MembershipUpdated/bare")) == "membership=m-1");
+  CHECK(payload_summary(sample("MembershipUpdated/full")) ==
+        "membership=m-1 queryLog=DISABLED jobLog=ENABLED defaultResult=s3://results-bucket/prefix/ "
+        "defaultJobResult=s3://j/p");
+  CHECK(payload_summary(sample("MembershipStatusChanged/removed")) ==
+        "membership=m-1 status=REMOVED");
+  CHECK(payload_summary(sample("MembershipDeleted")) == "membership=m-1 account=444455556666");
+  CHECK(payload_summary(sample("MemberLeft")) == "account=444455556666");
+  CHECK(payload_summary(sample("MemberRemoved")) == "account=777788889999");
+  CHECK(payload_summary(sample("TagsChanged/full")) ==
+        "arn=arn:aws:cleanrooms:us-east-1:111122223333:collaboration/c set=empty=\"\",env=prod,"
+        "\xe2\x9c\x93=\"nul\\u0000inside\" removed=zeta,alpha,mid");
+  CHECK(payload_summary(tags_changed{"arn:x", {{"a b", "c=d"}}, {"k,2"}}) ==
+        "arn=arn:x set=\"a b\"=\"c=d\" removed=\"k,2\"");
+  CHECK(payload_summary(sample("TagsChanged/bare")) == "arn=");
+  CHECK(payload_summary(collaboration_updated{"two\nlines", {}, {}}) == "name=\"two\\nlines\"");
+}
