@@ -13,7 +13,7 @@
 
 #include "app/admin_file.hpp"
 #include "app/commands.hpp"
-#include "app/tool_store.hpp"
+#include "app/log_args.hpp"
 
 namespace crs::app {
 namespace {
@@ -84,8 +84,9 @@ int backup(const std::string& data_dir, const std::string& to) {
     std::cout << "backup: " << dest << " written by the running server: " << text << "\n";
     return 0;
   }
-  auto store = open_for_tool(data_dir, true);
-  if (!store) return 2;
+  auto opened = open_store(data_dir, true);
+  if (!opened) return report("backup", opened.error());
+  auto& store = opened.value();
   const auto position = store->last_position();
   if (auto done = store->checkpoint(dest); !done) {
     std::cerr << "cleanroomsd: backup failed: " << done.error().message << "\n";

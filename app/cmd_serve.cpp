@@ -12,6 +12,7 @@
 #include "api/dispatcher.hpp"
 #include "api/http_server.hpp"
 #include "api/uuid.hpp"
+#include "app/admin_file.hpp"
 #include "app/commands.hpp"
 #include "events/event_store.hpp"
 #include "events/journal.hpp"
@@ -94,6 +95,13 @@ int serve(const serve_flags& f) {
   crs::api::dispatcher_options dopts;
   dopts.default_account = f.default_account;
   dopts.default_region = f.default_region;
+  dopts.admin.token = new_admin_token();
+  dopts.admin.backup = [&store](const std::string& dest) -> result<std::uint64_t> {
+    const auto position = store.value()->last_position();
+    auto done = store.value()->checkpoint(dest);
+    if (!done) return done.error();
+    return position;
+  };
   crs::api::dispatcher dispatcher(*store.value(), actors, dopts,
                                   crs::api::dispatcher_ports{&wall_clock_ms,
                                                              &crs::api::random_uuid_v4});
@@ -109,10 +117,14 @@ int serve(const serve_flags& f) {
   }
   spdlog::info("cleanroomsd listening on http://{}:{} (default account {}, region {})", host,
                server.port(), f.default_account, f.default_region);
+  if (!write_admin_file(f.data_dir, admin_endpoint{host, server.port(), dopts.admin.token}))
+    spdlog::warn("cannot write {}: `cleanroomsd backup` will not reach this server",
+                 admin_file_path(f.data_dir));
 
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  remove_admin_file(f.data_dir);
   server.stop(std::chrono::milliseconds(5000));
   actors.stop();
   journal.stop();

@@ -4,7 +4,8 @@
 #include <iostream>
 
 #include "app/commands.hpp"
-#include "app/tool_store.hpp"
+#include "app/log_args.hpp"
+#include "app/progress.hpp"
 #include "projections/verify.hpp"
 
 namespace crs::app {
@@ -42,11 +43,15 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 int verify(const std::string& data_dir) {
-  auto store = open_for_tool(data_dir, false);
-  if (!store) return 2;
+  auto opened = open_log(data_dir);
+  if (!opened) return report("verify", opened.error());
+  auto& store = opened.value();
   const auto t0 = std::chrono::steady_clock::now();
   projections::verify_report report;
-  auto log = projections::replay_log(*store, report);
+  progress bar("verify", store->last_position());
+  auto log = projections::replay_log(*store, report,
+                                     [&](std::uint64_t done, std::uint64_t) { bar.update(done); });
+  bar.finish();
   if (!log) {
     std::cerr << "cleanroomsd: reading the log failed: " << log.error().message << "\n";
     return 1;
@@ -61,11 +66,15 @@ int verify(const std::string& data_dir) {
 }
 
 int rebuild(const std::string& data_dir, bool force) {
-  auto store = open_for_tool(data_dir, true);
-  if (!store) return 2;
+  auto opened = open_store(data_dir, true);
+  if (!opened) return report("rebuild-projections", opened.error());
+  auto& store = opened.value();
   const auto t0 = std::chrono::steady_clock::now();
   projections::verify_report report;
-  auto log = projections::replay_log(*store, report);
+  progress bar("rebuild-projections", store->last_position());
+  auto log = projections::replay_log(*store, report,
+                                     [&](std::uint64_t done, std::uint64_t) { bar.update(done); });
+  bar.finish();
   if (!log) {
     std::cerr << "cleanroomsd: reading the log failed: " << log.error().message << "\n";
     return 1;

@@ -7,6 +7,8 @@
 namespace crs::app {
 
 void add_serve(CLI::App& app, int& exit_code);
+void add_verify(CLI::App& app, int& exit_code);  // verify, rebuild-projections
+void add_backup(CLI::App& app, int& exit_code);
 void add_events(CLI::App& app, int& exit_code);
 void add_replay(CLI::App& app, int& exit_code);
 

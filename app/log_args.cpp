@@ -29,6 +29,11 @@ int report(std::string_view command, const tool_error& e) {
 }
 
 tool_result<std::unique_ptr<events::event_store>> open_log(const std::string& dir) {
+  return open_store(dir, false);
+}
+
+tool_result<std::unique_ptr<events::event_store>> open_store(const std::string& dir,
+                                                             bool writable) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(dir, ec)) return tool_error{exit_data_error, "no data directory at " + dir};
@@ -37,9 +42,11 @@ tool_result<std::unique_ptr<events::event_store>> open_log(const std::string& di
   if (!fs::exists(fs::path(dir) / "CURRENT", ec))
     return tool_error{exit_data_error, dir + " is not a cleanroomsd data directory"};
   events::store_options options;
-  options.read_only = true;
+  options.read_only = !writable;
   options.create_if_missing = false;
   auto store = events::event_store::open(dir, options);
+  if (!store && writable && store.error().message.find("lock") != std::string::npos)
+    return tool_error{exit_data_error, dir + " is in use by a running server; stop it first"};
   if (!store)
     return tool_error{exit_data_error,
                       "cannot open the log in " + dir + ": " + store.error().message};

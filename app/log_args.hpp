@@ -30,6 +30,9 @@ int report(std::string_view command, const tool_error& e);
 // The store in `dir`, opened read-only: nothing is written to the directory and a running server
 // is not disturbed (the view is consistent as of the open). Missing or not a store: data error.
 [[nodiscard]] tool_result<std::unique_ptr<events::event_store>> open_log(const std::string& dir);
+// The same checks; `writable` takes the store's lock, so it fails while a server runs on it.
+[[nodiscard]] tool_result<std::unique_ptr<events::event_store>> open_store(const std::string& dir,
+                                                                           bool writable);
 
 // A log position: decimal digits only.
 [[nodiscard]] tool_result<std::uint64_t> parse_position(std::string_view flag,

@@ -20,8 +20,16 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
   crs::app::add_serve(app, exit_code);
+  crs::app::add_verify(app, exit_code);
+  crs::app::add_backup(app, exit_code);
   crs::app::add_events(app, exit_code);
   crs::app::add_replay(app, exit_code);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Help prints and succeeds; any other command-line mistake is a usage error (2) for every
+    // subcommand alike, instead of CLI11's own codes.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   return exit_code;
 }

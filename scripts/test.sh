@@ -92,7 +92,7 @@ built=$?
 http_suites=(tests/http/*.test.mjs)
 sdk_suites=(tests/acceptance/*.test.mjs)
 if [ $built -ne 0 ]; then
-  for s in ctest "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke restart; do record "$s (not run: build failed)" 1; done
+  for s in ctest "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke replay restart backup verify-live verify-stopped; do record "$s (not run: build failed)" 1; done
   exit 1
 fi
 
@@ -126,7 +126,7 @@ export CLEANROOMSD_DATA_DIR=$data
 echo
 echo "=== server on $endpoint, data in $data, log in $server_log"
 if ! start_server; then
-  for s in "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke restart; do record "$s (not run: server did not start)" 1; done
+  for s in "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke replay restart backup verify-live verify-stopped; do record "$s (not run: server did not start)" 1; done
   exit 1
 fi
 
@@ -148,5 +148,38 @@ echo
 echo "=== restart"
 restart_check
 record restart $?
+
+# A backup taken from the running server serves the same answers as the server it came from.
+backup_check() {
+  local copy=$scratch/backup port2 pid2 rc=0
+  timeout 120 bash tests/acceptance/restart.sh reads "$scratch/restart" "$scratch/reads-live" || return 1
+  "$root/build/cleanroomsd" backup --data-dir "$data" --to "$copy" || return 1
+  port2=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  "$root/build/cleanroomsd" serve --listen "127.0.0.1:$port2" --data-dir "$copy" >>"$scratch/backup.log" 2>&1 &
+  pid2=$!
+  for _ in $(seq 1 150); do
+    curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$port2/health" 2>/dev/null && break
+    sleep 0.2
+  done
+  CLEANROOMSD_ENDPOINT=http://127.0.0.1:$port2 timeout 120 bash tests/acceptance/restart.sh reads "$scratch/restart" "$scratch/reads-backup" || rc=1
+  if diff -r "$scratch/reads-live" "$scratch/reads-backup"; then
+    echo "backup: $(ls "$scratch/reads-backup" | wc -l) answers from the restored copy equal the live server's"
+  else
+    echo "backup: the restored copy answers differently (diff above)" >&2
+    rc=1
+  fi
+  kill -TERM "$pid2" 2>/dev/null
+  wait "$pid2" || rc=1
+  return $rc
+}
+echo
+echo "=== backup"
+backup_check
+record backup $?
+
+# The log every suite above wrote must verify, while the server runs and after it stopped.
+suite verify-live 300 "$root/build/cleanroomsd" verify --data-dir "$data"
+stop_server
+suite verify-stopped 300 "$root/build/cleanroomsd" verify --data-dir "$data"
 
 [ "$failed" -eq 0 ]

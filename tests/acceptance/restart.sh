@@ -2,6 +2,7 @@
 # Restart check, in two halves around a server restart on the same data directory:
 #   restart.sh capture DIR   create state, then save the answers to a fixed set of reads in DIR
 #   restart.sh verify DIR    repeat the same reads and diff them with what was saved
+#   restart.sh reads DIR OUT only the reads (state from an earlier capture), answers into OUT
 # Between the two, the caller stops the server with SIGTERM and starts it again. Bodies must be
 # byte-identical (x-amzn-RequestId is a header and is not compared); a nextToken issued before the
 # restart must still be accepted after it. Needs curl and jq.
@@ -144,8 +145,11 @@ verify)
     "creatorMemberAbilities":[],"members":[],"queryLogStatus":"DISABLED"}' | jq -e '.collaboration.id' >/dev/null
   echo "restart: writes accepted after the restart"
   ;;
+reads)
+  snapshot "${3:?usage: restart.sh reads DIR OUT}"
+  ;;
 *)
-  echo "usage: restart.sh capture|verify DIR" >&2
+  echo "usage: restart.sh capture|verify DIR | reads DIR OUT" >&2
   exit 2
   ;;
 esac
