@@ -184,6 +184,19 @@ http_response dispatcher::admin(const http_request& request, std::string_view pa
   if (!allowed || diff != 0)
     return render(access_denied("Admin endpoints need the token from the data directory"),
                   request_id);
+  if (request.method == "POST" && path == "/admin/faults" && hooks.disk_full) {
+    std::string why;
+    auto body = parse_body(request.body, why);
+    const boost::json::value* on = body ? body->if_contains("diskFull") : nullptr;
+    if (!on || !on->is_bool())
+      return render(validation_error(std::vector<field_error>{
+                        {"diskFull", "Member must be a boolean"}}),
+                    request_id);
+    hooks.disk_full(on->as_bool());
+    spdlog::warn("fault injection: disk full {}", on->as_bool() ? "ON" : "off");
+    return render_json(200, std::string("{\"diskFull\":") + (on->as_bool() ? "true" : "false") + "}",
+                       request_id);
+  }
   if (request.method != "POST" || path != "/admin/backup" || !hooks.backup)
     return render(unknown_operation("No admin operation " + request.method + " " +
                                     std::string(path)),

@@ -23,6 +23,8 @@ struct admin_hooks {
   std::string token;  // empty: /admin/ is disabled
   // Makes a consistent copy of the store at `dest`; returns the last position it holds.
   std::function<result<std::uint64_t>(const std::string& dest)> backup;
+  // Turns the injected disk-full fault on or off (crash and fault tests).
+  std::function<void(bool on)> disk_full;
 };
 
 struct dispatcher_options {

@@ -96,6 +96,7 @@ int serve(const serve_flags& f) {
   dopts.default_account = f.default_account;
   dopts.default_region = f.default_region;
   dopts.admin.token = new_admin_token();
+  dopts.admin.disk_full = [&store](bool on) { store.value()->inject_disk_full(on); };
   dopts.admin.backup = [&store](const std::string& dest) -> result<std::uint64_t> {
     const auto position = store.value()->last_position();
     auto done = store.value()->checkpoint(dest);

@@ -86,6 +86,10 @@ struct event_store::impl {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // cf order, then unknown families
   std::string secret;
   std::atomic<std::uint64_t> last_position{0};
+  std::atomic<bool> disk_full{false};  // injected fault
+  // After a failed Write RocksDB refuses writes (a background error) until resumed; the next
+  // append resumes first, so the server recovers by itself once the cause (space) is gone.
+  bool needs_resume = false;
   // Writer-only: heads read or written by append_batch. Filled lazily from `heads`.
   std::unordered_map<std::string, std::uint64_t> head_cache;
 
@@ -292,6 +296,13 @@ std::vector<result<append_outcome>> event_store::append_batch(
   if (!m.db) return fail_all(closed());
   if (m.options.read_only)
     return fail_all(err(store_error::kind::invalid_argument, "the store is open read-only"));
+  if (m.disk_full.load())
+    return fail_all(err(store_error::kind::io, "No space left on device (injected fault)"));
+  if (m.needs_resume) {
+    auto resumed = m.db->Resume();
+    if (!resumed.ok()) return fail_all(from_status(resumed, "resume after a failed write"));
+    m.needs_resume = false;
+  }
   try {
     std::vector<result<append_outcome>> out;
     out.reserve(batch.size());
@@ -304,7 +315,10 @@ std::vector<result<append_outcome>> event_store::append_batch(
     rocksdb::WriteOptions wo;
     wo.sync = m.options.sync;
     auto s = m.db->Write(wo, &wb);
-    if (!s.ok()) return fail_all(from_status(s, "append"));
+    if (!s.ok()) {
+      m.needs_resume = true;
+      return fail_all(from_status(s, "append"));
+    }
 
     // Published only now, so a failed write never moved them. Nothing below may throw
     // past this point without resetting the cache, which reloads from the DB on demand.
@@ -502,5 +516,9 @@ result<ok_t> event_store::checkpoint(const std::string& dest) const {
   if (!s.ok()) return from_status(s, "checkpoint to " + dest);
   return ok_v;
 }
+
+void event_store::inject_disk_full(bool on) { impl_->disk_full.store(on); }
+
+bool event_store::disk_full_injected() const { return impl_->disk_full.load(); }
 
 }  // namespace crs::events

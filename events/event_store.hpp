@@ -79,6 +79,11 @@ class event_store {
   // RocksDB Checkpoint while the store stays in use: hard links where possible.
   [[nodiscard]] result<ok_t> checkpoint(const std::string& dest) const;
 
+  // Fault injection for crash and fault tests: while on, every append fails with an io error
+  // as a full disk would, before RocksDB is touched; reads are unaffected. Thread-safe.
+  void inject_disk_full(bool on);
+  [[nodiscard]] bool disk_full_injected() const;
+
   // Random bytes created once per store (pagination token keys and the like).
   [[nodiscard]] std::string secret() const;
 

@@ -92,7 +92,7 @@ built=$?
 http_suites=(tests/http/*.test.mjs)
 sdk_suites=(tests/acceptance/*.test.mjs)
 if [ $built -ne 0 ]; then
-  for s in ctest "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke replay restart backup verify-live verify-stopped; do record "$s (not run: build failed)" 1; done
+  for s in ctest "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke replay disk-full restart backup verify-live verify-stopped; do record "$s (not run: build failed)" 1; done
   exit 1
 fi
 
@@ -121,12 +121,12 @@ endpoint=http://127.0.0.1:$port
 data=$scratch/data
 mkdir -p "$data"
 export CLEANROOMSD_ENDPOINT=$endpoint
-export CLEANROOMSD_DATA_DIR=$data
+export CLEANROOMSD_DATA_DIR=$data CLEANROOMSD_SERVER_LOG=$server_log
 
 echo
 echo "=== server on $endpoint, data in $data, log in $server_log"
 if ! start_server; then
-  for s in "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke replay restart backup verify-live verify-stopped; do record "$s (not run: server did not start)" 1; done
+  for s in "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke replay disk-full restart backup verify-live verify-stopped; do record "$s (not run: server did not start)" 1; done
   exit 1
 fi
 
@@ -135,6 +135,7 @@ for f in "${http_suites[@]}" "${sdk_suites[@]}"; do
 done
 suite cli-smoke 300 bash tests/acceptance/cli_smoke.sh
 suite replay 300 bash tests/acceptance/replay.sh
+suite disk-full 300 bash tests/acceptance/disk_full.sh
 
 restart_check() {
   timeout 120 bash tests/acceptance/restart.sh capture "$scratch/restart" || return 1

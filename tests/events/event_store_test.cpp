@@ -422,3 +422,32 @@ TEST_CASE("snapshots ride in the append batch; read-only opens see a consistent 
   ro.read_only = true;
   CHECK_FALSE(crs::events::event_store::open(dir.path() + "/nothing-here", ro).ok());
 }
+
+TEST_CASE("an injected full disk fails appends cleanly, keeps reads, and clears") {
+  crs::test::temp_dir dir;
+  auto store = crs::events::event_store::open(dir.path(), {});
+  REQUIRE(store.ok());
+  auto& s = *store.value();
+  crs::events::append_request r;
+  r.stream = "collaboration-x";
+  r.events.emplace_back(crs::events::collaboration_deleted{});
+  r.views = {{"v/1", "one", false}};
+  REQUIRE(s.append_batch({&r}).at(0).ok());
+
+  s.inject_disk_full(true);
+  CHECK(s.disk_full_injected());
+  r.expected_version = 1;
+  r.views = {{"v/1", "two", false}};
+  auto failed = s.append_batch({&r});
+  REQUIRE_FALSE(failed.at(0).ok());
+  CHECK(failed.at(0).error().code == crs::store_error::kind::io);
+  CHECK(s.last_position() == 1);             // nothing moved
+  CHECK(s.head_version("collaboration-x") == 1);
+  CHECK(s.get_view("v/1") == std::string("one"));  // reads keep working
+
+  s.inject_disk_full(false);
+  auto ok = s.append_batch({&r});
+  REQUIRE(ok.at(0).ok());
+  CHECK(ok.at(0).value().first_position == 2);  // gap-free after the fault
+  CHECK(s.get_view("v/1") == std::string("two"));
+}
