@@ -11,9 +11,9 @@
 namespace crs {
 
 struct limits {
-  std::size_t members_per_collaboration = 5;     // "Members invited per collaboration"
-  std::size_t collaborations_per_account = 10;   // "Collaborations created per account"
-  std::size_t memberships_per_account = 100;     // "Memberships per account"
+  std::size_t members_per_collaboration = 5;    // "Members invited per collaboration"
+  std::size_t collaborations_per_account = 10;  // "Collaborations created per account"
+  std::size_t memberships_per_account = 100;    // "Memberships per account"
   std::size_t tags_per_resource = 200;
 };
 

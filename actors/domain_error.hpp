@@ -29,12 +29,17 @@ inline domain_error not_found(std::string message, std::string id, std::string t
 }
 inline domain_error conflict(std::string message, std::string id, std::string type,
                              std::string reason) {
-  return {error_kind::conflict, std::move(message), std::move(reason), std::move(id),
-          std::move(type), {}, 0};
+  return {error_kind::conflict,
+          std::move(message),
+          std::move(reason),
+          std::move(id),
+          std::move(type),
+          {},
+          0};
 }
 inline domain_error quota_exceeded(std::string name, double value) {
-  return {error_kind::quota_exceeded, "Quota exceeded: " + name, {}, {}, {}, std::move(name),
-          value};
+  return {
+      error_kind::quota_exceeded, "Quota exceeded: " + name, {}, {}, {}, std::move(name), value};
 }
 inline domain_error internal_error(std::string message) {
   return {error_kind::internal, std::move(message), {}, {}, {}, {}, 0};

@@ -10,8 +10,8 @@
 #include <map>
 #include <mutex>
 
-#include <caf/all.hpp>
 #include <spdlog/spdlog.h>
+#include <caf/all.hpp>
 
 #include "actors/activation.hpp"
 #include "actors/collaboration/decide.hpp"
@@ -132,8 +132,8 @@ void process(host_actor* self, services svc, std::shared_ptr<pending> p) {
   st.next = std::move(next);
   caf::actor me = caf::actor_cast<caf::actor>(self);
   svc.journal->submit(std::move(req), [me](result<events::append_outcome> r) {
-    caf::anon_send(me, append_done_msg{
-                           std::make_shared<result<events::append_outcome>>(std::move(r))});
+    caf::anon_send(me,
+                   append_done_msg{std::make_shared<result<events::append_outcome>>(std::move(r))});
   });
 }
 
@@ -197,8 +197,7 @@ struct registry::impl {
   std::atomic<bool> stopped{false};
 };
 
-registry::registry(events::event_store& store, events::journal& journal,
-                   registry_options options)
+registry::registry(events::event_store& store, events::journal& journal, registry_options options)
     : impl_(std::make_unique<impl>()) {
   impl_->config.set("scheduler.max-threads", options.worker_threads);
   impl_->system = std::make_unique<caf::actor_system>(impl_->config);
@@ -210,7 +209,9 @@ registry::registry(events::event_store& store, events::journal& journal,
                                options.snapshot_every};
 }
 
-registry::~registry() { stop(); }
+registry::~registry() {
+  stop();
+}
 
 void registry::send(const std::string& collaboration_id, collaboration::command command,
                     decide_context context, reply_fn reply) {
@@ -222,7 +223,8 @@ void registry::send(const std::string& collaboration_id, collaboration::command 
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto& slot = impl_->actors[collaboration_id];
-    if (!slot) slot = impl_->system->spawn(hosts::collaboration_actor, collaboration_id, impl_->svc);
+    if (!slot)
+      slot = impl_->system->spawn(hosts::collaboration_actor, collaboration_id, impl_->svc);
     target = slot;
   }
   auto p = std::make_shared<hosts::pending>();

@@ -45,8 +45,12 @@ void call::ok(std::string json_body) const {
   respond(render_json(status, std::move(json_body), request_id));
 }
 
-void call::fail(const aws_error& e) const { respond(render(e, request_id)); }
-void call::fail(const domain_error& e) const { fail(to_aws(e)); }
+void call::fail(const aws_error& e) const {
+  respond(render(e, request_id));
+}
+void call::fail(const domain_error& e) const {
+  fail(to_aws(e));
+}
 
 std::optional<std::string> call::query_value(const std::string& name) const {
   auto it = query.find(name);
@@ -81,14 +85,18 @@ void call::send(const std::string& collaboration_id, collaboration::command comm
 
 aws_error to_aws(const domain_error& e) {
   switch (e.kind) {
-    case error_kind::validation: return validation_error(e.message, e.reason);
-    case error_kind::access_denied: return access_denied(e.message);
-    case error_kind::not_found: return not_found(e.message, e.resource_id, e.resource_type);
+    case error_kind::validation:
+      return validation_error(e.message, e.reason);
+    case error_kind::access_denied:
+      return access_denied(e.message);
+    case error_kind::not_found:
+      return not_found(e.message, e.resource_id, e.resource_type);
     case error_kind::conflict:
       return conflict(e.message, e.resource_id, e.resource_type, e.reason);
     case error_kind::quota_exceeded:
       return quota_exceeded(e.message, e.quota_name, e.quota_value);
-    case error_kind::internal: break;
+    case error_kind::internal:
+      break;
   }
   return internal_error(e.message);
 }
@@ -114,8 +122,8 @@ std::optional<page_args> read_page_args(const call& c, validator& v, const std::
 }
 
 std::string list_body(const call& c, std::string_view list_member,
-                      const std::vector<std::string>& items, const std::string& last_key,
-                      bool more, const std::string& filter) {
+                      const std::vector<std::string>& items, const std::string& last_key, bool more,
+                      const std::string& filter) {
   std::string out = "{\"";
   out.append(list_member).append("\":[");
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -134,19 +142,19 @@ std::string list_body(const call& c, std::string_view list_member,
 
 void list_by_status(const call& c, const page_args& args, const std::string& prefix,
                     const std::string& status_filter, std::string_view list_member) {
-  auto page = projections::read_page(
-      c.svc.store, prefix, args.cursor, args.limit, [&](std::string_view value) {
-        std::string_view status, json;
-        return projections::split_status_row(value, status, json) &&
-               (status_filter.empty() || status == status_filter);
-      });
+  auto page = projections::read_page(c.svc.store, prefix, args.cursor, args.limit,
+                                     [&](std::string_view value) {
+                                       std::string_view status, json;
+                                       return projections::split_status_row(value, status, json) &&
+                                              (status_filter.empty() || status == status_filter);
+                                     });
   std::vector<std::string> items;
   for (const auto& [key, value] : page.rows) {
     std::string_view status, json;
     if (projections::split_status_row(value, status, json)) items.emplace_back(json);
   }
-  c.ok(list_body(c, list_member, items, page.rows.empty() ? "" : page.rows.back().first,
-                 page.more, status_filter));
+  c.ok(list_body(c, list_member, items, page.rows.empty() ? "" : page.rows.back().first, page.more,
+                 status_filter));
 }
 
 void not_supported(call& c) {
@@ -162,9 +170,9 @@ struct dispatcher::impl {
 
 dispatcher::dispatcher(events::event_store& store, command_bus& bus, dispatcher_options options,
                        dispatcher_ports ports)
-    : impl_(new impl{services{store, bus, token_codec(store.secret()), std::move(options),
-                              std::move(ports)},
-                     router{}}) {
+    : impl_(new impl{
+          services{store, bus, token_codec(store.secret()), std::move(options), std::move(ports)},
+          router{}}) {
   const auto& table = route_table();
   for (std::size_t i = 0; i < table.size(); ++i)
     impl_->routes.add(table[i].method, table[i].path, static_cast<int>(i));
@@ -189,24 +197,24 @@ http_response dispatcher::admin(const http_request& request, std::string_view pa
     auto body = parse_body(request.body, why);
     const boost::json::value* on = body ? body->if_contains("diskFull") : nullptr;
     if (!on || !on->is_bool())
-      return render(validation_error(std::vector<field_error>{
-                        {"diskFull", "Member must be a boolean"}}),
-                    request_id);
+      return render(
+          validation_error(std::vector<field_error>{{"diskFull", "Member must be a boolean"}}),
+          request_id);
     hooks.disk_full(on->as_bool());
     spdlog::warn("fault injection: disk full {}", on->as_bool() ? "ON" : "off");
-    return render_json(200, std::string("{\"diskFull\":") + (on->as_bool() ? "true" : "false") + "}",
-                       request_id);
+    return render_json(
+        200, std::string("{\"diskFull\":") + (on->as_bool() ? "true" : "false") + "}", request_id);
   }
   if (request.method != "POST" || path != "/admin/backup" || !hooks.backup)
-    return render(unknown_operation("No admin operation " + request.method + " " +
-                                    std::string(path)),
-                  request_id);
+    return render(
+        unknown_operation("No admin operation " + request.method + " " + std::string(path)),
+        request_id);
   std::string why;
   auto body = parse_body(request.body, why);
   const boost::json::value* to = body ? body->if_contains("to") : nullptr;
   if (!to || !to->is_string() || to->as_string().empty())
-    return render(validation_error(std::vector<field_error>{
-                               {"to", "Member must be the destination directory"}}),
+    return render(validation_error(
+                      std::vector<field_error>{{"to", "Member must be the destination directory"}}),
                   request_id);
   const std::string dest(to->as_string());
   auto done = hooks.backup(dest);
@@ -223,7 +231,6 @@ http_response dispatcher::admin(const http_request& request, std::string_view pa
                      request_id);
 }
 
-
 void dispatcher::handle(http_request&& request, respond_fn respond) {
   const std::string request_id = random_uuid_v4();
   auto [path, raw_query] = split_target(request.target);
@@ -237,9 +244,9 @@ void dispatcher::handle(http_request&& request, respond_fn respond) {
   }
   auto match = impl_->routes.match(request.method, path);
   if (!match) {
-    respond(render(unknown_operation("No operation matches " + request.method + " " +
-                                     std::string(path)),
-                   request_id));
+    respond(render(
+        unknown_operation("No operation matches " + request.method + " " + std::string(path)),
+        request_id));
     return;
   }
   const auto& entry = route_table().at(static_cast<std::size_t>(match->operation));
@@ -252,7 +259,8 @@ void dispatcher::handle(http_request&& request, respond_fn respond) {
   if (const auto header = request.header("authorization"); !header.empty()) {
     auto auth = parse_authorization(header);
     if (!auth) {
-      respond(render(aws_error{403, "IncompleteSignatureException",
+      respond(render(aws_error{403,
+                               "IncompleteSignatureException",
                                "The Authorization header is not a well-formed AWS Signature "
                                "Version 4 header (AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/"
                                "cleanrooms/aws4_request, SignedHeaders=..., Signature=<64 hex>)",
@@ -276,19 +284,24 @@ void dispatcher::handle(http_request&& request, respond_fn respond) {
     std::string why;
     auto parsed = parse_body(request.body, why);
     if (!parsed) {
-      respond(render(validation_error("The request body is not valid: " + why,
-                                      "FIELD_VALIDATION_FAILED"),
-                     request_id));
+      respond(render(
+          validation_error("The request body is not valid: " + why, "FIELD_VALIDATION_FAILED"),
+          request_id));
       return;
     }
     body = std::move(*parsed);
   }
 
-  call c{impl_->svc,          request,
-         request_id,          std::move(caller),
-         std::move(region),   std::string(entry.operation),
-         std::move(match->labels), std::move(*query),
-         std::move(body),     respond};
+  call c{impl_->svc,
+         request,
+         request_id,
+         std::move(caller),
+         std::move(region),
+         std::string(entry.operation),
+         std::move(match->labels),
+         std::move(*query),
+         std::move(body),
+         respond};
   try {
     entry.handler(c);
   } catch (const std::exception& e) {

@@ -11,8 +11,8 @@
 #include "actors/context.hpp"
 #include "api/http.hpp"
 #include "api/pagination.hpp"
-#include "events/result.hpp"
 #include "events/event_store.hpp"
+#include "events/result.hpp"
 
 namespace crs::api {
 

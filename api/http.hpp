@@ -26,7 +26,8 @@ struct http_request {
 
 struct http_response {
   unsigned status = 200;
-  std::vector<std::pair<std::string, std::string>> headers;  // Content-Length is added by the server
+  std::vector<std::pair<std::string, std::string>>
+      headers;  // Content-Length is added by the server
   std::string body;
 };
 

@@ -17,11 +17,11 @@ struct server_options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 = pick a free port (see http_server::port())
   int threads = 2;
-  std::size_t max_body_bytes = 1u << 20;        // larger bodies: 413 before reading them
-  std::size_t max_header_bytes = 16u << 10;     // larger header blocks: 431
-  std::size_t max_connections = 1024;           // beyond this new connections are closed
-  std::chrono::seconds request_timeout{30};     // a request must arrive whole within this
-  std::chrono::seconds idle_timeout{60};        // keep-alive connections idle longer are closed
+  std::size_t max_body_bytes = 1u << 20;     // larger bodies: 413 before reading them
+  std::size_t max_header_bytes = 16u << 10;  // larger header blocks: 431
+  std::size_t max_connections = 1024;        // beyond this new connections are closed
+  std::chrono::seconds request_timeout{30};  // a request must arrive whole within this
+  std::chrono::seconds idle_timeout{60};     // keep-alive connections idle longer are closed
 };
 
 class http_server {

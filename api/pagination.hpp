@@ -12,8 +12,8 @@ class token_codec {
  public:
   explicit token_codec(std::string secret);
   // `cursor` is where the next page starts (an opaque store key).
-  std::string encode(std::string_view operation, std::string_view caller,
-                     std::string_view filter, std::string_view cursor) const;
+  std::string encode(std::string_view operation, std::string_view caller, std::string_view filter,
+                     std::string_view cursor) const;
   // The cursor, or nullopt when the token is malformed, forged, or was issued for another
   // operation, caller or filter.
   std::optional<std::string> decode(std::string_view token, std::string_view operation,

@@ -44,7 +44,7 @@ struct string_rule {
 // Common rules of the model.
 inline constexpr string_rule uuid_rule{36, 36, pattern::uuid};
 inline constexpr string_rule account_rule{12, 12, pattern::digits};
-inline constexpr string_rule name_rule{1, 100, pattern::nonblank_line};         // names, display names
+inline constexpr string_rule name_rule{1, 100, pattern::nonblank_line};  // names, display names
 inline constexpr string_rule description_rule{1, 255, pattern::nonblank_text};
 
 class validator {
@@ -81,7 +81,8 @@ class validator {
   // An array item that must be an enum value (path like "creatorMemberAbilities.0").
   template <class E>
   std::optional<E> enum_item(const boost::json::value& item, const std::string& path,
-                             std::optional<E> (*parse)(std::string_view), std::string_view allowed) {
+                             std::optional<E> (*parse)(std::string_view),
+                             std::string_view allowed) {
     if (!item.is_string()) {
       add(path, "Member must be a string");
       return std::nullopt;

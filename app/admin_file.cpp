@@ -61,8 +61,7 @@ std::optional<admin_endpoint> read_admin_file(const std::string& data_dir) {
   auto host = o.if_contains("host");
   auto port = o.if_contains("port");
   auto token = o.if_contains("token");
-  if (!host || !host->is_string() || !port || !port->is_int64() || !token ||
-      !token->is_string())
+  if (!host || !host->is_string() || !port || !port->is_int64() || !token || !token->is_string())
     return std::nullopt;
   const auto p = port->as_int64();
   if (p <= 0 || p > 65535) return std::nullopt;

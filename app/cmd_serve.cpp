@@ -1,10 +1,10 @@
 // `cleanroomsd serve`: wires the ports (system clock, random ids) to the store, the journal, the
 // actor registry and the HTTP front end, and owns the shutdown order:
 // stop accepting -> finish in-flight requests -> stop actors -> drain the journal -> close.
-#include <csignal>
-#include <chrono>
-#include <filesystem>
 #include <pthread.h>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
 
 #include <spdlog/spdlog.h>
 
@@ -103,9 +103,9 @@ int serve(const serve_flags& f) {
     if (!done) return done.error();
     return position;
   };
-  crs::api::dispatcher dispatcher(*store.value(), actors, dopts,
-                                  crs::api::dispatcher_ports{&wall_clock_ms,
-                                                             &crs::api::random_uuid_v4});
+  crs::api::dispatcher dispatcher(
+      *store.value(), actors, dopts,
+      crs::api::dispatcher_ports{&wall_clock_ms, &crs::api::random_uuid_v4});
   crs::api::server_options sopts;
   sopts.host = host;
   sopts.port = port;
@@ -135,7 +135,6 @@ int serve(const serve_flags& f) {
 }
 
 }  // namespace
-
 
 void add_serve(CLI::App& app, int& exit_code) {
   auto f = std::make_shared<serve_flags>();

@@ -14,7 +14,8 @@ namespace {
 std::string clip(const std::optional<std::string>& s) {
   if (!s) return "(absent)";
   constexpr std::size_t max = 240;
-  return s->size() <= max ? *s : s->substr(0, max) + "... (" + std::to_string(s->size()) + " bytes)";
+  return s->size() <= max ? *s
+                          : s->substr(0, max) + "... (" + std::to_string(s->size()) + " bytes)";
 }
 
 void print(const projections::verify_report& r) {
@@ -27,7 +28,7 @@ void print(const projections::verify_report& r) {
   if (r.problem_count > r.problems.size())
     std::cout << "log: ... and " << r.problem_count - r.problems.size() << " more\n";
   for (const auto& m : r.mismatches) {
-    const char* what = !m.live ? "missing from the live views"
+    const char* what = !m.live      ? "missing from the live views"
                        : !m.rebuilt ? "in the live views but not produced by the log"
                                     : "differs";
     std::cout << "row " << m.key << ": " << what << "\n";
@@ -59,8 +60,8 @@ int verify(const std::string& data_dir) {
   projections::compare_views(*store, projections::rebuild_rows(log.value()), report);
   print(report);
   std::cout << "verify: " << report.events << " events in " << report.streams << " streams, "
-            << report.rows << " live rows checked in " << seconds_since(t0) << " s: "
-            << (report.ok() ? "OK" : "FAILED") << " (" << report.problem_count
+            << report.rows << " live rows checked in " << seconds_since(t0)
+            << " s: " << (report.ok() ? "OK" : "FAILED") << " (" << report.problem_count
             << " log problems, " << report.mismatch_count << " row mismatches)\n";
   return report.ok() ? 0 : 1;
 }
@@ -95,8 +96,8 @@ int rebuild(const std::string& data_dir, bool force) {
   }
   const double s = seconds_since(t0);
   std::cout << "rebuild-projections: " << writes.size() << " rows from " << report.events
-            << " events in " << s << " s (" << static_cast<long long>(report.events / (s > 0 ? s : 1))
-            << " events/s)\n";
+            << " events in " << s << " s ("
+            << static_cast<long long>(report.events / (s > 0 ? s : 1)) << " events/s)\n";
   return 0;
 }
 

@@ -71,15 +71,20 @@ int main(int argc, char** argv) {
       ctx.region = "us-east-1";
       ctx.request_id = id(++ids, 2);
       ctx.now = ++now;
-      ctx.fresh_id = std::holds_alternative<collaboration::create_collaboration>(cmd) ? cid
-                                                                                     : id(ids, 3);
+      ctx.fresh_id =
+          std::holds_alternative<collaboration::create_collaboration>(cmd) ? cid : id(ids, 3);
       auto d = collaboration::decide(s, cmd, ctx);
       if (!d || d.value().empty()) return;
       auto before = s;
       for (const auto& e : d.value()) collaboration::apply(s, e, ctx.now);
-      events::append_request req{collaboration::stream_id(cid), before.version, ctx.now, who,
-                                 ctx.request_id, d.value(),
-                                 projections::diff(projections::rows(before), projections::rows(s))};
+      events::append_request req{
+          collaboration::stream_id(cid),
+          before.version,
+          ctx.now,
+          who,
+          ctx.request_id,
+          d.value(),
+          projections::diff(projections::rows(before), projections::rows(s))};
       written += req.events.size();
       pending.push_back(std::move(req));
       if (pending.size() >= 256) flush();
@@ -101,7 +106,9 @@ int main(int argc, char** argv) {
     }
     for (int i = 0; i < per; ++i) {
       switch (i % 4) {
-        case 0: run(collaboration::update_collaboration{"renamed " + std::to_string(i), {}, {}}, creator); break;
+        case 0:
+          run(collaboration::update_collaboration{"renamed " + std::to_string(i), {}, {}}, creator);
+          break;
         case 1:
           run(collaboration::tag_resource{collaboration::collaboration_arn(s),
                                           {{"k" + std::to_string(i % 7), std::to_string(i)}}},
@@ -114,7 +121,10 @@ int main(int argc, char** argv) {
           run(u, querier);
           break;
         }
-        case 3: run(collaboration::untag_resource{collaboration::collaboration_arn(s), {"k1", "k3"}}, creator); break;
+        case 3:
+          run(collaboration::untag_resource{collaboration::collaboration_arn(s), {"k1", "k3"}},
+              creator);
+          break;
       }
     }
     run(collaboration::delete_member{account(c * 8 + 5)}, creator);
@@ -123,8 +133,7 @@ int main(int argc, char** argv) {
   }
   flush();
   store.close();
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("make_log: %llu events in %s (%.1f s)\n", static_cast<unsigned long long>(written),
               dir.c_str(), secs);
   return 0;

@@ -22,7 +22,9 @@ struct type_namer {
 };
 }  // namespace
 
-std::string_view type_name(const event_payload& e) { return std::visit(type_namer{}, e); }
+std::string_view type_name(const event_payload& e) {
+  return std::visit(type_namer{}, e);
+}
 
 bool operator==(const collaboration_created& a, const collaboration_created& b) {
   return std::tie(a.collaboration_id, a.region, a.name, a.description, a.creator,
@@ -32,7 +34,9 @@ bool operator==(const collaboration_created& a, const collaboration_created& b) 
                   b.creator_display_name, b.encryption, b.query_log, b.job_log, b.engine,
                   b.auto_approved, b.allowed_result_regions, b.metrics_enabled);
 }
-bool operator==(const member_invited& a, const member_invited& b) { return a.member == b.member; }
+bool operator==(const member_invited& a, const member_invited& b) {
+  return a.member == b.member;
+}
 bool operator==(const payment_assigned& a, const payment_assigned& b) {
   return std::tie(a.dimension, a.account, a.accepted) ==
          std::tie(b.dimension, b.account, b.accepted);
@@ -45,8 +49,8 @@ bool operator==(const membership_created& a, const membership_created& b) {
 }
 bool operator==(const membership_updated& a, const membership_updated& b) {
   return std::tie(a.membership_id, a.query_log, a.job_log, a.default_result,
-                  a.default_job_result) == std::tie(b.membership_id, b.query_log, b.job_log,
-                                                    b.default_result, b.default_job_result);
+                  a.default_job_result) ==
+         std::tie(b.membership_id, b.query_log, b.job_log, b.default_result, b.default_job_result);
 }
 bool operator==(const membership_status_changed& a, const membership_status_changed& b) {
   return a.membership_id == b.membership_id && a.status == b.status;
@@ -54,12 +58,18 @@ bool operator==(const membership_status_changed& a, const membership_status_chan
 bool operator==(const membership_deleted& a, const membership_deleted& b) {
   return a.membership_id == b.membership_id && a.account == b.account;
 }
-bool operator==(const member_left& a, const member_left& b) { return a.account == b.account; }
-bool operator==(const member_removed& a, const member_removed& b) { return a.account == b.account; }
+bool operator==(const member_left& a, const member_left& b) {
+  return a.account == b.account;
+}
+bool operator==(const member_removed& a, const member_removed& b) {
+  return a.account == b.account;
+}
 bool operator==(const collaboration_updated& a, const collaboration_updated& b) {
   return std::tie(a.name, a.description, a.engine) == std::tie(b.name, b.description, b.engine);
 }
-bool operator==(const collaboration_deleted&, const collaboration_deleted&) { return true; }
+bool operator==(const collaboration_deleted&, const collaboration_deleted&) {
+  return true;
+}
 bool operator==(const tags_changed& a, const tags_changed& b) {
   return std::tie(a.resource_arn, a.set, a.removed) == std::tie(b.resource_arn, b.set, b.removed);
 }

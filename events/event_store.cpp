@@ -517,8 +517,12 @@ result<ok_t> event_store::checkpoint(const std::string& dest) const {
   return ok_v;
 }
 
-void event_store::inject_disk_full(bool on) { impl_->disk_full.store(on); }
+void event_store::inject_disk_full(bool on) {
+  impl_->disk_full.store(on);
+}
 
-bool event_store::disk_full_injected() const { return impl_->disk_full.load(); }
+bool event_store::disk_full_injected() const {
+  return impl_->disk_full.load();
+}
 
 }  // namespace crs::events

@@ -23,7 +23,7 @@
 namespace crs::events {
 
 struct store_options {
-  bool sync = true;            // synced WAL: an acknowledged append survives power loss
+  bool sync = true;  // synced WAL: an acknowledged append survives power loss
   bool create_if_missing = true;
   // Opens without taking the lock, so tools can read while a server runs: a consistent view as
   // of the open. Every write fails with invalid_argument. A directory that is not an existing
@@ -40,7 +40,7 @@ struct append_outcome {
 class event_store {
  public:
   [[nodiscard]] static result<std::unique_ptr<event_store>> open(const std::string& dir,
-                                                                  const store_options& options);
+                                                                 const store_options& options);
   ~event_store();
   event_store(const event_store&) = delete;
   event_store& operator=(const event_store&) = delete;
@@ -53,11 +53,12 @@ class event_store {
       const std::vector<const append_request*>& batch);
 
   // Events of one stream with version >= from_version, in version order.
-  [[nodiscard]] result<std::vector<recorded_event>> read_stream(std::string_view stream,
-                                                                std::uint64_t from_version = 1) const;
+  [[nodiscard]] result<std::vector<recorded_event>> read_stream(
+      std::string_view stream, std::uint64_t from_version = 1) const;
   // Every event with position in [from, to], in position order; the visitor returns false to stop.
-  [[nodiscard]] result<ok_t> read_all(std::uint64_t from, std::uint64_t to,
-                                      const std::function<bool(const recorded_event&)>& visit) const;
+  [[nodiscard]] result<ok_t> read_all(
+      std::uint64_t from, std::uint64_t to,
+      const std::function<bool(const recorded_event&)>& visit) const;
   [[nodiscard]] std::uint64_t head_version(std::string_view stream) const;  // 0 = no stream
   [[nodiscard]] std::uint64_t last_position() const;                        // 0 = empty log
   // Every stream id, in byte order.
@@ -67,8 +68,9 @@ class event_store {
   [[nodiscard]] std::optional<std::string> get_view(std::string_view key) const;
   // Rows whose key starts with `prefix` and sorts after `start_after` (empty = from the start),
   // in key order; the visitor returns false to stop.
-  void scan_views(std::string_view prefix, std::string_view start_after,
-                  const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+  void scan_views(
+      std::string_view prefix, std::string_view start_after,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
   // Replaces every row of the views family with `rows` (rebuild; server stopped).
   [[nodiscard]] result<ok_t> replace_views(const std::vector<view_write>& rows);
 

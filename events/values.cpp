@@ -39,19 +39,33 @@ constexpr std::array<std::string_view, 33> s3_regions{
 
 }  // namespace
 
-std::string_view to_string(member_ability v) { return member_ability_names[static_cast<int>(v)]; }
-std::string_view to_string(ml_ability v) { return ml_ability_names[static_cast<int>(v)]; }
-std::string_view to_string(log_status v) { return log_status_names[static_cast<int>(v)]; }
-std::string_view to_string(analytics_engine v) { return engine_names[static_cast<int>(v)]; }
-std::string_view to_string(member_status v) { return member_status_names[static_cast<int>(v)]; }
+std::string_view to_string(member_ability v) {
+  return member_ability_names[static_cast<int>(v)];
+}
+std::string_view to_string(ml_ability v) {
+  return ml_ability_names[static_cast<int>(v)];
+}
+std::string_view to_string(log_status v) {
+  return log_status_names[static_cast<int>(v)];
+}
+std::string_view to_string(analytics_engine v) {
+  return engine_names[static_cast<int>(v)];
+}
+std::string_view to_string(member_status v) {
+  return member_status_names[static_cast<int>(v)];
+}
 std::string_view to_string(membership_status v) {
   return membership_status_names[static_cast<int>(v)];
 }
 std::string_view to_string(auto_approved_change_type v) {
   return auto_approved_names[static_cast<int>(v)];
 }
-std::string_view to_string(result_format v) { return result_format_names[static_cast<int>(v)]; }
-std::string_view to_string(payment_dimension v) { return dimension_names[static_cast<int>(v)]; }
+std::string_view to_string(result_format v) {
+  return result_format_names[static_cast<int>(v)];
+}
+std::string_view to_string(payment_dimension v) {
+  return dimension_names[static_cast<int>(v)];
+}
 
 std::optional<member_ability> parse_member_ability(std::string_view s) {
   return parse_in<member_ability>(member_ability_names, s);

@@ -13,7 +13,7 @@
 namespace crs {
 
 using account_id = std::string;  // exactly 12 digits
-using time_ms = std::int64_t;     // epoch milliseconds; the API renders epoch seconds
+using time_ms = std::int64_t;    // epoch milliseconds; the API renders epoch seconds
 using tag_map = std::map<std::string, std::string>;
 
 enum class member_ability : std::uint8_t { can_query, can_receive_results, can_run_job };
@@ -99,8 +99,7 @@ struct member_spec {
   std::optional<payment_config> payment;
   friend bool operator==(const member_spec& a, const member_spec& b) {
     return a.account == b.account && a.display_name == b.display_name &&
-           a.abilities == b.abilities && a.ml_abilities == b.ml_abilities &&
-           a.payment == b.payment;
+           a.abilities == b.abilities && a.ml_abilities == b.ml_abilities && a.payment == b.payment;
   }
 };
 

@@ -34,17 +34,22 @@ inline std::string cat(std::initializer_list<std::string_view> parts) {
   return out;
 }
 
-inline std::string collaboration(std::string_view cid) { return cat({"c/", cid}); }
+inline std::string collaboration(std::string_view cid) {
+  return cat({"c/", cid});
+}
 inline std::string caller(std::string_view region, std::string_view cid, std::string_view account) {
   return cat({"cs/", region, "/", cid, "/", account});
 }
-inline std::string members_prefix(std::string_view cid) { return cat({"cm/", cid, "/"}); }
+inline std::string members_prefix(std::string_view cid) {
+  return cat({"cm/", cid, "/"});
+}
 inline std::string member(std::string_view cid, std::size_t index) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "%04zu", index);
   return cat({"cm/", cid, "/", buf});
 }
-inline std::string account_collaborations_prefix(std::string_view region, std::string_view account) {
+inline std::string account_collaborations_prefix(std::string_view region,
+                                                 std::string_view account) {
   return cat({"ac/", region, "/", account, "/"});
 }
 inline std::string account_collaboration(std::string_view region, std::string_view account,
@@ -61,7 +66,9 @@ inline std::string account_membership(std::string_view region, std::string_view 
                                       std::int64_t create_ms, std::string_view mid) {
   return cat({"am/", region, "/", account, "/", inverted_time(create_ms), "/", mid});
 }
-inline std::string tags(std::string_view arn) { return cat({"t/", arn}); }
+inline std::string tags(std::string_view arn) {
+  return cat({"t/", arn});
+}
 inline std::string created_quota_prefix(std::string_view region, std::string_view account) {
   return cat({"q/cc/", region, "/", account, "/"});
 }

@@ -32,10 +32,13 @@ void responsible(json_writer& w, std::string_view name, const std::optional<bool
 void payment(json_writer& w, const payment_config& p) {
   using d = payment_dimension;
   w.key("paymentConfiguration").begin_object();
-  w.key("queryCompute").begin_object().key("isResponsible")
-      .boolean(p.at(d::query_compute).value_or(false)).end_object();
-  const bool ml = p.machine_learning_sent || p.at(d::model_training) ||
-                  p.at(d::model_inference) || p.at(d::synthetic_data_generation);
+  w.key("queryCompute")
+      .begin_object()
+      .key("isResponsible")
+      .boolean(p.at(d::query_compute).value_or(false))
+      .end_object();
+  const bool ml = p.machine_learning_sent || p.at(d::model_training) || p.at(d::model_inference) ||
+                  p.at(d::synthetic_data_generation);
   if (ml) {
     w.key("machineLearning").begin_object();
     responsible(w, "modelTraining", p.at(d::model_training));

@@ -18,7 +18,8 @@ std::string collaboration_summary_json(const collaboration::state& s,
                                        const collaboration::member_record& m);
 std::string member_summary_json(const collaboration::state& s,
                                 const collaboration::member_record& m);
-std::string membership_json(const collaboration::state& s, const collaboration::membership_record& m);
+std::string membership_json(const collaboration::state& s,
+                            const collaboration::membership_record& m);
 std::string membership_summary_json(const collaboration::state& s,
                                     const collaboration::membership_record& m);
 std::string tags_json(const tag_map& tags);

@@ -37,15 +37,16 @@ result<replayed_log> replay_log(const events::event_store& store, verify_report&
       ++report.events;
       const auto& env = e.env;
       if (env.position != expected)
-        report.add(log_problem{expected, {},
-                    "positions " + std::to_string(expected) + ".." +
-                        std::to_string(env.position - 1) + " are missing"});
+        report.add(log_problem{expected,
+                               {},
+                               "positions " + std::to_string(expected) + ".." +
+                                   std::to_string(env.position - 1) + " are missing"});
       expected = env.position + 1;
       auto& version = versions[env.stream];
       if (env.version != version + 1)
         report.add(log_problem{env.position, env.stream,
-                    "stream version " + std::to_string(env.version) + " follows " +
-                        std::to_string(version)});
+                               "stream version " + std::to_string(env.version) + " follows " +
+                                   std::to_string(version)});
       version = env.version;
       if (!starts_with(env.stream, collaboration_prefix)) {
         report.add(log_problem{env.position, env.stream, "unknown stream kind"});
@@ -69,16 +70,18 @@ result<replayed_log> replay_log(const events::event_store& store, verify_report&
   }
   if (report.events == 0 && last == 0) return out;
   if (expected <= last)
-    report.add(log_problem{expected, {}, "positions " + std::to_string(expected) + ".." +
-                                  std::to_string(last) + " are missing"});
+    report.add(log_problem{
+        expected,
+        {},
+        "positions " + std::to_string(expected) + ".." + std::to_string(last) + " are missing"});
   for (const auto& stream : store.list_streams()) {
     const auto head = store.head_version(stream);
     auto it = versions.find(stream);
     const std::uint64_t seen = it == versions.end() ? 0 : it->second;
     if (head != seen)
-      report.add(log_problem{0, stream,
-                  "head says version " + std::to_string(head) + ", the log holds " +
-                      std::to_string(seen)});
+      report.add(log_problem{
+          0, stream,
+          "head says version " + std::to_string(head) + ", the log holds " + std::to_string(seen)});
   }
   report.streams = versions.size();
   if (progress) progress(last, last);

@@ -10,7 +10,7 @@ pkgs=(
   libcaf-dev librocksdb-dev libflatbuffers-dev flatbuffers-compiler
   libboost1.81-dev libboost-json1.81-dev libssl-dev libspdlog-dev libcli11-dev libsqlite3-dev
   catch2
-  awscli jq curl ca-certificates
+  awscli jq curl ca-certificates clang-format
 )
 # Node: use the node already on the machine if there is one (mixing Debian's npm with a Node
 # installed from elsewhere breaks both); otherwise Debian's nodejs and npm.

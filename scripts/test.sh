@@ -96,6 +96,7 @@ if [ $built -ne 0 ]; then
   exit 1
 fi
 
+suite format 120 bash scripts/check-format.sh
 suite ctest 1200 ctest --test-dir build --output-on-failure --timeout 300
 
 start_server() { # starts build/cleanroomsd on $port with $data and waits (30 s at most) for /health

@@ -27,7 +27,8 @@ std::optional<std::string> why_not_applicable(const state& s, const events::even
           },
           [&](const events::member_invited& x) -> R {
             if (!live) return "no live collaboration to invite into";
-            if (s.member(x.member.account)) return "account " + x.member.account + " is already a member";
+            if (s.member(x.member.account))
+              return "account " + x.member.account + " is already a member";
             return std::nullopt;
           },
           [&](const events::payment_assigned& x) -> R {

@@ -71,7 +71,7 @@ struct untag_resource {
 };
 
 using command = std::variant<create_collaboration, update_collaboration, delete_collaboration,
-                             delete_member, create_membership, update_membership,
-                             delete_membership, tag_resource, untag_resource>;
+                             delete_member, create_membership, update_membership, delete_membership,
+                             tag_resource, untag_resource>;
 
 }  // namespace crs::collaboration

@@ -40,8 +40,7 @@ decision create(const state& s, const create_collaboration& c, const decide_cont
     if (has_duplicates(m.abilities))
       return invalid_configuration("Member " + m.account + " lists an ability more than once");
     if (m.ml_abilities && has_duplicates(*m.ml_abilities))
-      return invalid_configuration("Member " + m.account +
-                                   " lists an ML ability more than once");
+      return invalid_configuration("Member " + m.account + " lists an ML ability more than once");
   }
   for (auto ability : {member_ability::can_query, member_ability::can_run_job}) {
     auto n = std::count_if(all.begin(), all.end(),
@@ -128,8 +127,8 @@ decision remove_member(const state& s, const delete_member& c, const decide_cont
     return invalid_configuration("The collaboration creator cannot remove its own account");
   const auto* m = s.member(c.account);
   if (!m)
-    return not_found("Account " + c.account + " is not a member of the collaboration",
-                     c.account, "COLLABORATION");
+    return not_found("Account " + c.account + " is not a member of the collaboration", c.account,
+                     "COLLABORATION");
   if (m->status == member_status::removed || m->status == member_status::left)
     return conflict("Member " + c.account + " is already " + std::string(to_string(m->status)),
                     c.account, "COLLABORATION", "INVALID_STATE");
@@ -156,8 +155,7 @@ std::optional<domain_error> check_settings(const state& s, const member_record& 
   if (job_result && !receives)
     return invalid_configuration(
         "defaultJobResultConfiguration can only be set by a member with CAN_RECEIVE_RESULTS");
-  if (result && result->single_file_output == true &&
-      s.info.engine != analytics_engine::spark)
+  if (result && result->single_file_output == true && s.info.engine != analytics_engine::spark)
     return invalid_configuration(
         "singleFileOutput requires the collaboration's analyticsEngine to be SPARK");
   if (query_log == log_status::enabled && s.info.query_log != log_status::enabled)
@@ -195,12 +193,13 @@ decision join(const state& s, const create_membership& c, const decide_context& 
       return invalid_configuration("This member is responsible for " + name +
                                    " costs and must accept with paymentConfiguration." + name +
                                    ".isResponsible = true");
-    if (dim == payment_dimension::query_compute || responsible || sent) accepted.dims[d] = responsible;
+    if (dim == payment_dimension::query_compute || responsible || sent)
+      accepted.dims[d] = responsible;
   }
   accepted.machine_learning_sent = c.payment && c.payment->machine_learning_sent;
 
-  if (auto e = check_settings(s, *m, c.query_log, c.job_log, c.default_result,
-                              c.default_job_result))
+  if (auto e =
+          check_settings(s, *m, c.query_log, c.job_log, c.default_result, c.default_job_result))
     return *e;
   if (c.metrics_enabled == true) {
     if (s.info.metrics_enabled != true)
@@ -249,11 +248,10 @@ decision update_ms(const state& s, const update_membership& c, const decide_cont
                          " and can no longer be changed");
   const auto* m = s.member(ctx.caller);
   if (!m) return internal_error("membership without a member record");
-  if (auto e = check_settings(s, *m, c.query_log, c.job_log, c.default_result,
-                              c.default_job_result))
+  if (auto e =
+          check_settings(s, *m, c.query_log, c.job_log, c.default_result, c.default_job_result))
     return *e;
-  if (!c.query_log && !c.job_log && !c.default_result && !c.default_job_result)
-    return event_list{};
+  if (!c.query_log && !c.job_log && !c.default_result && !c.default_job_result) return event_list{};
   return event_list{events::membership_updated{c.membership_id, c.query_log, c.job_log,
                                                c.default_result, c.default_job_result}};
 }
@@ -281,9 +279,9 @@ std::optional<domain_error> owned_arn(const state& s, const std::string& arn,
   for (const auto& [id, m] : s.memberships)
     if (membership_arn(m) == arn) owner = m.account == ctx.caller;
   if (!live || !owner)
-    return not_found("Resource " + arn + " does not exist", arn,
-                     arn.find(":membership/") != std::string::npos ? "MEMBERSHIP"
-                                                                   : "COLLABORATION");
+    return not_found(
+        "Resource " + arn + " does not exist", arn,
+        arn.find(":membership/") != std::string::npos ? "MEMBERSHIP" : "COLLABORATION");
   return std::nullopt;
 }
 
@@ -292,10 +290,14 @@ decision tag(const state& s, const tag_resource& c, const decide_context& ctx) {
   tag_map merged = s.tags.at(c.resource_arn);
   for (const auto& [k, v] : c.tags) merged[k] = v;
   if (merged.size() > ctx.quotas.tags_per_resource)
-    return domain_error{error_kind::validation,
-                        "A resource can have at most " +
-                            std::to_string(ctx.quotas.tags_per_resource) + " tags",
-                        "FIELD_VALIDATION_FAILED", {}, {}, {}, 0};
+    return domain_error{
+        error_kind::validation,
+        "A resource can have at most " + std::to_string(ctx.quotas.tags_per_resource) + " tags",
+        "FIELD_VALIDATION_FAILED",
+        {},
+        {},
+        {},
+        0};
   if (c.tags.empty()) return event_list{};
   return event_list{events::tags_changed{c.resource_arn, c.tags, {}}};
 }
@@ -317,15 +319,24 @@ decision decide(const state& s, const command& c, const decide_context& ctx) {
   return std::visit(
       [&](const auto& cmd) -> decision {
         using T = std::decay_t<decltype(cmd)>;
-        if constexpr (std::is_same_v<T, create_collaboration>) return create(s, cmd, ctx);
-        else if constexpr (std::is_same_v<T, update_collaboration>) return update(s, cmd, ctx);
-        else if constexpr (std::is_same_v<T, delete_collaboration>) return remove(s, cmd, ctx);
-        else if constexpr (std::is_same_v<T, delete_member>) return remove_member(s, cmd, ctx);
-        else if constexpr (std::is_same_v<T, create_membership>) return join(s, cmd, ctx);
-        else if constexpr (std::is_same_v<T, update_membership>) return update_ms(s, cmd, ctx);
-        else if constexpr (std::is_same_v<T, delete_membership>) return leave(s, cmd, ctx);
-        else if constexpr (std::is_same_v<T, tag_resource>) return tag(s, cmd, ctx);
-        else return untag(s, cmd, ctx);
+        if constexpr (std::is_same_v<T, create_collaboration>)
+          return create(s, cmd, ctx);
+        else if constexpr (std::is_same_v<T, update_collaboration>)
+          return update(s, cmd, ctx);
+        else if constexpr (std::is_same_v<T, delete_collaboration>)
+          return remove(s, cmd, ctx);
+        else if constexpr (std::is_same_v<T, delete_member>)
+          return remove_member(s, cmd, ctx);
+        else if constexpr (std::is_same_v<T, create_membership>)
+          return join(s, cmd, ctx);
+        else if constexpr (std::is_same_v<T, update_membership>)
+          return update_ms(s, cmd, ctx);
+        else if constexpr (std::is_same_v<T, delete_membership>)
+          return leave(s, cmd, ctx);
+        else if constexpr (std::is_same_v<T, tag_resource>)
+          return tag(s, cmd, ctx);
+        else
+          return untag(s, cmd, ctx);
       },
       c);
 }

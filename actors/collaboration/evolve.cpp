@@ -65,92 +65,91 @@ std::string membership_arn(const membership_record& m) {
 }
 
 void apply(state& s, const events::event_payload& event, time_ms at) {
-  std::visit(
-      overloaded{
-          [&](const events::collaboration_created& e) {
-            s.created = true;
-            s.info = e;
-            s.create_time = s.update_time = at;
-            s.tags[collaboration_arn(s)];  // the collaboration is taggable from now on
-          },
-          [&](const events::member_invited& e) {
-            s.members.push_back(member_record{e.member, member_status::invited, {}, at, at});
-          },
-          [&](const events::payment_assigned& e) {
-            s.payers[static_cast<int>(e.dimension)] = payer{e.account, e.accepted};
-          },
-          [&](const events::membership_created& e) {
-            membership_record m;
-            m.id = e.membership_id;
-            m.account = e.account;
-            m.region = e.region;
-            m.query_log = e.query_log;
-            m.job_log = e.job_log;
-            m.default_result = e.default_result;
-            m.default_job_result = e.default_job_result;
-            m.payment = e.payment;
-            m.metrics_enabled = e.metrics_enabled;
-            m.create_time = m.update_time = at;
-            s.tags[membership_arn(m)];
-            s.memberships[m.id] = std::move(m);
-            if (auto* mem = s.member(e.account)) {
-              mem->status = member_status::active;
-              mem->membership_id = e.membership_id;
-              mem->update_time = at;
-            }
-          },
-          [&](const events::membership_updated& e) {
-            auto it = s.memberships.find(e.membership_id);
-            if (it == s.memberships.end()) return;
-            auto& m = it->second;
-            if (e.query_log) m.query_log = *e.query_log;
-            if (e.job_log) m.job_log = e.job_log;
-            if (e.default_result) m.default_result = e.default_result;
-            if (e.default_job_result) m.default_job_result = e.default_job_result;
-            m.update_time = at;
-          },
-          [&](const events::membership_status_changed& e) {
-            auto it = s.memberships.find(e.membership_id);
-            if (it == s.memberships.end()) return;
-            it->second.status = e.status;
-            it->second.update_time = at;
-          },
-          [&](const events::membership_deleted& e) {
-            auto it = s.memberships.find(e.membership_id);
-            if (it == s.memberships.end()) return;
-            s.tags.erase(membership_arn(it->second));
-            s.memberships.erase(it);
-            if (auto* mem = s.member(e.account)) mem->membership_id.reset();
-          },
-          [&](const events::member_left& e) {
-            if (auto* mem = s.member(e.account)) {
-              mem->status = member_status::left;
-              mem->update_time = at;
-            }
-          },
-          [&](const events::member_removed& e) {
-            if (auto* mem = s.member(e.account)) {
-              mem->status = member_status::removed;
-              mem->update_time = at;
-            }
-          },
-          [&](const events::collaboration_updated& e) {
-            if (e.name) s.info.name = *e.name;
-            if (e.description) s.info.description = *e.description;
-            if (e.engine) s.info.engine = e.engine;
-            s.update_time = at;
-          },
-          [&](const events::collaboration_deleted&) {
-            s.deleted = true;
-            s.tags.erase(collaboration_arn(s));
-          },
-          [&](const events::tags_changed& e) {
-            auto& tags = s.tags[e.resource_arn];
-            for (const auto& [k, v] : e.set) tags[k] = v;
-            for (const auto& k : e.removed) tags.erase(k);
-          },
-      },
-      event);
+  std::visit(overloaded{
+                 [&](const events::collaboration_created& e) {
+                   s.created = true;
+                   s.info = e;
+                   s.create_time = s.update_time = at;
+                   s.tags[collaboration_arn(s)];  // the collaboration is taggable from now on
+                 },
+                 [&](const events::member_invited& e) {
+                   s.members.push_back(member_record{e.member, member_status::invited, {}, at, at});
+                 },
+                 [&](const events::payment_assigned& e) {
+                   s.payers[static_cast<int>(e.dimension)] = payer{e.account, e.accepted};
+                 },
+                 [&](const events::membership_created& e) {
+                   membership_record m;
+                   m.id = e.membership_id;
+                   m.account = e.account;
+                   m.region = e.region;
+                   m.query_log = e.query_log;
+                   m.job_log = e.job_log;
+                   m.default_result = e.default_result;
+                   m.default_job_result = e.default_job_result;
+                   m.payment = e.payment;
+                   m.metrics_enabled = e.metrics_enabled;
+                   m.create_time = m.update_time = at;
+                   s.tags[membership_arn(m)];
+                   s.memberships[m.id] = std::move(m);
+                   if (auto* mem = s.member(e.account)) {
+                     mem->status = member_status::active;
+                     mem->membership_id = e.membership_id;
+                     mem->update_time = at;
+                   }
+                 },
+                 [&](const events::membership_updated& e) {
+                   auto it = s.memberships.find(e.membership_id);
+                   if (it == s.memberships.end()) return;
+                   auto& m = it->second;
+                   if (e.query_log) m.query_log = *e.query_log;
+                   if (e.job_log) m.job_log = e.job_log;
+                   if (e.default_result) m.default_result = e.default_result;
+                   if (e.default_job_result) m.default_job_result = e.default_job_result;
+                   m.update_time = at;
+                 },
+                 [&](const events::membership_status_changed& e) {
+                   auto it = s.memberships.find(e.membership_id);
+                   if (it == s.memberships.end()) return;
+                   it->second.status = e.status;
+                   it->second.update_time = at;
+                 },
+                 [&](const events::membership_deleted& e) {
+                   auto it = s.memberships.find(e.membership_id);
+                   if (it == s.memberships.end()) return;
+                   s.tags.erase(membership_arn(it->second));
+                   s.memberships.erase(it);
+                   if (auto* mem = s.member(e.account)) mem->membership_id.reset();
+                 },
+                 [&](const events::member_left& e) {
+                   if (auto* mem = s.member(e.account)) {
+                     mem->status = member_status::left;
+                     mem->update_time = at;
+                   }
+                 },
+                 [&](const events::member_removed& e) {
+                   if (auto* mem = s.member(e.account)) {
+                     mem->status = member_status::removed;
+                     mem->update_time = at;
+                   }
+                 },
+                 [&](const events::collaboration_updated& e) {
+                   if (e.name) s.info.name = *e.name;
+                   if (e.description) s.info.description = *e.description;
+                   if (e.engine) s.info.engine = e.engine;
+                   s.update_time = at;
+                 },
+                 [&](const events::collaboration_deleted&) {
+                   s.deleted = true;
+                   s.tags.erase(collaboration_arn(s));
+                 },
+                 [&](const events::tags_changed& e) {
+                   auto& tags = s.tags[e.resource_arn];
+                   for (const auto& [k, v] : e.set) tags[k] = v;
+                   for (const auto& k : e.removed) tags.erase(k);
+                 },
+             },
+             event);
   ++s.version;
 }
 

@@ -20,8 +20,8 @@ payer_resolution resolve_payers(const std::vector<member_spec>& members) {
   });
   for (int d = 0; d < payment_dimension_count; ++d) {
     const auto dim = static_cast<payment_dimension>(d);
-    const bool ml_dim = dim != payment_dimension::query_compute &&
-                        dim != payment_dimension::job_compute;
+    const bool ml_dim =
+        dim != payment_dimension::query_compute && dim != payment_dimension::job_compute;
     std::vector<std::size_t> explicit_true;
     for (std::size_t i = 0; i < members.size(); ++i) {
       const auto& p = members[i].payment;

@@ -46,9 +46,9 @@ struct state {
   events::collaboration_created info;  // name/description/engine kept current
   time_ms create_time = 0;
   time_ms update_time = 0;
-  std::vector<member_record> members;  // the creator first, then invitation order
+  std::vector<member_record> members;                    // the creator first, then invitation order
   std::map<std::string, membership_record> memberships;  // by id
-  std::map<std::string, tag_map> tags;                    // by resource ARN, live resources only
+  std::map<std::string, tag_map> tags;                   // by resource ARN, live resources only
   std::array<std::optional<payer>, payment_dimension_count> payers;
 
   const member_record* member(std::string_view account) const;

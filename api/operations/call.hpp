@@ -29,10 +29,10 @@ struct call {
   std::string request_id;
   account_id caller;
   std::string region;
-  std::string operation;             // model name, e.g. "ListCollaborations"
-  std::vector<std::string> labels;   // decoded path labels in template order
+  std::string operation;            // model name, e.g. "ListCollaborations"
+  std::vector<std::string> labels;  // decoded path labels in template order
   std::multimap<std::string, std::string> query;
-  boost::json::object body;          // {} for operations without a body
+  boost::json::object body;  // {} for operations without a body
   respond_fn respond;
 
   void ok(std::string json_body) const;  // 200 (or 204 when empty and the op is a Delete)
@@ -56,8 +56,8 @@ struct page_args {
 std::optional<page_args> read_page_args(const call& c, validator& v, const std::string& filter);
 // Renders `{"<list>":[rows...],"nextToken":...}` from json row values.
 std::string list_body(const call& c, std::string_view list_member,
-                      const std::vector<std::string>& items, const std::string& last_key,
-                      bool more, const std::string& filter);
+                      const std::vector<std::string>& items, const std::string& last_key, bool more,
+                      const std::string& filter);
 
 // Answers a List over "<status>|json" rows under `prefix`, keeping rows whose status equals
 // `status_filter` (all when empty) before paging.

@@ -47,8 +47,8 @@ void create_collaboration(call& c) {
   }
   auto name = v.str(b, "name", "name", name_rule, true);
   auto description = v.str(b, "description", "description", description_rule, true);
-  auto creator_abilities = shapes::abilities(v, b, "creatorMemberAbilities",
-                                             "creatorMemberAbilities", true);
+  auto creator_abilities =
+      shapes::abilities(v, b, "creatorMemberAbilities", "creatorMemberAbilities", true);
   cmd.creator_ml_abilities =
       shapes::ml_abilities(v, b, "creatorMLMemberAbilities", "creatorMLMemberAbilities");
   auto display = v.str(b, "creatorDisplayName", "creatorDisplayName", name_rule, true);
@@ -66,17 +66,19 @@ void create_collaboration(call& c) {
       v, b, "autoApprovedChangeRequestTypes", "autoApprovedChangeRequestTypes",
       &parse_auto_approved_change_type,
       "ADD_MEMBER, GRANT_RECEIVE_RESULTS_ABILITY, REVOKE_RECEIVE_RESULTS_ABILITY", false);
-  if (const auto* regions = v.array(b, "allowedResultRegions", "allowedResultRegions", 0, 100,
-                                    false)) {
+  if (const auto* regions =
+          v.array(b, "allowedResultRegions", "allowedResultRegions", 0, 100, false)) {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < regions->size(); ++i) {
       const auto& r = (*regions)[i];
       const auto p = path("allowedResultRegions", i);
-      if (!r.is_string()) v.add(p, "Member must be a string");
+      if (!r.is_string())
+        v.add(p, "Member must be a string");
       else if (!is_supported_s3_region(std::string_view(r.as_string())))
         v.add(p, validator::enum_message(std::string(r.as_string()), p,
                                          "a region of SupportedS3Region"));
-      else out.emplace_back(r.as_string());
+      else
+        out.emplace_back(r.as_string());
     }
     cmd.allowed_result_regions = std::move(out);
   }
@@ -92,8 +94,9 @@ void create_collaboration(call& c) {
   if (tags) cmd.tags = std::move(*tags);
 
   auto ctx = c.context();
-  ctx.caller_collaborations_created = projections::count_prefix(
-      c.svc.store, keys::created_quota_prefix(c.region, c.caller), ctx.quotas.collaborations_per_account + 1);
+  ctx.caller_collaborations_created =
+      projections::count_prefix(c.svc.store, keys::created_quota_prefix(c.region, c.caller),
+                                ctx.quotas.collaborations_per_account + 1);
   const std::string cid = ctx.fresh_id;
   c.send(cid, std::move(cmd), std::move(ctx));
 }
@@ -113,8 +116,8 @@ void update_collaboration(call& c) {
   collaboration::update_collaboration cmd;
   cmd.name = v.str(c.body, "name", "name", name_rule, false);
   cmd.description = v.str(c.body, "description", "description", description_rule, false);
-  cmd.engine = v.enumeration(c.body, "analyticsEngine", "analyticsEngine",
-                             &parse_analytics_engine, "SPARK, CLEAN_ROOMS_SQL", false);
+  cmd.engine = v.enumeration(c.body, "analyticsEngine", "analyticsEngine", &parse_analytics_engine,
+                             "SPARK, CLEAN_ROOMS_SQL", false);
   if (!v.ok() || !label_ok) return c.fail(v.to_error());
   if (!visible_fragment(c, c.labels[0])) return c.fail(access_denied(not_visible));
   c.send(c.labels[0], std::move(cmd), c.context());
@@ -146,8 +149,8 @@ void list_members(call& c) {
   auto args = read_page_args(c, v, cid);
   if (!v.ok() || !label_ok || !args) return c.fail(v.to_error());
   if (!visible_fragment(c, cid)) return c.fail(access_denied(not_visible));
-  auto page = projections::read_page(c.svc.store, keys::members_prefix(cid), args->cursor,
-                                     args->limit);
+  auto page =
+      projections::read_page(c.svc.store, keys::members_prefix(cid), args->cursor, args->limit);
   std::vector<std::string> items;
   for (const auto& [k, value] : page.rows) items.push_back(value);
   c.ok(list_body(c, "memberSummaries", items, page.rows.empty() ? "" : page.rows.back().first,

@@ -34,10 +34,10 @@ void create_membership(call& c) {
   cmd.job_log =
       v.enumeration(b, "jobLogStatus", "jobLogStatus", &parse_log_status, log_values, false);
   auto tags = v.tags(b, "tags", "tags", false);
-  cmd.default_result = shapes::query_result(v, b, "defaultResultConfiguration",
-                                            "defaultResultConfiguration");
-  cmd.default_job_result = shapes::job_result(v, b, "defaultJobResultConfiguration",
-                                              "defaultJobResultConfiguration");
+  cmd.default_result =
+      shapes::query_result(v, b, "defaultResultConfiguration", "defaultResultConfiguration");
+  cmd.default_job_result =
+      shapes::job_result(v, b, "defaultJobResultConfiguration", "defaultJobResultConfiguration");
   cmd.payment = shapes::payment(v, b, "paymentConfiguration", "paymentConfiguration");
   cmd.metrics_enabled = v.boolean(b, "isMetricsEnabled", "isMetricsEnabled", false);
   if (!v.ok()) return c.fail(v.to_error());
@@ -47,10 +47,12 @@ void create_membership(call& c) {
   // A collaboration the caller has no record in does not get an actor woken up for it.
   if (!c.svc.store.get_view(keys::caller(c.region, *cid, c.caller)) ||
       !c.svc.store.get_view(keys::collaboration(*cid)))
-    return c.fail(access_denied("The collaboration does not exist or the caller is not a member of it"));
+    return c.fail(
+        access_denied("The collaboration does not exist or the caller is not a member of it"));
   auto ctx = c.context();
-  ctx.caller_memberships = projections::count_prefix(
-      c.svc.store, keys::membership_quota_prefix(c.region, c.caller), ctx.quotas.memberships_per_account + 1);
+  ctx.caller_memberships =
+      projections::count_prefix(c.svc.store, keys::membership_quota_prefix(c.region, c.caller),
+                                ctx.quotas.memberships_per_account + 1);
   c.send(*cid, std::move(cmd), std::move(ctx));
 }
 
@@ -73,10 +75,10 @@ void update_membership(call& c) {
       v.enumeration(b, "queryLogStatus", "queryLogStatus", &parse_log_status, log_values, false);
   cmd.job_log =
       v.enumeration(b, "jobLogStatus", "jobLogStatus", &parse_log_status, log_values, false);
-  cmd.default_result = shapes::query_result(v, b, "defaultResultConfiguration",
-                                            "defaultResultConfiguration");
-  cmd.default_job_result = shapes::job_result(v, b, "defaultJobResultConfiguration",
-                                              "defaultJobResultConfiguration");
+  cmd.default_result =
+      shapes::query_result(v, b, "defaultResultConfiguration", "defaultResultConfiguration");
+  cmd.default_job_result =
+      shapes::job_result(v, b, "defaultJobResultConfiguration", "defaultJobResultConfiguration");
   if (!v.ok() || !label_ok) return c.fail(v.to_error());
   auto row = c.svc.store.get_view(keys::membership(c.region, c.labels[0]));
   projections::membership_row m;

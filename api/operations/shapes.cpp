@@ -13,14 +13,13 @@ std::string path(const std::string& parent, std::size_t index) {
 }
 
 std::optional<std::vector<member_ability>> abilities(validator& v, const boost::json::object& o,
-                                                     std::string_view member,
-                                                     const std::string& p, bool required) {
+                                                     std::string_view member, const std::string& p,
+                                                     bool required) {
   return enum_list(v, o, member, p, &parse_member_ability, ability_values, required);
 }
 
 std::optional<std::vector<ml_ability>> ml_abilities(validator& v, const boost::json::object& o,
-                                                    std::string_view member,
-                                                    const std::string& p) {
+                                                    std::string_view member, const std::string& p) {
   const auto* ml = v.object(o, member, p, false);
   if (!ml) return std::nullopt;
   return enum_list(v, *ml, "customMLMemberAbilities", path(p, "customMLMemberAbilities"),
@@ -47,7 +46,8 @@ std::optional<payment_config> payment(validator& v, const boost::json::object& o
   const std::string mlp = path(p, "machineLearning");
   if (const auto* ml = v.object(*obj, "machineLearning", mlp, false)) {
     out.machine_learning_sent = true;
-    out.at(d::model_training) = responsibility(v, *ml, "modelTraining", path(mlp, "modelTraining"), false);
+    out.at(d::model_training) =
+        responsibility(v, *ml, "modelTraining", path(mlp, "modelTraining"), false);
     out.at(d::model_inference) =
         responsibility(v, *ml, "modelInference", path(mlp, "modelInference"), false);
     out.at(d::synthetic_data_generation) = responsibility(
@@ -138,8 +138,7 @@ std::optional<job_result_config> job_result(validator& v, const boost::json::obj
 }
 
 std::optional<data_encryption_metadata> encryption(validator& v, const boost::json::object& o,
-                                                   std::string_view member,
-                                                   const std::string& p) {
+                                                   std::string_view member, const std::string& p) {
   const auto* obj = v.object(o, member, p, false);
   if (!obj) return std::nullopt;
   auto a = v.boolean(*obj, "allowCleartext", path(p, "allowCleartext"), true);

@@ -11,11 +11,10 @@ std::string path(const std::string& parent, std::string_view member);
 std::string path(const std::string& parent, std::size_t index);
 
 std::optional<std::vector<member_ability>> abilities(validator& v, const boost::json::object& o,
-                                                     std::string_view member,
-                                                     const std::string& p, bool required);
+                                                     std::string_view member, const std::string& p,
+                                                     bool required);
 std::optional<std::vector<ml_ability>> ml_abilities(validator& v, const boost::json::object& o,
-                                                    std::string_view member,
-                                                    const std::string& p);
+                                                    std::string_view member, const std::string& p);
 std::optional<payment_config> payment(validator& v, const boost::json::object& o,
                                       std::string_view member, const std::string& p);
 std::optional<member_spec> member(validator& v, const boost::json::value& item,
@@ -25,8 +24,7 @@ std::optional<query_result_config> query_result(validator& v, const boost::json:
 std::optional<job_result_config> job_result(validator& v, const boost::json::object& o,
                                             std::string_view member, const std::string& p);
 std::optional<data_encryption_metadata> encryption(validator& v, const boost::json::object& o,
-                                                   std::string_view member,
-                                                   const std::string& p);
+                                                   std::string_view member, const std::string& p);
 // A list of enum strings (items checked one by one).
 template <class E>
 std::optional<std::vector<E>> enum_list(validator& v, const boost::json::object& o,
@@ -40,8 +38,10 @@ std::optional<std::vector<E>> enum_list(validator& v, const boost::json::object&
   bool ok = true;
   for (std::size_t i = 0; i < arr->size(); ++i) {
     auto e = v.enum_item((*arr)[i], path(p, i), parse, allowed);
-    if (e) out.push_back(*e);
-    else ok = false;
+    if (e)
+      out.push_back(*e);
+    else
+      ok = false;
   }
   if (!ok) return std::nullopt;
   return out;

@@ -59,8 +59,7 @@ std::optional<std::string> owning_collaboration(call& c, const std::string& arn)
   if (parts.kind == "membership") {
     auto row = c.svc.store.get_view(keys::membership(parts.region, parts.id));
     projections::membership_row m;
-    if (row && projections::parse_membership_row(*row, m))
-      return std::string(m.collaboration_id);
+    if (row && projections::parse_membership_row(*row, m)) return std::string(m.collaboration_id);
   }
   return fail();
 }

@@ -243,8 +243,8 @@ SCENARIO("the creator removes members") {
       CHECK(d.error().resource_id == outsider);
     }
     THEN("a member cannot remove another") {
-      THEN_ERROR(s.when(collaboration::delete_member{provider}, querier),
-                 error_kind::access_denied, "INSUFFICIENT_PERMISSIONS");
+      THEN_ERROR(s.when(collaboration::delete_member{provider}, querier), error_kind::access_denied,
+                 "INSUFFICIENT_PERMISSIONS");
     }
   }
 }

@@ -110,11 +110,11 @@ std::size_t count_events(const std::vector<events::event_payload>& evs) {
   return n;
 }
 
-#define THEN_ERROR(decision, kind_, reason_)            \
-  do {                                                  \
-    REQUIRE_FALSE((decision).ok());                     \
-    CHECK((decision).error().kind == (kind_));          \
-    CHECK((decision).error().reason == (reason_));      \
+#define THEN_ERROR(decision, kind_, reason_)       \
+  do {                                             \
+    REQUIRE_FALSE((decision).ok());                \
+    CHECK((decision).error().kind == (kind_));     \
+    CHECK((decision).error().reason == (reason_)); \
   } while (0)
 
 }  // namespace crs::testing

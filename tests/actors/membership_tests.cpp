@@ -186,8 +186,8 @@ SCENARIO("tags belong to the account that owns the resource") {
     const auto collab_arn = collaboration::collaboration_arn(s.state);
     const auto ms_arn = collaboration::membership_arn(*s.state.membership(qctx.fresh_id));
     WHEN("the creator tags the collaboration and the querier its membership") {
-      REQUIRE(s.when(collaboration::tag_resource{collab_arn, {{"a", "1"}, {"b", "2"}}}, creator)
-                  .ok());
+      REQUIRE(
+          s.when(collaboration::tag_resource{collab_arn, {{"a", "1"}, {"b", "2"}}}, creator).ok());
       REQUIRE(s.when(collaboration::tag_resource{ms_arn, {{"m", "x"}}}, querier).ok());
       THEN("each sees its own tags") {
         CHECK(s.state.tags.at(collab_arn).size() == 2);

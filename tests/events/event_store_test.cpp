@@ -441,7 +441,7 @@ TEST_CASE("an injected full disk fails appends cleanly, keeps reads, and clears"
   auto failed = s.append_batch({&r});
   REQUIRE_FALSE(failed.at(0).ok());
   CHECK(failed.at(0).error().code == crs::store_error::kind::io);
-  CHECK(s.last_position() == 1);             // nothing moved
+  CHECK(s.last_position() == 1);  // nothing moved
   CHECK(s.head_version("collaboration-x") == 1);
   CHECK(s.get_view("v/1") == std::string("one"));  // reads keep working
 

@@ -17,7 +17,9 @@ namespace json = boost::json;
 
 namespace {
 
-json::object parse(const std::string& s) { return json::parse(s).as_object(); }
+json::object parse(const std::string& s) {
+  return json::parse(s).as_object();
+}
 
 bool has_null(const json::value& v) {
   if (v.is_null()) return true;
@@ -72,8 +74,10 @@ TEST_CASE("rows render the API shapes of SPEC.md Appendix A") {
     auto second = parse(rows.at(keys::member(cid, 1)));
     CHECK(S(first.at("accountId")) == creator);
     CHECK(S(second.at("accountId")) == querier);
-    CHECK(second.at("paymentConfiguration").at("queryCompute").at("isResponsible").as_bool() == true);
-    CHECK(first.at("paymentConfiguration").at("queryCompute").at("isResponsible").as_bool() == false);
+    CHECK(second.at("paymentConfiguration").at("queryCompute").at("isResponsible").as_bool() ==
+          true);
+    CHECK(first.at("paymentConfiguration").at("queryCompute").at("isResponsible").as_bool() ==
+          false);
     CHECK(starts(S(second.at("membershipArn")),
                  "arn:aws:cleanrooms:us-east-1:222222222222:membership/"));
   }
@@ -89,13 +93,17 @@ TEST_CASE("rows render the API shapes of SPEC.md Appendix A") {
     CHECK(ms.at("paymentConfiguration").at("queryCompute").at("isResponsible").as_bool() == true);
   }
   SECTION("per-account lists list only INVITED and ACTIVE collaborations") {
-    CHECK(rows.count(keys::account_collaboration("us-east-1", provider, s.state.create_time, cid)) == 1);
-    CHECK(starts(rows.at(keys::account_collaboration("us-east-1", querier, s.state.create_time, cid)),
-                 "ACTIVE|"));
+    CHECK(rows.count(
+              keys::account_collaboration("us-east-1", provider, s.state.create_time, cid)) == 1);
+    CHECK(
+        starts(rows.at(keys::account_collaboration("us-east-1", querier, s.state.create_time, cid)),
+               "ACTIVE|"));
     REQUIRE(s.when(collaboration::delete_member{provider}, creator).ok());
     auto after = projections::rows(s.state);
-    CHECK(after.count(keys::account_collaboration("us-east-1", provider, s.state.create_time, cid)) == 0);
-    CHECK(starts(after.at(keys::caller("us-east-1", cid, provider)), "\"memberStatus\":\"REMOVED\""));
+    CHECK(after.count(
+              keys::account_collaboration("us-east-1", provider, s.state.create_time, cid)) == 0);
+    CHECK(
+        starts(after.at(keys::caller("us-east-1", cid, provider)), "\"memberStatus\":\"REMOVED\""));
   }
   SECTION("a deleted collaboration leaves only its memberships and their tags") {
     REQUIRE(s.when(collaboration::delete_collaboration{}, creator).ok());
@@ -111,7 +119,8 @@ TEST_CASE("rows render the API shapes of SPEC.md Appendix A") {
 
 TEST_CASE("newer collaborations sort first in per-account lists") {
   CHECK(keys::inverted_time(2000) < keys::inverted_time(1000));
-  CHECK(keys::account_collaboration("r", "a", 5, "x") < keys::account_collaboration("r", "a", 4, "x"));
+  CHECK(keys::account_collaboration("r", "a", 5, "x") <
+        keys::account_collaboration("r", "a", 4, "x"));
 }
 
 TEST_CASE("diff turns two row sets into puts and deletes") {
@@ -155,10 +164,14 @@ TEST_CASE("replaying the log equals live state and live views, through the real 
     auto d = collaboration::decide(s.state, c, ctx);
     if (!d || d.value().empty()) return;
     for (const auto& e : d.value()) collaboration::apply(s.state, e, ctx.now);
-    events::append_request req{collaboration::stream_id(cid), before.version, ctx.now, who,
-                               "req", d.value(),
-                               projections::diff(projections::rows(before),
-                                                 projections::rows(s.state))};
+    events::append_request req{
+        collaboration::stream_id(cid),
+        before.version,
+        ctx.now,
+        who,
+        "req",
+        d.value(),
+        projections::diff(projections::rows(before), projections::rows(s.state))};
     auto out = store.append_batch({&req});
     REQUIRE(out.at(0).ok());
   };
@@ -166,9 +179,15 @@ TEST_CASE("replaying the log equals live state and live views, through the real 
   for (int i = 0; i < 300; ++i) {
     const auto& who = accounts[rng() % accounts.size()];
     switch (rng() % 6) {
-      case 0: append(join_cmd(), who); break;
-      case 1: append(collaboration::update_collaboration{"n" + std::to_string(i), {}, {}}, who); break;
-      case 2: append(collaboration::delete_member{accounts[rng() % 3]}, who); break;
+      case 0:
+        append(join_cmd(), who);
+        break;
+      case 1:
+        append(collaboration::update_collaboration{"n" + std::to_string(i), {}, {}}, who);
+        break;
+      case 2:
+        append(collaboration::delete_member{accounts[rng() % 3]}, who);
+        break;
       case 3:
         if (!s.state.memberships.empty()) {
           auto it = s.state.memberships.begin();

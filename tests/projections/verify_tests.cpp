@@ -40,10 +40,14 @@ struct store_fixture {
     auto d = collaboration::decide(s.state, c, ctx);
     REQUIRE(d.ok());
     for (const auto& e : d.value()) collaboration::apply(s.state, e, ctx.now);
-    events::append_request req{collaboration::stream_id(cid), before.version, ctx.now, who, "r",
-                               d.value(),
-                               projections::diff(projections::rows(before),
-                                                 projections::rows(s.state))};
+    events::append_request req{
+        collaboration::stream_id(cid),
+        before.version,
+        ctx.now,
+        who,
+        "r",
+        d.value(),
+        projections::diff(projections::rows(before), projections::rows(s.state))};
     REQUIRE(store->append_batch({&req}).at(0).ok());
     appended += d.value().size();
   }
@@ -135,9 +139,11 @@ TEST_CASE("verify names a missing event and an envelope that does not decode") {
   store_fixture f;
   f.lifecycle();
   SECTION("a deleted event: a position gap, a version gap, a head mismatch") {
-    f.damage([](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log) {
-      REQUIRE(db->Delete(rocksdb::WriteOptions(), log, be64(3)).ok());
-    }, "log");
+    f.damage(
+        [](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log) {
+          REQUIRE(db->Delete(rocksdb::WriteOptions(), log, be64(3)).ok());
+        },
+        "log");
     auto report = f.verify();
     CHECK_FALSE(report.ok());
     bool gap = false, version = false;
@@ -150,9 +156,11 @@ TEST_CASE("verify names a missing event and an envelope that does not decode") {
   }
   SECTION("the last event deleted: the tail gap is named") {
     const auto last = f.store->last_position();
-    f.damage([last](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log) {
-      REQUIRE(db->Delete(rocksdb::WriteOptions(), log, be64(last)).ok());
-    }, "log");
+    f.damage(
+        [last](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log) {
+          REQUIRE(db->Delete(rocksdb::WriteOptions(), log, be64(last)).ok());
+        },
+        "log");
     auto report = f.verify();
     CHECK_FALSE(report.ok());
     bool named = false;
@@ -160,9 +168,11 @@ TEST_CASE("verify names a missing event and an envelope that does not decode") {
     CHECK(named);
   }
   SECTION("garbage in place of an envelope") {
-    f.damage([](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log) {
-      REQUIRE(db->Put(rocksdb::WriteOptions(), log, be64(2), "not a flatbuffer").ok());
-    }, "log");
+    f.damage(
+        [](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log) {
+          REQUIRE(db->Put(rocksdb::WriteOptions(), log, be64(2), "not a flatbuffer").ok());
+        },
+        "log");
     auto report = f.verify();
     CHECK_FALSE(report.ok());
     bool named = false;
