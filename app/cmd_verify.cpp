@@ -43,21 +43,30 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// The whole log folded with a progress line; nullopt (after saying why) when it cannot be read.
+std::optional<projections::replayed_log> replay(const events::event_store& store, const char* label,
+                                                projections::verify_report& report) {
+  progress bar(label, store.last_position());
+  auto log = projections::replay_log(store, report,
+                                     [&](std::uint64_t done, std::uint64_t) { bar.update(done); });
+  bar.finish();
+  if (!log) {
+    std::cerr << "cleanroomsd " << label << ": reading the log failed: " << log.error().message
+              << "\n";
+    return std::nullopt;
+  }
+  return std::move(log.value());
+}
+
 int verify(const std::string& data_dir) {
   auto opened = open_log(data_dir);
   if (!opened) return report("verify", opened.error());
   auto& store = opened.value();
   const auto t0 = std::chrono::steady_clock::now();
   projections::verify_report report;
-  progress bar("verify", store->last_position());
-  auto log = projections::replay_log(*store, report,
-                                     [&](std::uint64_t done, std::uint64_t) { bar.update(done); });
-  bar.finish();
-  if (!log) {
-    std::cerr << "cleanroomsd: reading the log failed: " << log.error().message << "\n";
-    return 1;
-  }
-  projections::compare_views(*store, projections::rebuild_rows(log.value()), report);
+  auto log = replay(*store, "verify", report);
+  if (!log) return 1;
+  projections::compare_views(*store, projections::rebuild_rows(*log), report);
   print(report);
   std::cout << "verify: " << report.events << " events in " << report.streams << " streams, "
             << report.rows << " live rows checked in " << seconds_since(t0)
@@ -72,21 +81,15 @@ int rebuild(const std::string& data_dir, bool force) {
   auto& store = opened.value();
   const auto t0 = std::chrono::steady_clock::now();
   projections::verify_report report;
-  progress bar("rebuild-projections", store->last_position());
-  auto log = projections::replay_log(*store, report,
-                                     [&](std::uint64_t done, std::uint64_t) { bar.update(done); });
-  bar.finish();
-  if (!log) {
-    std::cerr << "cleanroomsd: reading the log failed: " << log.error().message << "\n";
-    return 1;
-  }
+  auto log = replay(*store, "rebuild-projections", report);
+  if (!log) return 1;
   if (report.problem_count && !force) {
     print(report);
     std::cerr << "cleanroomsd: the log itself has problems; not rebuilding (--force to rebuild "
                  "from what decodes)\n";
     return 1;
   }
-  auto rows = projections::rebuild_rows(log.value());
+  auto rows = projections::rebuild_rows(*log);
   std::vector<events::view_write> writes;
   writes.reserve(rows.size());
   for (auto& [k, v] : rows) writes.push_back({k, std::move(v), false});
