@@ -70,9 +70,10 @@ decide_context call::context() const {
 }
 
 void call::send(const std::string& collaboration_id, collaboration::command command,
-                decide_context ctx) const {
+                decide_context ctx, std::function<void()> after) const {
   svc.bus.send(collaboration_id, std::move(command), std::move(ctx),
-               [respond = respond, rid = request_id](command_result r) {
+               [respond = respond, rid = request_id, after = std::move(after)](command_result r) {
+                 if (after) after();
                  if (r.ok()) {
                    auto& body = r.value();
                    const unsigned status = body.empty() ? 204 : 200;

@@ -5,5 +5,6 @@ add_library(crs_api_ops STATIC
   operations/shapes.cpp
   operations/collaborations.cpp
   operations/memberships.cpp
-  operations/tags.cpp)
+  operations/tags.cpp
+  operations/quota_gate.cpp)
 target_link_libraries(crs_api_ops PUBLIC crs_api_base crs_projections crs_readers spdlog::spdlog)

@@ -92,7 +92,7 @@ std::optional<route_match> router::match(std::string_view method, std::string_vi
         raw = std::string_view(segs[i].data(), path.data() + path.size() - segs[i].data());
       }
       auto label = percent_decode(raw);
-      ok = label && !label->empty();
+      ok = label.has_value();  // an empty label matches: the operation reports it missing (400)
       if (ok) m.labels.push_back(std::move(*label));
     }
     // Among matching routes a literal beats a label (most literal segments wins; ties go to the

@@ -21,7 +21,8 @@ class router {
   // `path_template` like "/collaborations/{collaborationIdentifier}/members".
   void add(std::string_view method, std::string_view path_template, int operation);
   // `path` is the raw path without the query. nullopt: no route (UnknownOperationException).
-  // A label that percent-decodes to an empty string, or to invalid encoding, does not match.
+  // A label with invalid percent-encoding does not match; an empty label does, so the operation
+  // can answer that a required member is missing (SPEC.md 2.2) rather than 'no such route'.
   std::optional<route_match> match(std::string_view method, std::string_view path) const;
 
  private:

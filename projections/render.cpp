@@ -37,8 +37,9 @@ void payment(json_writer& w, const payment_config& p) {
       .key("isResponsible")
       .boolean(p.at(d::query_compute).value_or(false))
       .end_object();
-  const bool ml = p.machine_learning_sent || p.at(d::model_training) || p.at(d::model_inference) ||
-                  p.at(d::synthetic_data_generation);
+  // Only dimensions that are set are shown: an empty `machineLearning: {}` is not echoed.
+  const bool ml =
+      p.at(d::model_training) || p.at(d::model_inference) || p.at(d::synthetic_data_generation);
   if (ml) {
     w.key("machineLearning").begin_object();
     responsible(w, "modelTraining", p.at(d::model_training));

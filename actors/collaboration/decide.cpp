@@ -189,14 +189,13 @@ decision join(const state& s, const create_membership& c, const decide_context& 
           "paymentConfiguration." + name + ".isResponsible must be " +
           (responsible ? "true: the collaboration creator made this member responsible"
                        : "false: the collaboration creator did not make this member responsible"));
-    if (!sent && responsible && !holds(m->spec, default_payer_ability(dim)))
+    if (!sent && responsible && !accepts_implicitly(m->spec, dim))
       return invalid_configuration("This member is responsible for " + name +
                                    " costs and must accept with paymentConfiguration." + name +
                                    ".isResponsible = true");
     if (dim == payment_dimension::query_compute || responsible || sent)
       accepted.dims[d] = responsible;
   }
-  accepted.machine_learning_sent = c.payment && c.payment->machine_learning_sent;
 
   if (auto e =
           check_settings(s, *m, c.query_log, c.job_log, c.default_result, c.default_job_result))
@@ -273,11 +272,11 @@ decision leave(const state& s, const delete_membership& c, const decide_context&
 std::optional<domain_error> owned_arn(const state& s, const std::string& arn,
                                       const decide_context& ctx) {
   const bool live = s.tags.count(arn) > 0;
-  bool owner = false;
+  bool owner = false;  // the ARN's account, in the region the request was signed for
   if (live && s.created && !s.deleted && collaboration_arn(s) == arn)
-    owner = s.info.creator == ctx.caller;
+    owner = s.info.creator == ctx.caller && s.info.region == ctx.region;
   for (const auto& [id, m] : s.memberships)
-    if (membership_arn(m) == arn) owner = m.account == ctx.caller;
+    if (membership_arn(m) == arn) owner = m.account == ctx.caller && m.region == ctx.region;
   if (!live || !owner)
     return not_found(
         "Resource " + arn + " does not exist", arn,

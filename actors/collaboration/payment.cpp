@@ -8,6 +8,17 @@ bool holds(const member_spec& m, member_ability a) {
   return std::find(m.abilities.begin(), m.abilities.end(), a) != m.abilities.end();
 }
 
+bool accepts_implicitly(const member_spec& m, payment_dimension d) {
+  switch (d) {
+    case payment_dimension::query_compute:
+      return holds(m, member_ability::can_query);
+    case payment_dimension::job_compute:
+      return holds(m, member_ability::can_run_job);
+    default:
+      return m.ml_abilities && !m.ml_abilities->empty();
+  }
+}
+
 member_ability default_payer_ability(payment_dimension d) {
   return d == payment_dimension::job_compute ? member_ability::can_run_job
                                              : member_ability::can_query;

@@ -27,4 +27,8 @@ payer_resolution resolve_payers(const std::vector<member_spec>& members);
 
 bool holds(const member_spec& m, member_ability a);
 
+// SPEC.md 19.3 rule 1: a responsible member accepts implicitly only when it holds the ability
+// that goes with the dimension (CAN_QUERY, CAN_RUN_JOB, or any ML ability for ML dimensions).
+bool accepts_implicitly(const member_spec& m, payment_dimension d);
+
 }  // namespace crs::collaboration

@@ -11,6 +11,7 @@
 #include "actors/command_bus.hpp"
 #include "api/dispatcher.hpp"
 #include "api/errors.hpp"
+#include "api/operations/quota_gate.hpp"
 #include "api/validate.hpp"
 
 namespace crs::api {
@@ -21,6 +22,7 @@ struct services {
   token_codec tokens;
   dispatcher_options options;
   dispatcher_ports ports;
+  quota_gate quotas;
 };
 
 struct call {
@@ -41,9 +43,10 @@ struct call {
   // The first value of a query parameter.
   std::optional<std::string> query_value(const std::string& name) const;
   decide_context context() const;
-  // Sends a command to the collaboration's actor and answers when it is durable.
-  void send(const std::string& collaboration_id, collaboration::command command,
-            decide_context ctx) const;
+  // Sends a command to the collaboration's actor and answers when it is durable; `after` runs
+  // once the answer is known (durable or rejected).
+  void send(const std::string& collaboration_id, collaboration::command command, decide_context ctx,
+            std::function<void()> after = {}) const;
 };
 
 aws_error to_aws(const domain_error& e);

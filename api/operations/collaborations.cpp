@@ -41,7 +41,7 @@ void create_collaboration(call& c) {
   const auto& b = c.body;
   collaboration::create_collaboration cmd;
   std::vector<member_spec> members;
-  if (const auto* arr = v.array(b, "members", "members", 0, 1000, true)) {
+  if (const auto* arr = v.array(b, "members", "members", 0, SIZE_MAX, true)) {
     for (std::size_t i = 0; i < arr->size(); ++i)
       if (auto m = shapes::member(v, (*arr)[i], path("members", i))) members.push_back(*m);
   }
@@ -67,7 +67,7 @@ void create_collaboration(call& c) {
       &parse_auto_approved_change_type,
       "ADD_MEMBER, GRANT_RECEIVE_RESULTS_ABILITY, REVOKE_RECEIVE_RESULTS_ABILITY", false);
   if (const auto* regions =
-          v.array(b, "allowedResultRegions", "allowedResultRegions", 0, 100, false)) {
+          v.array(b, "allowedResultRegions", "allowedResultRegions", 0, SIZE_MAX, false)) {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < regions->size(); ++i) {
       const auto& r = (*regions)[i];
@@ -94,11 +94,12 @@ void create_collaboration(call& c) {
   if (tags) cmd.tags = std::move(*tags);
 
   auto ctx = c.context();
-  ctx.caller_collaborations_created =
-      projections::count_prefix(c.svc.store, keys::created_quota_prefix(c.region, c.caller),
-                                ctx.quotas.collaborations_per_account + 1);
   const std::string cid = ctx.fresh_id;
-  c.send(cid, std::move(cmd), std::move(ctx));
+  const auto prefix = keys::created_quota_prefix(c.region, c.caller);
+  ctx.caller_collaborations_created =
+      c.svc.quotas.reserve(c.svc.store, prefix, cid, ctx.quotas.collaborations_per_account + 1);
+  c.send(cid, std::move(cmd), std::move(ctx),
+         [gate = &c.svc.quotas, prefix, cid] { gate->release(prefix, cid); });
 }
 
 void get_collaboration(call& c) {

@@ -50,10 +50,12 @@ void create_membership(call& c) {
     return c.fail(
         access_denied("The collaboration does not exist or the caller is not a member of it"));
   auto ctx = c.context();
+  const auto prefix = keys::membership_quota_prefix(c.region, c.caller);
+  const std::string mid = ctx.fresh_id;
   ctx.caller_memberships =
-      projections::count_prefix(c.svc.store, keys::membership_quota_prefix(c.region, c.caller),
-                                ctx.quotas.memberships_per_account + 1);
-  c.send(*cid, std::move(cmd), std::move(ctx));
+      c.svc.quotas.reserve(c.svc.store, prefix, mid, ctx.quotas.memberships_per_account + 1);
+  c.send(*cid, std::move(cmd), std::move(ctx),
+         [gate = &c.svc.quotas, prefix, mid] { gate->release(prefix, mid); });
 }
 
 void get_membership(call& c) {

@@ -32,7 +32,8 @@ std::optional<std::vector<E>> enum_list(validator& v, const boost::json::object&
                                         std::optional<E> (*parse)(std::string_view),
                                         std::string_view allowed, bool required,
                                         std::size_t min_items = 0) {
-  const auto* arr = v.array(o, member, p, min_items, 1000, required);
+  // No maximum: the model sets none and the body cap (1 MiB) bounds the work.
+  const auto* arr = v.array(o, member, p, min_items, SIZE_MAX, required);
   if (!arr) return std::nullopt;
   std::vector<E> out;
   bool ok = true;

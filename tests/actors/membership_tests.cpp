@@ -262,3 +262,33 @@ TEST_CASE("events that do not fit the state are named, not folded silently") {
   CHECK(why_not_applicable(s.state, events::collaboration_updated{}));
   CHECK(why_not_applicable(s.state, events::collaboration_deleted{}));
 }
+
+TEST_CASE("an ML payer without ML abilities must accept explicitly (SPEC.md 19.3)") {
+  scenario s;
+  auto cmd = standard_create();
+  cmd.members[1].ml_abilities = std::vector<ml_ability>{ml_ability::can_receive_model_output};
+  auto ctx = s.as(creator);
+  ctx.fresh_id = cid;
+  REQUIRE(s.when(cmd, ctx).ok());
+  // ML is in use, so the querier (who has no ML ability) is the default ML payer.
+  REQUIRE(s.state.payers[static_cast<int>(payment_dimension::model_training)]);
+  THEN_ERROR(s.when(join_cmd(), querier), error_kind::validation, "INVALID_CONFIGURATION");
+  auto join = join_cmd();
+  join.payment = pays_query(true);
+  join.payment->at(payment_dimension::model_training) = true;
+  join.payment->at(payment_dimension::model_inference) = true;
+  join.payment->at(payment_dimension::synthetic_data_generation) = true;
+  auto d = s.when(join, querier);
+  REQUIRE(d.ok());
+  CHECK(count_events<events::payment_assigned>(d.value()) == 4);
+}
+
+TEST_CASE("tags are regional like every other resource") {
+  auto s = created();
+  const auto arn = collaboration::collaboration_arn(s.state);
+  auto ctx = s.as(creator);
+  ctx.region = "eu-west-1";
+  THEN_ERROR(s.when(collaboration::tag_resource{arn, {{"a", "1"}}}, ctx), error_kind::not_found,
+             "");
+  THEN_ERROR(s.when(collaboration::untag_resource{arn, {"a"}}, ctx), error_kind::not_found, "");
+}
