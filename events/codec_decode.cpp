@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "events/codec.hpp"
+#include "events/value_codec.hpp"
 #include "events_generated.h"
 
 namespace crs::events {
@@ -13,113 +14,10 @@ namespace {
 
 constexpr std::uint16_t newest_known_format = 1;
 
-// Collects the first problem instead of threading result<> through every field.
-struct reader {
-  std::string problem;
-
-  void fail(const char* what) {
-    if (problem.empty()) problem = what;
-  }
-
-  template <class Cpp, class Fb>
-  Cpp enum_of(Fb v, const char* what) {
-    auto raw = static_cast<std::uint8_t>(v);
-    if (raw > static_cast<std::uint8_t>(Fb::MAX)) {
-      fail(what);
-      return Cpp{};
-    }
-    return static_cast<Cpp>(raw);
-  }
-
-  template <class Cpp, class Fb>
-  std::optional<Cpp> enum_of(const flatbuffers::Optional<Fb>& v, const char* what) {
-    if (!v) return std::nullopt;
-    return enum_of<Cpp>(*v, what);
-  }
-
-  template <class Cpp, class Fb>
-  std::vector<Cpp> enums(const flatbuffers::Vector<Fb>* v, const char* what) {
-    std::vector<Cpp> out;
-    if (!v) return out;
-    out.reserve(v->size());
-    for (auto e : *v) out.push_back(enum_of<Cpp>(e, what));
-    return out;
-  }
-
-  static std::optional<bool> opt(const flatbuffers::Optional<bool>& v) {
-    return v ? std::optional<bool>(*v) : std::nullopt;
-  }
-
-  // A required string that is absent reads as empty: a later schema may stop writing it.
-  static std::string str(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
-  static std::optional<std::string> opt_str(const flatbuffers::String* s) {
-    return s ? std::optional<std::string>(s->str()) : std::nullopt;
-  }
-
-  static std::vector<std::string> strings(
-      const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
-    std::vector<std::string> out;
-    if (!v) return out;
-    out.reserve(v->size());
-    for (const auto* s : *v) out.push_back(str(s));
-    return out;
-  }
-
-  data_encryption_metadata value(const fb::DataEncryptionMetadata& m) {
-    data_encryption_metadata out;
-    out.allow_cleartext = m.allow_cleartext();
-    out.allow_duplicates = m.allow_duplicates();
-    out.allow_joins_on_columns_with_different_names =
-        m.allow_joins_on_columns_with_different_names();
-    out.preserve_nulls = m.preserve_nulls();
-    return out;
-  }
-
-  payment_config value(const fb::PaymentConfig& p) {
-    payment_config out;
-    out.at(payment_dimension::query_compute) = opt(p.query_compute());
-    out.at(payment_dimension::job_compute) = opt(p.job_compute());
-    out.at(payment_dimension::model_training) = opt(p.model_training());
-    out.at(payment_dimension::model_inference) = opt(p.model_inference());
-    out.at(payment_dimension::synthetic_data_generation) = opt(p.synthetic_data_generation());
-    out.machine_learning_sent = p.machine_learning_sent();
-    return out;
-  }
-
-  query_result_config value(const fb::QueryResultConfig& c) {
-    query_result_config out;
-    out.format = enum_of<result_format>(c.format(), "bad result format");
-    out.bucket = str(c.bucket());
-    out.key_prefix = opt_str(c.key_prefix());
-    out.single_file_output = opt(c.single_file_output());
-    out.role_arn = opt_str(c.role_arn());
-    return out;
-  }
-
-  job_result_config value(const fb::JobResultConfig& c) {
-    job_result_config out;
-    out.bucket = str(c.bucket());
-    out.key_prefix = opt_str(c.key_prefix());
-    out.role_arn = str(c.role_arn());
-    return out;
-  }
-
-  member_spec value(const fb::MemberSpec& m) {
-    member_spec out;
-    out.account = str(m.account());
-    out.display_name = str(m.display_name());
-    out.abilities = enums<member_ability>(m.abilities(), "bad member ability");
-    if (m.ml_abilities()) out.ml_abilities = enums<ml_ability>(m.ml_abilities(), "bad ML ability");
-    if (m.payment()) out.payment = value(*m.payment());
-    return out;
-  }
-
-  // Absent nested table -> nullopt.
-  template <class Fb>
-  auto opt_value(const Fb* t) -> std::optional<decltype(value(*t))> {
-    if (!t) return std::nullopt;
-    return value(*t);
-  }
+// The shared values (enums, configs, member specs, tags) come from codec::value_reader, in its
+// lenient mode: the log keeps decoding what older and newer writers wrote.
+struct reader : codec::value_reader {
+  reader() : value_reader(mode::lenient) {}
 
   event_payload event(const fb::CollaborationCreated& t) {
     collaboration_created e;
@@ -204,8 +102,7 @@ struct reader {
   event_payload event(const fb::TagsChanged& t) {
     tags_changed e;
     e.resource_arn = str(t.resource_arn());
-    if (t.set())
-      for (const auto* tag : *t.set()) e.set.insert_or_assign(str(tag->key()), str(tag->value()));
+    e.set = tags(t.set());
     e.removed = strings(t.removed());
     return e;
   }
@@ -284,12 +181,12 @@ result<recorded_event> decode(std::string_view bytes) {
 
     recorded_event out{envelope{}, std::move(*payload)};
     out.env.position = env.position();
-    out.env.stream = reader::str(env.stream());
+    out.env.stream = r.str(env.stream());
     out.env.version = env.version();
-    out.env.type = reader::str(env.type());
+    out.env.type = r.str(env.type());
     out.env.time = env.time_ms();
-    out.env.account = reader::str(env.account());
-    out.env.request_id = reader::str(env.request_id());
+    out.env.account = r.str(env.account());
+    out.env.request_id = r.str(env.request_id());
     if (out.env.type != type_name(out.payload)) return corruption("type does not match payload");
     return out;
   } catch (const std::exception& e) {  // bad_alloc on a huge (but verified) vector

@@ -1,0 +1,150 @@
+// FlatBuffers encoding of the shared values (schema: events/schema/values.fbs, namespace crs::fb):
+// the enums, payment_config, data_encryption_metadata, query_result_config, job_result_config,
+// member_spec and tag maps. Used by the event codec (events/codec*.cpp) and the snapshot codec
+// (snapshots/collaboration_snapshot.cpp). Pure: no RocksDB, no I/O.
+//
+// Encoding maps every std::optional to "field absent" and every present value, even a default
+// one, to "field written", so decoding what was encoded gives back exactly the same value.
+// Decoding expects a buffer the FlatBuffers Verifier has accepted; what the Verifier cannot
+// prove (enum ranges, and in strict mode required strings and unique tag keys) is checked here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "events/values.hpp"
+#include "values_generated.h"
+
+namespace crs::codec {
+
+using builder = flatbuffers::FlatBufferBuilder;
+using fb_string = flatbuffers::Offset<flatbuffers::String>;
+using fb_tags = flatbuffers::Vector<flatbuffers::Offset<fb::Tag>>;
+
+// A C++ enum as its schema enum (same ordinals, static_asserted in value_codec.cpp).
+template <class Fb, class Cpp>
+Fb to_fb(Cpp v) {
+  return static_cast<Fb>(static_cast<std::uint8_t>(v));
+}
+
+// Writes the shared values into one builder. The event and snapshot encoders derive from it.
+struct value_encoder {
+  builder& b;
+
+  fb_string str(const std::string& s);
+  fb_string str(const std::optional<std::string>& s);  // nullopt -> 0 (absent)
+  flatbuffers::Offset<flatbuffers::Vector<fb_string>> strings(const std::vector<std::string>& v);
+
+  template <class Fb, class Cpp>
+  flatbuffers::Offset<flatbuffers::Vector<Fb>> enums(const std::vector<Cpp>& v) {
+    std::vector<Fb> out;
+    out.reserve(v.size());
+    for (Cpp e : v) out.push_back(to_fb<Fb>(e));
+    return b.CreateVector(out);
+  }
+
+  template <class Fb, class Cpp>
+  static flatbuffers::Optional<Fb> opt(const std::optional<Cpp>& v) {
+    return v ? flatbuffers::Optional<Fb>(to_fb<Fb>(*v)) : flatbuffers::nullopt;
+  }
+  static flatbuffers::Optional<bool> opt(const std::optional<bool>& v) { return opt<bool>(v); }
+
+  flatbuffers::Offset<fb::DataEncryptionMetadata> value(const data_encryption_metadata& m);
+  flatbuffers::Offset<fb::PaymentConfig> value(const payment_config& p);
+  flatbuffers::Offset<fb::QueryResultConfig> value(const query_result_config& c);
+  flatbuffers::Offset<fb::JobResultConfig> value(const job_result_config& c);
+  flatbuffers::Offset<fb::MemberSpec> value(const member_spec& m);
+
+  // nullopt -> 0 (absent table).
+  template <class T>
+  auto value(const std::optional<T>& v) -> decltype(value(*v)) {
+    return v ? value(*v) : 0;
+  }
+
+  // In key order (the map's).
+  flatbuffers::Offset<fb_tags> tags(const tag_map& tags);
+};
+
+// Reads the shared values back, collecting the first problem instead of threading result<>
+// through every field: after reading, `problem` empty means every value is exact.
+class value_reader {
+ public:
+  enum class mode {
+    // The log: an absent required string reads as empty and absent member abilities as none
+    // (a later schema may stop writing them); a repeated tag key keeps the last value.
+    lenient,
+    // Snapshots: each of those is a problem, so the snapshot is rejected.
+    strict,
+  };
+
+  explicit value_reader(mode m) : mode_(m) {}
+
+  std::string problem;
+
+  void fail(const char* what) {
+    if (problem.empty()) problem = what;
+  }
+
+  // A schema enum as its C++ enum; out of range -> problem (and a default value).
+  template <class Cpp, class Fb>
+  Cpp enum_of(Fb v, const char* what) {
+    auto raw = static_cast<std::uint8_t>(v);
+    if (raw > static_cast<std::uint8_t>(Fb::MAX)) {
+      fail(what);
+      return Cpp{};
+    }
+    return static_cast<Cpp>(raw);
+  }
+
+  template <class Cpp, class Fb>
+  std::optional<Cpp> enum_of(const flatbuffers::Optional<Fb>& v, const char* what) {
+    if (!v) return std::nullopt;
+    return enum_of<Cpp>(*v, what);
+  }
+
+  // An absent vector reads as empty.
+  template <class Cpp, class Fb>
+  std::vector<Cpp> enums(const flatbuffers::Vector<Fb>* v, const char* what) {
+    std::vector<Cpp> out;
+    if (!v) return out;
+    out.reserve(v->size());
+    for (auto e : *v) out.push_back(enum_of<Cpp>(e, what));
+    return out;
+  }
+
+  static std::optional<bool> opt(const flatbuffers::Optional<bool>& v) {
+    return v ? std::optional<bool>(*v) : std::nullopt;
+  }
+
+  // A required string; absent -> empty (lenient) or a problem (strict).
+  std::string str(const flatbuffers::String* s);
+  static std::optional<std::string> opt_str(const flatbuffers::String* s) {
+    return s ? std::optional<std::string>(s->str()) : std::nullopt;
+  }
+  // An absent vector reads as empty.
+  static std::vector<std::string> strings(
+      const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v);
+
+  data_encryption_metadata value(const fb::DataEncryptionMetadata& m);
+  payment_config value(const fb::PaymentConfig& p);
+  query_result_config value(const fb::QueryResultConfig& c);
+  job_result_config value(const fb::JobResultConfig& c);
+  member_spec value(const fb::MemberSpec& m);
+
+  // Absent nested table -> nullopt.
+  template <class Fb>
+  auto opt_value(const Fb* t) -> std::optional<decltype(value(*t))> {
+    if (!t) return std::nullopt;
+    return value(*t);
+  }
+
+  // An absent vector reads as no tags.
+  tag_map tags(const fb_tags* v);
+
+ private:
+  mode mode_;
+};
+
+}  // namespace crs::codec
