@@ -107,6 +107,11 @@ scenario rich() {
   auto q = join_cmd();
   q.payment = pays_query(true);
   q.payment->machine_learning_sent = true;
+  // ML is in use (the creator has an ML ability), so the querier is the default ML payer and,
+  // holding no ML ability itself, must accept those costs explicitly (SPEC.md 19.3).
+  q.payment->at(payment_dimension::model_training) = true;
+  q.payment->at(payment_dimension::model_inference) = true;
+  q.payment->at(payment_dimension::synthetic_data_generation) = true;
   q.metrics_enabled = true;
   REQUIRE(s.when(q, querier).ok());
   REQUIRE(s.when(collaboration::delete_member{provider}, creator).ok());
