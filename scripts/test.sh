@@ -92,7 +92,7 @@ built=$?
 http_suites=(tests/http/*.test.mjs)
 sdk_suites=(tests/acceptance/*.test.mjs)
 if [ $built -ne 0 ]; then
-  for s in ctest "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke replay disk-full restart backup verify-live verify-stopped; do record "$s (not run: build failed)" 1; done
+  for s in ctest "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke replay disk-full restart backup verify-live verify-stopped crash-short crash-term; do record "$s (not run: build failed)" 1; done
   exit 1
 fi
 
@@ -127,7 +127,7 @@ export CLEANROOMSD_DATA_DIR=$data CLEANROOMSD_SERVER_LOG=$server_log
 echo
 echo "=== server on $endpoint, data in $data, log in $server_log"
 if ! start_server; then
-  for s in "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke replay disk-full restart backup verify-live verify-stopped; do record "$s (not run: server did not start)" 1; done
+  for s in "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke replay disk-full restart backup verify-live verify-stopped crash-short crash-term; do record "$s (not run: server did not start)" 1; done
   exit 1
 fi
 
@@ -183,5 +183,7 @@ record backup $?
 suite verify-live 300 "$root/build/cleanroomsd" verify --data-dir "$data"
 stop_server
 suite verify-stopped 300 "$root/build/cleanroomsd" verify --data-dir "$data"
+suite crash-short 600 bash tests/crash/run.sh --cycles 5
+suite crash-term 300 bash tests/crash/run.sh --cycles 2 --mode term
 
 [ "$failed" -eq 0 ]
