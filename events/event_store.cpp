@@ -12,8 +12,10 @@
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
+#include <chrono>
 #include <limits>
 #include <random>
+#include <thread>
 #include <unordered_map>
 
 #include "events/codec.hpp"
@@ -142,10 +144,22 @@ result<std::unique_ptr<event_store>> event_store::open(const std::string& dir,
     if (options.read_only) {
       db_options.create_if_missing = false;
       db_options.create_missing_column_families = false;
+      // A reader beside a live server: open every table file at once, so files the server's
+      // compactions delete afterwards stay readable through our descriptors (a fixed view).
+      db_options.max_open_files = -1;
     }
-    auto s = options.read_only
-                 ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, &p->handles, &p->db)
-                 : rocksdb::DB::Open(db_options, dir, families, &p->handles, &p->db);
+    rocksdb::Status s;
+    for (int attempt = 0;; ++attempt) {
+      s = options.read_only
+              ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, &p->handles, &p->db)
+              : rocksdb::DB::Open(db_options, dir, families, &p->handles, &p->db);
+      // The server may delete a table file between our reading its MANIFEST and opening the
+      // file (found by the crash harness); a fresh attempt sees the new MANIFEST.
+      const bool vanished =
+          !s.ok() && options.read_only && s.ToString().find("No such file") != std::string::npos;
+      if (!vanished || attempt == 20) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25 * (attempt + 1)));
+    }
     if (!s.ok()) return from_status(s, "open " + dir);
     auto recovered = p->recover();
     if (!recovered) return recovered.error();

@@ -183,7 +183,7 @@ record backup $?
 suite verify-live 300 "$root/build/cleanroomsd" verify --data-dir "$data"
 stop_server
 suite verify-stopped 300 "$root/build/cleanroomsd" verify --data-dir "$data"
-suite crash-short 600 bash tests/crash/run.sh --cycles 5
-suite crash-term 300 bash tests/crash/run.sh --cycles 2 --mode term
+suite crash-short 600 bash tests/crash/run.sh --cycles 5 --strict-tools
+suite crash-term 300 bash tests/crash/run.sh --cycles 2 --mode term --strict-tools
 
 [ "$failed" -eq 0 ]
