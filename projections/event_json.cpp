@@ -1,5 +1,7 @@
 #include "projections/event_json.hpp"
 
+#include "projections/value_json.hpp"
+
 #include <cstdio>
 
 #include "projections/json_writer.hpp"
@@ -43,50 +45,6 @@ void opt_string(json_writer& w, std::string_view key, const std::optional<std::s
   if (v) w.key(key).string(*v);
 }
 
-void responsible(json_writer& w, std::string_view key, const std::optional<bool>& v) {
-  if (v) w.key(key).begin_object().key("isResponsible").boolean(*v).end_object();
-}
-
-// Only the dimensions the event carries: unlike the API's rendering, nothing is defaulted, so the
-// output says exactly what was recorded (machineLearning appears when it was sent, even empty).
-void payment(json_writer& w, const payment_config& p) {
-  using d = payment_dimension;
-  w.begin_object();
-  responsible(w, "queryCompute", p.at(d::query_compute));
-  if (p.machine_learning_sent || p.at(d::model_training) || p.at(d::model_inference) ||
-      p.at(d::synthetic_data_generation)) {
-    w.key("machineLearning").begin_object();
-    responsible(w, "modelTraining", p.at(d::model_training));
-    responsible(w, "modelInference", p.at(d::model_inference));
-    responsible(w, "syntheticDataGeneration", p.at(d::synthetic_data_generation));
-    w.end_object();
-  }
-  responsible(w, "jobCompute", p.at(d::job_compute));
-  w.end_object();
-}
-
-void query_result(json_writer& w, const query_result_config& r) {
-  w.begin_object();
-  w.key("outputConfiguration").begin_object().key("s3").begin_object();
-  w.key("resultFormat").string(to_string(r.format));
-  w.key("bucket").string(r.bucket);
-  opt_string(w, "keyPrefix", r.key_prefix);
-  opt_bool(w, "singleFileOutput", r.single_file_output);
-  w.end_object().end_object();
-  opt_string(w, "roleArn", r.role_arn);
-  w.end_object();
-}
-
-void job_result(json_writer& w, const job_result_config& r) {
-  w.begin_object();
-  w.key("outputConfiguration").begin_object().key("s3").begin_object();
-  w.key("bucket").string(r.bucket);
-  opt_string(w, "keyPrefix", r.key_prefix);
-  w.end_object().end_object();
-  w.key("roleArn").string(r.role_arn);
-  w.end_object();
-}
-
 void member(json_writer& w, const member_spec& m) {
   w.begin_object();
   w.key("accountId").string(m.account);
@@ -98,7 +56,7 @@ void member(json_writer& w, const member_spec& m) {
     enum_array(w, *m.ml_abilities);
     w.end_object();
   }
-  if (m.payment) payment(w.key("paymentConfiguration"), *m.payment);
+  if (m.payment) write_payment(w.key("paymentConfiguration"), *m.payment, payment_form::recorded);
   w.end_object();
 }
 
@@ -141,19 +99,21 @@ struct payload_writer {
     w.key("region").string(e.region);
     w.key("queryLogStatus").string(to_string(e.query_log));
     opt_log(w, "jobLogStatus", e.job_log);
-    if (e.default_result) query_result(w.key("defaultResultConfiguration"), *e.default_result);
+    if (e.default_result)
+      write_query_result(w.key("defaultResultConfiguration"), *e.default_result);
     if (e.default_job_result)
-      job_result(w.key("defaultJobResultConfiguration"), *e.default_job_result);
-    payment(w.key("paymentConfiguration"), e.payment);
+      write_job_result(w.key("defaultJobResultConfiguration"), *e.default_job_result);
+    write_payment(w.key("paymentConfiguration"), e.payment, payment_form::recorded);
     opt_bool(w, "isMetricsEnabled", e.metrics_enabled);
   }
   void operator()(const membership_updated& e) const {
     w.key("membershipId").string(e.membership_id);
     opt_log(w, "queryLogStatus", e.query_log);
     opt_log(w, "jobLogStatus", e.job_log);
-    if (e.default_result) query_result(w.key("defaultResultConfiguration"), *e.default_result);
+    if (e.default_result)
+      write_query_result(w.key("defaultResultConfiguration"), *e.default_result);
     if (e.default_job_result)
-      job_result(w.key("defaultJobResultConfiguration"), *e.default_job_result);
+      write_job_result(w.key("defaultJobResultConfiguration"), *e.default_job_result);
   }
   void operator()(const membership_status_changed& e) const {
     w.key("membershipId").string(e.membership_id);

@@ -1,6 +1,7 @@
 #include "projections/render.hpp"
 
 #include "projections/json_writer.hpp"
+#include "projections/value_json.hpp"
 
 namespace crs::projections {
 namespace {
@@ -21,55 +22,6 @@ void ml_abilities(json_writer& w, const std::optional<std::vector<ml_ability>>& 
   if (!ml) return;
   w.key(member).begin_object().key("customMLMemberAbilities");
   enum_list(w, *ml);
-  w.end_object();
-}
-
-void responsible(json_writer& w, std::string_view name, const std::optional<bool>& v) {
-  if (v) w.key(name).begin_object().key("isResponsible").boolean(*v).end_object();
-}
-
-// PaymentConfiguration / MembershipPaymentConfiguration: queryCompute is required.
-void payment(json_writer& w, const payment_config& p) {
-  using d = payment_dimension;
-  w.key("paymentConfiguration").begin_object();
-  w.key("queryCompute")
-      .begin_object()
-      .key("isResponsible")
-      .boolean(p.at(d::query_compute).value_or(false))
-      .end_object();
-  // Only dimensions that are set are shown: an empty `machineLearning: {}` is not echoed.
-  const bool ml =
-      p.at(d::model_training) || p.at(d::model_inference) || p.at(d::synthetic_data_generation);
-  if (ml) {
-    w.key("machineLearning").begin_object();
-    responsible(w, "modelTraining", p.at(d::model_training));
-    responsible(w, "modelInference", p.at(d::model_inference));
-    responsible(w, "syntheticDataGeneration", p.at(d::synthetic_data_generation));
-    w.end_object();
-  }
-  responsible(w, "jobCompute", p.at(d::job_compute));
-  w.end_object();
-}
-
-void query_result(json_writer& w, const query_result_config& r) {
-  w.key("defaultResultConfiguration").begin_object();
-  w.key("outputConfiguration").begin_object().key("s3").begin_object();
-  w.key("resultFormat").string(to_string(r.format));
-  w.key("bucket").string(r.bucket);
-  if (r.key_prefix) w.key("keyPrefix").string(*r.key_prefix);
-  if (r.single_file_output) w.key("singleFileOutput").boolean(*r.single_file_output);
-  w.end_object().end_object();
-  if (r.role_arn) w.key("roleArn").string(*r.role_arn);
-  w.end_object();
-}
-
-void job_result(json_writer& w, const job_result_config& r) {
-  w.key("defaultJobResultConfiguration").begin_object();
-  w.key("outputConfiguration").begin_object().key("s3").begin_object();
-  w.key("bucket").string(r.bucket);
-  if (r.key_prefix) w.key("keyPrefix").string(*r.key_prefix);
-  w.end_object().end_object();
-  w.key("roleArn").string(r.role_arn);
   w.end_object();
 }
 
@@ -190,7 +142,8 @@ std::string member_summary_json(const state& s, const member_record& m) {
       w.key("membershipArn").string(collaboration::membership_arn(*ms));
     }
   }
-  payment(w, collaboration::resolved_payment(s, m));
+  write_payment(w.key("paymentConfiguration"), collaboration::resolved_payment(s, m),
+                payment_form::api);
   w.end_object();
   return w.take();
 }
@@ -201,9 +154,10 @@ std::string membership_json(const state& s, const membership_record& m) {
   membership_common(w, s, m);
   w.key("queryLogStatus").string(to_string(m.query_log));
   if (m.job_log) w.key("jobLogStatus").string(to_string(*m.job_log));
-  if (m.default_result) query_result(w, *m.default_result);
-  if (m.default_job_result) job_result(w, *m.default_job_result);
-  payment(w, m.payment);
+  if (m.default_result) write_query_result(w.key("defaultResultConfiguration"), *m.default_result);
+  if (m.default_job_result)
+    write_job_result(w.key("defaultJobResultConfiguration"), *m.default_job_result);
+  write_payment(w.key("paymentConfiguration"), m.payment, payment_form::api);
   if (m.metrics_enabled) w.key("isMetricsEnabled").boolean(*m.metrics_enabled);
   w.end_object();
   return w.take();
@@ -213,7 +167,7 @@ std::string membership_summary_json(const state& s, const membership_record& m) 
   json_writer w;
   w.begin_object();
   membership_common(w, s, m);
-  payment(w, m.payment);
+  write_payment(w.key("paymentConfiguration"), m.payment, payment_form::api);
   w.end_object();
   return w.take();
 }

@@ -9,6 +9,7 @@
 #include "projections/collaboration_rows.hpp"
 #include "projections/keys.hpp"
 #include "projections/render.hpp"
+#include "projections/value_json.hpp"
 
 using namespace crs;
 using namespace crs::testing;
@@ -226,4 +227,21 @@ TEST_CASE("replaying the log equals live state and live views, through the real 
   CHECK(live == expected);
   store.close();
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("payment JSON: the API hides an empty machineLearning, the recorded form keeps it") {
+  payment_config p;
+  p.at(payment_dimension::query_compute) = true;
+  p.machine_learning_sent = true;  // sent as {} with no dimension
+  projections::json_writer api, recorded;
+  projections::write_payment(api, p, projections::payment_form::api);
+  projections::write_payment(recorded, p, projections::payment_form::recorded);
+  CHECK(api.str() == R"({"queryCompute":{"isResponsible":true}})");
+  CHECK(recorded.str() == R"({"queryCompute":{"isResponsible":true},"machineLearning":{}})");
+  payment_config none;  // nothing sent: the API still answers the required queryCompute
+  projections::json_writer api_none, recorded_none;
+  projections::write_payment(api_none, none, projections::payment_form::api);
+  projections::write_payment(recorded_none, none, projections::payment_form::recorded);
+  CHECK(api_none.str() == R"({"queryCompute":{"isResponsible":false}})");
+  CHECK(recorded_none.str() == "{}");
 }
