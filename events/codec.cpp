@@ -20,7 +20,12 @@ using codec::builder;
 using codec::fb_string;
 using codec::to_fb;
 
-static_assert(std::variant_size_v<event_payload> == 12, "add the new event to Payload");
+static_assert(std::variant_size_v<event_payload> == 24, "add the new event to Payload");
+// Union tag == variant index + 1: the schema appends members in the variant's order.
+static_assert(static_cast<std::size_t>(fb::Payload::MAX) == std::variant_size_v<event_payload>);
+static_assert(static_cast<int>(fb::Payload::TagsChanged) == 12);
+static_assert(static_cast<int>(fb::Payload::ConfiguredTableCreated) == 13);
+static_assert(static_cast<int>(fb::Payload::ConfiguredTableAssociationAnalysisRuleDeleted) == 24);
 
 // ---------------------------------------------------------------- encode
 
@@ -121,6 +126,104 @@ struct encoder : codec::value_encoder {
     auto set = tags(e.set);
     auto removed = strings(e.removed);
     return {fb::Payload::TagsChanged, fb::CreateTagsChanged(b, arn, set, removed).Union()};
+  }
+
+  tagged operator()(const configured_table_created& e) {
+    auto id = str(e.configured_table_id);
+    auto region = str(e.region);
+    auto owner = str(e.owner);
+    auto name = str(e.name);
+    auto description = str(e.description);
+    auto reference = value(e.reference);
+    auto columns = strings(e.allowed_columns);
+    auto selected = opt_enums<fb::SelectedAnalysisMethod>(e.selected_methods);
+    auto t =
+        fb::CreateConfiguredTableCreated(b, id, region, owner, name, description, reference,
+                                         columns, to_fb<fb::AnalysisMethod>(e.method), selected);
+    return {fb::Payload::ConfiguredTableCreated, t.Union()};
+  }
+
+  tagged operator()(const configured_table_updated& e) {
+    auto name = str(e.name);
+    auto description = str(e.description);
+    auto reference = value(e.reference);
+    auto columns = opt_strings(e.allowed_columns);
+    auto selected = opt_enums<fb::SelectedAnalysisMethod>(e.selected_methods);
+    auto t = fb::CreateConfiguredTableUpdated(b, name, description, reference, columns,
+                                              opt<fb::AnalysisMethod>(e.method), selected);
+    return {fb::Payload::ConfiguredTableUpdated, t.Union()};
+  }
+
+  tagged operator()(const configured_table_deleted&) {
+    return {fb::Payload::ConfiguredTableDeleted, fb::CreateConfiguredTableDeleted(b).Union()};
+  }
+
+  tagged operator()(const analysis_rule_created& e) {
+    auto policy = value(e.policy);
+    return {fb::Payload::ConfiguredTableAnalysisRuleCreated,
+            fb::CreateConfiguredTableAnalysisRuleCreated(b, policy).Union()};
+  }
+
+  tagged operator()(const analysis_rule_updated& e) {
+    auto policy = value(e.policy);
+    return {fb::Payload::ConfiguredTableAnalysisRuleUpdated,
+            fb::CreateConfiguredTableAnalysisRuleUpdated(b, policy).Union()};
+  }
+
+  tagged operator()(const analysis_rule_deleted& e) {
+    auto t = fb::CreateConfiguredTableAnalysisRuleDeleted(b, to_fb<fb::AnalysisRuleType>(e.type));
+    return {fb::Payload::ConfiguredTableAnalysisRuleDeleted, t.Union()};
+  }
+
+  tagged operator()(const association_created& e) {
+    auto id = str(e.association_id);
+    auto membership = str(e.membership_id);
+    auto table = str(e.configured_table_id);
+    auto account = str(e.account);
+    auto region = str(e.region);
+    auto name = str(e.name);
+    auto description = str(e.description);
+    auto role = str(e.role_arn);
+    auto t = fb::CreateConfiguredTableAssociationCreated(b, id, membership, table, account, region,
+                                                         name, description, role);
+    return {fb::Payload::ConfiguredTableAssociationCreated, t.Union()};
+  }
+
+  tagged operator()(const association_updated& e) {
+    auto id = str(e.association_id);
+    auto description = str(e.description);
+    auto role = str(e.role_arn);
+    auto t = fb::CreateConfiguredTableAssociationUpdated(b, id, description, role);
+    return {fb::Payload::ConfiguredTableAssociationUpdated, t.Union()};
+  }
+
+  tagged operator()(const association_deleted& e) {
+    auto id = str(e.association_id);
+    return {fb::Payload::ConfiguredTableAssociationDeleted,
+            fb::CreateConfiguredTableAssociationDeleted(b, id).Union()};
+  }
+
+  tagged operator()(const association_rule_created& e) {
+    auto id = str(e.association_id);
+    auto policy = value(e.policy);
+    auto t = fb::CreateConfiguredTableAssociationAnalysisRuleCreated(
+        b, id, to_fb<fb::AnalysisRuleType>(e.type), policy);
+    return {fb::Payload::ConfiguredTableAssociationAnalysisRuleCreated, t.Union()};
+  }
+
+  tagged operator()(const association_rule_updated& e) {
+    auto id = str(e.association_id);
+    auto policy = value(e.policy);
+    auto t = fb::CreateConfiguredTableAssociationAnalysisRuleUpdated(
+        b, id, to_fb<fb::AnalysisRuleType>(e.type), policy);
+    return {fb::Payload::ConfiguredTableAssociationAnalysisRuleUpdated, t.Union()};
+  }
+
+  tagged operator()(const association_rule_deleted& e) {
+    auto id = str(e.association_id);
+    auto t = fb::CreateConfiguredTableAssociationAnalysisRuleDeleted(
+        b, id, to_fb<fb::AnalysisRuleType>(e.type));
+    return {fb::Payload::ConfiguredTableAssociationAnalysisRuleDeleted, t.Union()};
   }
 };
 

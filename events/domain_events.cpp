@@ -19,6 +19,42 @@ struct type_namer {
   std::string_view operator()(const collaboration_updated&) const { return "CollaborationUpdated"; }
   std::string_view operator()(const collaboration_deleted&) const { return "CollaborationDeleted"; }
   std::string_view operator()(const tags_changed&) const { return "TagsChanged"; }
+  std::string_view operator()(const configured_table_created&) const {
+    return "ConfiguredTableCreated";
+  }
+  std::string_view operator()(const configured_table_updated&) const {
+    return "ConfiguredTableUpdated";
+  }
+  std::string_view operator()(const configured_table_deleted&) const {
+    return "ConfiguredTableDeleted";
+  }
+  std::string_view operator()(const analysis_rule_created&) const {
+    return "ConfiguredTableAnalysisRuleCreated";
+  }
+  std::string_view operator()(const analysis_rule_updated&) const {
+    return "ConfiguredTableAnalysisRuleUpdated";
+  }
+  std::string_view operator()(const analysis_rule_deleted&) const {
+    return "ConfiguredTableAnalysisRuleDeleted";
+  }
+  std::string_view operator()(const association_created&) const {
+    return "ConfiguredTableAssociationCreated";
+  }
+  std::string_view operator()(const association_updated&) const {
+    return "ConfiguredTableAssociationUpdated";
+  }
+  std::string_view operator()(const association_deleted&) const {
+    return "ConfiguredTableAssociationDeleted";
+  }
+  std::string_view operator()(const association_rule_created&) const {
+    return "ConfiguredTableAssociationAnalysisRuleCreated";
+  }
+  std::string_view operator()(const association_rule_updated&) const {
+    return "ConfiguredTableAssociationAnalysisRuleUpdated";
+  }
+  std::string_view operator()(const association_rule_deleted&) const {
+    return "ConfiguredTableAssociationAnalysisRuleDeleted";
+  }
 };
 }  // namespace
 
@@ -72,6 +108,54 @@ bool operator==(const collaboration_deleted&, const collaboration_deleted&) {
 }
 bool operator==(const tags_changed& a, const tags_changed& b) {
   return std::tie(a.resource_arn, a.set, a.removed) == std::tie(b.resource_arn, b.set, b.removed);
+}
+
+bool operator==(const configured_table_created& a, const configured_table_created& b) {
+  return std::tie(a.configured_table_id, a.region, a.owner, a.name, a.description, a.reference,
+                  a.allowed_columns, a.method, a.selected_methods) ==
+         std::tie(b.configured_table_id, b.region, b.owner, b.name, b.description, b.reference,
+                  b.allowed_columns, b.method, b.selected_methods);
+}
+bool operator==(const configured_table_updated& a, const configured_table_updated& b) {
+  return std::tie(a.name, a.description, a.reference, a.allowed_columns, a.method,
+                  a.selected_methods) == std::tie(b.name, b.description, b.reference,
+                                                  b.allowed_columns, b.method, b.selected_methods);
+}
+bool operator==(const configured_table_deleted&, const configured_table_deleted&) {
+  return true;
+}
+bool operator==(const analysis_rule_created& a, const analysis_rule_created& b) {
+  return a.policy == b.policy;
+}
+bool operator==(const analysis_rule_updated& a, const analysis_rule_updated& b) {
+  return a.policy == b.policy;
+}
+bool operator==(const analysis_rule_deleted& a, const analysis_rule_deleted& b) {
+  return a.type == b.type;
+}
+bool operator==(const association_created& a, const association_created& b) {
+  return std::tie(a.association_id, a.membership_id, a.configured_table_id, a.account, a.region,
+                  a.name, a.description,
+                  a.role_arn) == std::tie(b.association_id, b.membership_id, b.configured_table_id,
+                                          b.account, b.region, b.name, b.description, b.role_arn);
+}
+bool operator==(const association_updated& a, const association_updated& b) {
+  return std::tie(a.association_id, a.description, a.role_arn) ==
+         std::tie(b.association_id, b.description, b.role_arn);
+}
+bool operator==(const association_deleted& a, const association_deleted& b) {
+  return a.association_id == b.association_id;
+}
+bool operator==(const association_rule_created& a, const association_rule_created& b) {
+  return std::tie(a.association_id, a.type, a.policy) ==
+         std::tie(b.association_id, b.type, b.policy);
+}
+bool operator==(const association_rule_updated& a, const association_rule_updated& b) {
+  return std::tie(a.association_id, a.type, a.policy) ==
+         std::tie(b.association_id, b.type, b.policy);
+}
+bool operator==(const association_rule_deleted& a, const association_rule_deleted& b) {
+  return a.association_id == b.association_id && a.type == b.type;
 }
 
 }  // namespace crs::events

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <variant>
 
+#include "events/table_values.hpp"
 #include "events/values.hpp"
 
 namespace crs::events {
@@ -101,10 +102,101 @@ struct tags_changed {
   std::vector<std::string> removed;
 };
 
+// ---- the configured table stream ("configured-table-<id>"), SPEC.md 8 and 9 ----
+
+// An account configured one of its catalog tables for use in collaborations.
+struct configured_table_created {
+  std::string configured_table_id;
+  std::string region;
+  account_id owner;
+  std::string name;
+  std::optional<std::string> description;
+  table_reference reference;
+  std::vector<std::string> allowed_columns;
+  analysis_method method = analysis_method::direct_query;
+  std::optional<std::vector<selected_analysis_method>> selected_methods;
+};
+
+// The owner replaced some members; absent means unchanged. `selected_methods` present and empty
+// means cleared (the method stopped being MULTIPLE).
+struct configured_table_updated {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<table_reference> reference;
+  std::optional<std::vector<std::string>> allowed_columns;
+  std::optional<analysis_method> method;
+  std::optional<std::vector<selected_analysis_method>> selected_methods;
+};
+
+// The table is gone, and its analysis rule and tags with it.
+struct configured_table_deleted {};
+
+// The table's (only) analysis rule; its type is the policy's union member.
+struct analysis_rule_created {
+  analysis_rule_policy policy;
+};
+
+// The rule's policy was replaced whole; the type never changes.
+struct analysis_rule_updated {
+  analysis_rule_policy policy;
+};
+
+struct analysis_rule_deleted {
+  analysis_rule_type type = analysis_rule_type::aggregation;
+};
+
+// ---- associations, in the collaboration stream (SPEC.md 10) ----
+
+// A member linked one of its configured tables into the collaboration through its ACTIVE
+// membership, under `name` (the schema name used in queries).
+struct association_created {
+  std::string association_id;
+  std::string membership_id;
+  std::string configured_table_id;
+  account_id account;  // owns the membership and the configured table
+  std::string region;
+  std::string name;
+  std::optional<std::string> description;
+  std::string role_arn;
+};
+
+struct association_updated {
+  std::string association_id;
+  std::optional<std::string> description;
+  std::optional<std::string> role_arn;
+};
+
+// The association is gone, and its association-level analysis rules and tags with it.
+struct association_deleted {
+  std::string association_id;
+};
+
+// An association-level ("collaboration") analysis rule was created or replaced whole.
+struct association_rule_created {
+  std::string association_id;
+  analysis_rule_type type = analysis_rule_type::aggregation;
+  association_rule_policy policy;
+};
+
+struct association_rule_updated {
+  std::string association_id;
+  analysis_rule_type type = analysis_rule_type::aggregation;
+  association_rule_policy policy;
+};
+
+struct association_rule_deleted {
+  std::string association_id;
+  analysis_rule_type type = analysis_rule_type::aggregation;
+};
+
 using event_payload =
     std::variant<collaboration_created, member_invited, payment_assigned, membership_created,
                  membership_updated, membership_status_changed, membership_deleted, member_left,
-                 member_removed, collaboration_updated, collaboration_deleted, tags_changed>;
+                 member_removed, collaboration_updated, collaboration_deleted, tags_changed,
+                 configured_table_created, configured_table_updated, configured_table_deleted,
+                 analysis_rule_created, analysis_rule_updated, analysis_rule_deleted,
+                 association_created, association_updated, association_deleted,
+                 association_rule_created, association_rule_updated, association_rule_deleted>;
 
 // The stable type name written into the envelope ("CollaborationCreated", ...).
 std::string_view type_name(const event_payload& e);
@@ -121,5 +213,18 @@ bool operator==(const member_removed& a, const member_removed& b);
 bool operator==(const collaboration_updated& a, const collaboration_updated& b);
 bool operator==(const collaboration_deleted& a, const collaboration_deleted& b);
 bool operator==(const tags_changed& a, const tags_changed& b);
+
+bool operator==(const configured_table_created& a, const configured_table_created& b);
+bool operator==(const configured_table_updated& a, const configured_table_updated& b);
+bool operator==(const configured_table_deleted& a, const configured_table_deleted& b);
+bool operator==(const analysis_rule_created& a, const analysis_rule_created& b);
+bool operator==(const analysis_rule_updated& a, const analysis_rule_updated& b);
+bool operator==(const analysis_rule_deleted& a, const analysis_rule_deleted& b);
+bool operator==(const association_created& a, const association_created& b);
+bool operator==(const association_updated& a, const association_updated& b);
+bool operator==(const association_deleted& a, const association_deleted& b);
+bool operator==(const association_rule_created& a, const association_rule_created& b);
+bool operator==(const association_rule_updated& a, const association_rule_updated& b);
+bool operator==(const association_rule_deleted& a, const association_rule_deleted& b);
 
 }  // namespace crs::events

@@ -2,8 +2,18 @@
 // part of the event log's format: keep the order in which fields are added.
 #include "events/value_codec.hpp"
 
+#include <type_traits>
+#include <variant>
+
 namespace crs::codec {
 namespace {
+
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
 
 // The schema enums are the C++ enums by ordinal; a reordering on either side must not compile.
 #define CRS_SAME_ENUM(fb_value, cpp_value) \
@@ -34,7 +44,72 @@ CRS_SAME_ENUM(fb::PaymentDimension::ModelInference, payment_dimension::model_inf
 CRS_SAME_ENUM(fb::PaymentDimension::SyntheticDataGeneration,
               payment_dimension::synthetic_data_generation);
 CRS_SAME_ENUM(fb::PaymentDimension::MAX, payment_dimension_count - 1);
+
+CRS_SAME_ENUM(fb::AnalysisMethod::DirectQuery, analysis_method::direct_query);
+CRS_SAME_ENUM(fb::AnalysisMethod::DirectJob, analysis_method::direct_job);
+CRS_SAME_ENUM(fb::AnalysisMethod::Multiple, analysis_method::multiple);
+CRS_SAME_ENUM(fb::SelectedAnalysisMethod::DirectQuery, selected_analysis_method::direct_query);
+CRS_SAME_ENUM(fb::SelectedAnalysisMethod::DirectJob, selected_analysis_method::direct_job);
+CRS_SAME_ENUM(fb::AnalysisRuleType::Aggregation, analysis_rule_type::aggregation);
+CRS_SAME_ENUM(fb::AnalysisRuleType::List, analysis_rule_type::list);
+CRS_SAME_ENUM(fb::AnalysisRuleType::Custom, analysis_rule_type::custom);
+CRS_SAME_ENUM(fb::AnalysisRuleType::MAX, analysis_rule_type_count - 1);
+CRS_SAME_ENUM(fb::AggregateFunction::Sum, aggregate_function::sum);
+CRS_SAME_ENUM(fb::AggregateFunction::SumDistinct, aggregate_function::sum_distinct);
+CRS_SAME_ENUM(fb::AggregateFunction::Count, aggregate_function::count);
+CRS_SAME_ENUM(fb::AggregateFunction::CountDistinct, aggregate_function::count_distinct);
+CRS_SAME_ENUM(fb::AggregateFunction::Avg, aggregate_function::avg);
+CRS_SAME_ENUM(fb::JoinOperator::Or, join_operator::or_op);
+CRS_SAME_ENUM(fb::JoinOperator::And, join_operator::and_op);
+CRS_SAME_ENUM(fb::AdditionalAnalyses::Allowed, additional_analyses::allowed);
+CRS_SAME_ENUM(fb::AdditionalAnalyses::Required, additional_analyses::required);
+CRS_SAME_ENUM(fb::AdditionalAnalyses::NotAllowed, additional_analyses::not_allowed);
+CRS_SAME_ENUM(fb::ScalarFunction::Abs, scalar_function::abs);
+CRS_SAME_ENUM(fb::ScalarFunction::Cast, scalar_function::cast);
+CRS_SAME_ENUM(fb::ScalarFunction::Ceiling, scalar_function::ceiling);
+CRS_SAME_ENUM(fb::ScalarFunction::Coalesce, scalar_function::coalesce);
+CRS_SAME_ENUM(fb::ScalarFunction::Convert, scalar_function::convert);
+CRS_SAME_ENUM(fb::ScalarFunction::CurrentDate, scalar_function::current_date);
+CRS_SAME_ENUM(fb::ScalarFunction::DateAdd, scalar_function::dateadd);
+CRS_SAME_ENUM(fb::ScalarFunction::Extract, scalar_function::extract);
+CRS_SAME_ENUM(fb::ScalarFunction::Floor, scalar_function::floor);
+CRS_SAME_ENUM(fb::ScalarFunction::GetDate, scalar_function::getdate);
+CRS_SAME_ENUM(fb::ScalarFunction::Ln, scalar_function::ln);
+CRS_SAME_ENUM(fb::ScalarFunction::Log, scalar_function::log);
+CRS_SAME_ENUM(fb::ScalarFunction::Lower, scalar_function::lower);
+CRS_SAME_ENUM(fb::ScalarFunction::Round, scalar_function::round);
+CRS_SAME_ENUM(fb::ScalarFunction::RTrim, scalar_function::rtrim);
+CRS_SAME_ENUM(fb::ScalarFunction::Sqrt, scalar_function::sqrt);
+CRS_SAME_ENUM(fb::ScalarFunction::Substring, scalar_function::substring);
+CRS_SAME_ENUM(fb::ScalarFunction::ToChar, scalar_function::to_char);
+CRS_SAME_ENUM(fb::ScalarFunction::ToDate, scalar_function::to_date);
+CRS_SAME_ENUM(fb::ScalarFunction::ToNumber, scalar_function::to_number);
+CRS_SAME_ENUM(fb::ScalarFunction::ToTimestamp, scalar_function::to_timestamp);
+CRS_SAME_ENUM(fb::ScalarFunction::Trim, scalar_function::trim);
+CRS_SAME_ENUM(fb::ScalarFunction::Trunc, scalar_function::trunc);
+CRS_SAME_ENUM(fb::ScalarFunction::Upper, scalar_function::upper);
+CRS_SAME_ENUM(fb::ScalarFunction::MAX, scalar_function_count - 1);
+// The unions' tags are the variants' indexes + 1 (0 is NONE).
+CRS_SAME_ENUM(fb::TableReferenceKind::GlueTableReference, 1 + 0);
+CRS_SAME_ENUM(fb::TableReferenceKind::SnowflakeTableReference, 1 + 1);
+CRS_SAME_ENUM(fb::TableReferenceKind::AthenaTableReference, 1 + 2);
+CRS_SAME_ENUM(fb::TableReferenceKind::MAX, std::variant_size_v<table_reference>);
+CRS_SAME_ENUM(fb::AnalysisRulePolicyKind::AggregationRule,
+              1 + static_cast<int>(analysis_rule_type::aggregation));
+CRS_SAME_ENUM(fb::AnalysisRulePolicyKind::ListRule, 1 + static_cast<int>(analysis_rule_type::list));
+CRS_SAME_ENUM(fb::AnalysisRulePolicyKind::CustomRule,
+              1 + static_cast<int>(analysis_rule_type::custom));
+CRS_SAME_ENUM(fb::AnalysisRulePolicyKind::MAX, std::variant_size_v<analysis_rule_policy>);
 #undef CRS_SAME_ENUM
+static_assert(std::is_same_v<std::variant_alternative_t<0, table_reference>, glue_table_reference>);
+static_assert(
+    std::is_same_v<std::variant_alternative_t<1, table_reference>, snowflake_table_reference>);
+static_assert(
+    std::is_same_v<std::variant_alternative_t<2, table_reference>, athena_table_reference>);
+static_assert(
+    std::is_same_v<std::variant_alternative_t<0, analysis_rule_policy>, aggregation_rule>);
+static_assert(std::is_same_v<std::variant_alternative_t<1, analysis_rule_policy>, list_rule>);
+static_assert(std::is_same_v<std::variant_alternative_t<2, analysis_rule_policy>, custom_rule>);
 // PaymentConfig has one field per dimension: a new dimension needs a new schema field.
 static_assert(payment_dimension_count == 5, "add the new dimension to PaymentConfig");
 
@@ -114,6 +189,115 @@ flatbuffers::Offset<fb_tags> value_encoder::tags(const tag_map& tags) {
   return b.CreateVector(out);
 }
 
+flatbuffers::Offset<fb::TableReference> value_encoder::value(const table_reference& r) {
+  using kind = std::pair<fb::TableReferenceKind, flatbuffers::Offset<void>>;
+  auto [tag, body] =
+      std::visit(overloaded{
+                     [&](const glue_table_reference& g) -> kind {
+                       auto region = str(g.region);
+                       auto database = str(g.database_name);
+                       auto table = str(g.table_name);
+                       return {fb::TableReferenceKind::GlueTableReference,
+                               fb::CreateGlueTableReference(b, region, database, table).Union()};
+                     },
+                     [&](const snowflake_table_reference& s) -> kind {
+                       auto secret = str(s.secret_arn);
+                       auto account = str(s.account_identifier);
+                       auto database = str(s.database_name);
+                       auto table = str(s.table_name);
+                       auto schema = str(s.schema_name);
+                       std::vector<flatbuffers::Offset<fb::SnowflakeColumn>> columns;
+                       columns.reserve(s.table_schema.size());
+                       for (const auto& c : s.table_schema) {
+                         auto name = str(c.name);
+                         auto type = str(c.type);
+                         columns.push_back(fb::CreateSnowflakeColumn(b, name, type));
+                       }
+                       auto columns_v = b.CreateVector(columns);
+                       return {fb::TableReferenceKind::SnowflakeTableReference,
+                               fb::CreateSnowflakeTableReference(b, secret, account, database,
+                                                                 table, schema, columns_v)
+                                   .Union()};
+                     },
+                     [&](const athena_table_reference& a) -> kind {
+                       auto region = str(a.region);
+                       auto work_group = str(a.work_group);
+                       auto output = str(a.output_location);
+                       auto database = str(a.database_name);
+                       auto table = str(a.table_name);
+                       auto catalog = str(a.catalog_name);
+                       return {fb::TableReferenceKind::AthenaTableReference,
+                               fb::CreateAthenaTableReference(b, region, work_group, output,
+                                                              database, table, catalog)
+                                   .Union()};
+                     },
+                 },
+                 r);
+  return fb::CreateTableReference(b, tag, body);
+}
+
+flatbuffers::Offset<fb::AnalysisRulePolicy> value_encoder::value(const analysis_rule_policy& p) {
+  using kind = std::pair<fb::AnalysisRulePolicyKind, flatbuffers::Offset<void>>;
+  auto [tag, body] = std::visit(
+      overloaded{
+          [&](const aggregation_rule& r) -> kind {
+            std::vector<flatbuffers::Offset<fb::AggregateColumn>> columns;
+            columns.reserve(r.aggregate_columns.size());
+            for (const auto& c : r.aggregate_columns) {
+              auto names = strings(c.column_names);
+              columns.push_back(
+                  fb::CreateAggregateColumn(b, names, to_fb<fb::AggregateFunction>(c.function)));
+            }
+            auto columns_v = b.CreateVector(columns);
+            auto join = strings(r.join_columns);
+            auto operators = opt_enums<fb::JoinOperator>(r.allowed_join_operators);
+            auto dimensions = strings(r.dimension_columns);
+            auto scalars = enums<fb::ScalarFunction>(r.scalar_functions);
+            std::vector<flatbuffers::Offset<fb::AggregationConstraint>> constraints;
+            constraints.reserve(r.output_constraints.size());
+            for (const auto& c : r.output_constraints) {
+              auto column = str(c.column_name);
+              constraints.push_back(fb::CreateAggregationConstraint(b, column, c.minimum));
+            }
+            auto constraints_v = b.CreateVector(constraints);
+            return {fb::AnalysisRulePolicyKind::AggregationRule,
+                    fb::CreateAggregationRule(b, columns_v, join, r.join_required, operators,
+                                              dimensions, scalars, constraints_v,
+                                              opt<fb::AdditionalAnalyses>(r.additional))
+                        .Union()};
+          },
+          [&](const list_rule& r) -> kind {
+            auto join = strings(r.join_columns);
+            auto operators = opt_enums<fb::JoinOperator>(r.allowed_join_operators);
+            auto list = strings(r.list_columns);
+            return {fb::AnalysisRulePolicyKind::ListRule,
+                    fb::CreateListRule(b, join, operators, list,
+                                       opt<fb::AdditionalAnalyses>(r.additional))
+                        .Union()};
+          },
+          [&](const custom_rule& r) -> kind {
+            auto analyses = strings(r.allowed_analyses);
+            auto providers = opt_strings(r.allowed_analysis_providers);
+            auto disallowed = opt_strings(r.disallowed_output_columns);
+            auto privacy = opt_strings(r.differential_privacy_columns);
+            return {
+                fb::AnalysisRulePolicyKind::CustomRule,
+                fb::CreateCustomRule(b, analyses, providers,
+                                     opt<fb::AdditionalAnalyses>(r.additional), disallowed, privacy)
+                    .Union()};
+          },
+      },
+      p);
+  return fb::CreateAnalysisRulePolicy(b, tag, body);
+}
+
+flatbuffers::Offset<fb::AssociationRulePolicy> value_encoder::value(
+    const association_rule_policy& p) {
+  auto receivers = opt_strings(p.allowed_result_receivers);
+  auto additional = opt_strings(p.allowed_additional_analyses);
+  return fb::CreateAssociationRulePolicy(b, receivers, additional);
+}
+
 // ---------------------------------------------------------------- decode
 
 std::string value_reader::str(const flatbuffers::String* s) {
@@ -178,6 +362,139 @@ member_spec value_reader::value(const fb::MemberSpec& m) {
   out.abilities = enums<member_ability>(m.abilities(), "bad member ability");
   if (m.ml_abilities()) out.ml_abilities = enums<ml_ability>(m.ml_abilities(), "bad ML ability");
   if (m.payment()) out.payment = value(*m.payment());
+  return out;
+}
+
+table_reference value_reader::value(const fb::TableReference& r) {
+  using K = fb::TableReferenceKind;
+  switch (r.kind_type()) {
+    case K::GlueTableReference:
+      if (const auto* t = r.kind_as_GlueTableReference()) return value(*t);
+      break;
+    case K::SnowflakeTableReference:
+      if (const auto* t = r.kind_as_SnowflakeTableReference()) return value(*t);
+      break;
+    case K::AthenaTableReference:
+      if (const auto* t = r.kind_as_AthenaTableReference()) return value(*t);
+      break;
+    default:  // NONE, or a kind of a newer writer: the Verifier did not look inside it
+      break;
+  }
+  fail("bad table reference kind");
+  return {};
+}
+
+glue_table_reference value_reader::value(const fb::GlueTableReference& t) {
+  glue_table_reference out;
+  out.region = opt_str(t.region());
+  out.database_name = str(t.database_name());
+  out.table_name = str(t.table_name());
+  return out;
+}
+
+snowflake_table_reference value_reader::value(const fb::SnowflakeTableReference& t) {
+  snowflake_table_reference out;
+  out.secret_arn = str(t.secret_arn());
+  out.account_identifier = str(t.account_identifier());
+  out.database_name = str(t.database_name());
+  out.table_name = str(t.table_name());
+  out.schema_name = str(t.schema_name());
+  require_list(t.table_schema());
+  if (const auto* columns = t.table_schema()) {
+    out.table_schema.reserve(columns->size());
+    for (const auto* c : *columns) out.table_schema.push_back({str(c->name()), str(c->type())});
+  }
+  return out;
+}
+
+athena_table_reference value_reader::value(const fb::AthenaTableReference& t) {
+  athena_table_reference out;
+  out.region = opt_str(t.region());
+  out.work_group = str(t.work_group());
+  out.output_location = opt_str(t.output_location());
+  out.database_name = str(t.database_name());
+  out.table_name = str(t.table_name());
+  out.catalog_name = opt_str(t.catalog_name());
+  return out;
+}
+
+analysis_rule_policy value_reader::value(const fb::AnalysisRulePolicy& p) {
+  using K = fb::AnalysisRulePolicyKind;
+  switch (p.kind_type()) {
+    case K::AggregationRule:
+      if (const auto* t = p.kind_as_AggregationRule()) return value(*t);
+      break;
+    case K::ListRule:
+      if (const auto* t = p.kind_as_ListRule()) return value(*t);
+      break;
+    case K::CustomRule:
+      if (const auto* t = p.kind_as_CustomRule()) return value(*t);
+      break;
+    default:  // NONE, or a kind of a newer writer: the Verifier did not look inside it
+      break;
+  }
+  fail("bad analysis rule policy kind");
+  return {};
+}
+
+aggregation_rule value_reader::value(const fb::AggregationRule& t) {
+  aggregation_rule out;
+  require_list(t.aggregate_columns());
+  if (const auto* columns = t.aggregate_columns()) {
+    out.aggregate_columns.reserve(columns->size());
+    for (const auto* c : *columns) {
+      require_list(c->column_names());
+      out.aggregate_columns.push_back(
+          {strings(c->column_names()),
+           enum_of<aggregate_function>(c->function(), "bad aggregate function")});
+    }
+  }
+  require_list(t.join_columns());
+  out.join_columns = strings(t.join_columns());
+  out.join_required = t.join_required();
+  out.allowed_join_operators =
+      opt_enums<join_operator>(t.allowed_join_operators(), "bad join operator");
+  require_list(t.dimension_columns());
+  out.dimension_columns = strings(t.dimension_columns());
+  require_list(t.scalar_functions());
+  out.scalar_functions = enums<scalar_function>(t.scalar_functions(), "bad scalar function");
+  require_list(t.output_constraints());
+  if (const auto* constraints = t.output_constraints()) {
+    out.output_constraints.reserve(constraints->size());
+    for (const auto* c : *constraints)
+      out.output_constraints.push_back({str(c->column_name()), c->minimum()});
+  }
+  out.additional = enum_of<additional_analyses>(t.additional_analyses(), "bad additional analyses");
+  return out;
+}
+
+list_rule value_reader::value(const fb::ListRule& t) {
+  list_rule out;
+  require_list(t.join_columns());
+  out.join_columns = strings(t.join_columns());
+  out.allowed_join_operators =
+      opt_enums<join_operator>(t.allowed_join_operators(), "bad join operator");
+  require_list(t.list_columns());
+  out.list_columns = strings(t.list_columns());
+  out.additional = enum_of<additional_analyses>(t.additional_analyses(), "bad additional analyses");
+  return out;
+}
+
+custom_rule value_reader::value(const fb::CustomRule& t) {
+  custom_rule out;
+  require_list(t.allowed_analyses());
+  out.allowed_analyses = strings(t.allowed_analyses());
+  out.allowed_analysis_providers = opt_strings(t.allowed_analysis_providers());
+  out.additional = enum_of<additional_analyses>(t.additional_analyses(), "bad additional analyses");
+  out.disallowed_output_columns = opt_strings(t.disallowed_output_columns());
+  out.differential_privacy_columns = opt_strings(t.differential_privacy_columns());
+  return out;
+}
+
+association_rule_policy value_reader::value(const fb::AssociationRulePolicy& p) {
+  association_rule_policy out;
+  out.allowed_result_receivers = opt_strings(p.allowed_result_receivers());
+  out.allowed_additional_analyses = opt_strings(p.allowed_additional_analyses());
   return out;
 }
 

@@ -1,12 +1,14 @@
 // FlatBuffers encoding of the shared values (schema: events/schema/values.fbs, namespace crs::fb):
 // the enums, payment_config, data_encryption_metadata, query_result_config, job_result_config,
-// member_spec and tag maps. Used by the event codec (events/codec*.cpp) and the snapshot codec
+// member_spec, tag maps, and the configured-table values (table_reference, analysis_rule_policy,
+// association_rule_policy). Used by the event codec (events/codec*.cpp) and the snapshot codec
 // (snapshots/collaboration_snapshot.cpp). Pure: no RocksDB, no I/O.
 //
 // Encoding maps every std::optional to "field absent" and every present value, even a default
 // one, to "field written", so decoding what was encoded gives back exactly the same value.
 // Decoding expects a buffer the FlatBuffers Verifier has accepted; what the Verifier cannot
-// prove (enum ranges, and in strict mode required strings and unique tag keys) is checked here.
+// prove (enum ranges, union tags, and in strict mode required strings, required lists and unique
+// tag keys) is checked here.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "events/table_values.hpp"
 #include "events/values.hpp"
 #include "values_generated.h"
 
@@ -45,6 +48,16 @@ struct value_encoder {
     return b.CreateVector(out);
   }
 
+  // An optional list: nullopt -> 0 (absent vector); present, even empty -> written.
+  template <class Fb, class Cpp>
+  flatbuffers::Offset<flatbuffers::Vector<Fb>> opt_enums(const std::optional<std::vector<Cpp>>& v) {
+    return v ? enums<Fb>(*v) : 0;
+  }
+  flatbuffers::Offset<flatbuffers::Vector<fb_string>> opt_strings(
+      const std::optional<std::vector<std::string>>& v) {
+    return v ? strings(*v) : 0;
+  }
+
   template <class Fb, class Cpp>
   static flatbuffers::Optional<Fb> opt(const std::optional<Cpp>& v) {
     return v ? flatbuffers::Optional<Fb>(to_fb<Fb>(*v)) : flatbuffers::nullopt;
@@ -56,6 +69,9 @@ struct value_encoder {
   flatbuffers::Offset<fb::QueryResultConfig> value(const query_result_config& c);
   flatbuffers::Offset<fb::JobResultConfig> value(const job_result_config& c);
   flatbuffers::Offset<fb::MemberSpec> value(const member_spec& m);
+  flatbuffers::Offset<fb::TableReference> value(const table_reference& r);
+  flatbuffers::Offset<fb::AnalysisRulePolicy> value(const analysis_rule_policy& p);
+  flatbuffers::Offset<fb::AssociationRulePolicy> value(const association_rule_policy& p);
 
   // nullopt -> 0 (absent table).
   template <class T>
@@ -114,6 +130,19 @@ class value_reader {
     return out;
   }
 
+  // An optional list: absent -> nullopt, present (even empty) -> the list.
+  template <class Cpp, class Fb>
+  std::optional<std::vector<Cpp>> opt_enums(const flatbuffers::Vector<Fb>* v, const char* what) {
+    if (!v) return std::nullopt;
+    return enums<Cpp>(v, what);
+  }
+
+  // A list the value requires (a non-optional std::vector): absent reads as empty (lenient) or
+  // is a problem (strict), like a required string.
+  void require_list(const void* v) {
+    if (!v && mode_ == mode::strict) fail("a required list is missing");
+  }
+
   static std::optional<bool> opt(const flatbuffers::Optional<bool>& v) {
     return v ? std::optional<bool>(*v) : std::nullopt;
   }
@@ -126,12 +155,29 @@ class value_reader {
   // An absent vector reads as empty.
   static std::vector<std::string> strings(
       const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v);
+  static std::optional<std::vector<std::string>> opt_strings(
+      const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
+    if (!v) return std::nullopt;
+    return strings(v);
+  }
 
   data_encryption_metadata value(const fb::DataEncryptionMetadata& m);
   payment_config value(const fb::PaymentConfig& p);
   query_result_config value(const fb::QueryResultConfig& c);
   job_result_config value(const fb::JobResultConfig& c);
   member_spec value(const fb::MemberSpec& m);
+  // A union holder whose kind is NONE, unknown to this build or missing its table is a problem
+  // in both modes: a union has no neutral value to fall back on.
+  table_reference value(const fb::TableReference& r);
+  analysis_rule_policy value(const fb::AnalysisRulePolicy& p);
+  association_rule_policy value(const fb::AssociationRulePolicy& p);
+  // The union members (public so that derived readers can `using value_reader::value`).
+  glue_table_reference value(const fb::GlueTableReference& t);
+  snowflake_table_reference value(const fb::SnowflakeTableReference& t);
+  athena_table_reference value(const fb::AthenaTableReference& t);
+  aggregation_rule value(const fb::AggregationRule& t);
+  list_rule value(const fb::ListRule& t);
+  custom_rule value(const fb::CustomRule& t);
 
   // Absent nested table -> nullopt.
   template <class Fb>

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "projections/json_writer.hpp"
+#include "projections/table_json.hpp"
 
 namespace crs::projections {
 namespace {
@@ -137,6 +138,73 @@ struct payload_writer {
     for (const auto& [k, v] : e.set) w.key(k).string(v);
     w.end_object();
     string_array(w.key("removed"), e.removed);
+  }
+
+  // The configured table's id is its stream's; the events name it only where they create it.
+  void operator()(const configured_table_created& e) const {
+    w.key("configuredTableId").string(e.configured_table_id);
+    w.key("region").string(e.region);
+    w.key("accountId").string(e.owner);
+    w.key("name").string(e.name);
+    opt_string(w, "description", e.description);
+    write_table_reference(w.key("tableReference"), e.reference);
+    string_array(w.key("allowedColumns"), e.allowed_columns);
+    w.key("analysisMethod").string(to_string(e.method));
+    if (e.selected_methods) enum_array(w.key("selectedAnalysisMethods"), *e.selected_methods);
+  }
+  void operator()(const configured_table_updated& e) const {
+    opt_string(w, "name", e.name);
+    opt_string(w, "description", e.description);
+    if (e.reference) write_table_reference(w.key("tableReference"), *e.reference);
+    if (e.allowed_columns) string_array(w.key("allowedColumns"), *e.allowed_columns);
+    if (e.method) w.key("analysisMethod").string(to_string(*e.method));
+    // Present and empty means cleared: rendered as [], never omitted.
+    if (e.selected_methods) enum_array(w.key("selectedAnalysisMethods"), *e.selected_methods);
+  }
+  void operator()(const configured_table_deleted&) const {}
+  void operator()(const analysis_rule_created& e) const { rule(e.policy); }
+  void operator()(const analysis_rule_updated& e) const { rule(e.policy); }
+  void operator()(const analysis_rule_deleted& e) const {
+    w.key("analysisRuleType").string(to_string(e.type));
+  }
+  void operator()(const association_created& e) const {
+    w.key("configuredTableAssociationId").string(e.association_id);
+    w.key("membershipId").string(e.membership_id);
+    w.key("configuredTableId").string(e.configured_table_id);
+    w.key("accountId").string(e.account);
+    w.key("region").string(e.region);
+    w.key("name").string(e.name);
+    opt_string(w, "description", e.description);
+    w.key("roleArn").string(e.role_arn);
+  }
+  void operator()(const association_updated& e) const {
+    w.key("configuredTableAssociationId").string(e.association_id);
+    opt_string(w, "description", e.description);
+    opt_string(w, "roleArn", e.role_arn);
+  }
+  void operator()(const association_deleted& e) const {
+    w.key("configuredTableAssociationId").string(e.association_id);
+  }
+  void operator()(const association_rule_created& e) const {
+    association_rule(e.association_id, e.type, &e.policy);
+  }
+  void operator()(const association_rule_updated& e) const {
+    association_rule(e.association_id, e.type, &e.policy);
+  }
+  void operator()(const association_rule_deleted& e) const {
+    association_rule(e.association_id, e.type, nullptr);
+  }
+
+ private:
+  void rule(const analysis_rule_policy& p) const {
+    w.key("analysisRuleType").string(to_string(type_of(p)));
+    write_policy(w.key("policy"), p);
+  }
+  void association_rule(const std::string& id, analysis_rule_type t,
+                        const association_rule_policy* p) const {
+    w.key("configuredTableAssociationId").string(id);
+    w.key("analysisRuleType").string(to_string(t));
+    if (p) write_association_policy(w.key("policy"), t, *p);
   }
 };
 
@@ -274,6 +342,71 @@ struct summary_writer {
       }
       out.add("removed", removed);
     }
+  }
+
+  void operator()(const configured_table_created& e) const {
+    out.add("id", e.configured_table_id).add("region", e.region).add("owner", e.owner);
+    out.add("name", quoted(e.name)).add("reference", reference_kind(e.reference));
+    out.add("columns", std::to_string(e.allowed_columns.size()));
+    out.add("method", to_string(e.method));
+    if (e.selected_methods) out.add("selectedMethods", enum_list(*e.selected_methods));
+  }
+  void operator()(const configured_table_updated& e) const {
+    if (e.name) out.add("name", quoted(*e.name));
+    if (e.description) out.add("description", quoted(*e.description));
+    if (e.reference) out.add("reference", reference_kind(*e.reference));
+    if (e.allowed_columns) out.add("columns", std::to_string(e.allowed_columns->size()));
+    if (e.method) out.add("method", to_string(*e.method));
+    if (e.selected_methods) out.add("selectedMethods", enum_list(*e.selected_methods));
+  }
+  void operator()(const configured_table_deleted&) const {}
+  void operator()(const analysis_rule_created& e) const {
+    out.add("type", to_string(type_of(e.policy)));
+  }
+  void operator()(const analysis_rule_updated& e) const {
+    out.add("type", to_string(type_of(e.policy)));
+  }
+  void operator()(const analysis_rule_deleted& e) const { out.add("type", to_string(e.type)); }
+  void operator()(const association_created& e) const {
+    out.add("association", e.association_id).add("membership", e.membership_id);
+    out.add("configuredTable", e.configured_table_id).add("account", e.account);
+    out.add("region", e.region).add("name", quoted(e.name));
+    if (e.description) out.add("description", quoted(*e.description));
+    out.add("roleArn", bare_or_quoted(e.role_arn));
+  }
+  void operator()(const association_updated& e) const {
+    out.add("association", e.association_id);
+    if (e.description) out.add("description", quoted(*e.description));
+    if (e.role_arn) out.add("roleArn", bare_or_quoted(*e.role_arn));
+  }
+  void operator()(const association_deleted& e) const { out.add("association", e.association_id); }
+  void operator()(const association_rule_created& e) const {
+    association_rule(e.association_id, e.type, &e.policy);
+  }
+  void operator()(const association_rule_updated& e) const {
+    association_rule(e.association_id, e.type, &e.policy);
+  }
+  void operator()(const association_rule_deleted& e) const {
+    association_rule(e.association_id, e.type, nullptr);
+  }
+
+ private:
+  static std::string list_words(const std::vector<std::string>& items) {
+    if (items.empty()) return "none";
+    std::string joined;
+    for (const auto& v : items) {
+      if (!joined.empty()) joined += ',';
+      joined += bare_or_quoted(v);
+    }
+    return joined;
+  }
+  void association_rule(const std::string& id, analysis_rule_type t,
+                        const association_rule_policy* p) const {
+    out.add("association", id).add("type", to_string(t));
+    if (p && p->allowed_result_receivers)
+      out.add("receivers", list_words(*p->allowed_result_receivers));
+    if (p && p->allowed_additional_analyses)
+      out.add("additionalAnalyses", list_words(*p->allowed_additional_analyses));
   }
 };
 

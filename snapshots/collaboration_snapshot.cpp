@@ -98,6 +98,28 @@ struct encoder : codec::value_encoder {
     return snap::CreateResourceTags(b, a, list);
   }
 
+  flatbuffers::Offset<snap::AssociationRecord> value(const collaboration::association_record& a) {
+    auto id = str(a.id);
+    auto membership_id = str(a.membership_id);
+    auto table_id = str(a.configured_table_id);
+    auto account = str(a.account);
+    auto region = str(a.region);
+    auto name = str(a.name);
+    auto description = str(a.description);
+    auto role_arn = str(a.role_arn);
+    std::vector<flatbuffers::Offset<snap::AssociationRuleRecord>> rules;
+    rules.reserve(a.rules.size());
+    for (const auto& [type, rule] : a.rules) {  // by type, ascending
+      auto policy = value(rule.policy);
+      rules.push_back(snap::CreateAssociationRuleRecord(
+          b, to_fb<fb::AnalysisRuleType>(type), policy, rule.create_time, rule.update_time));
+    }
+    auto rules_v = b.CreateVector(rules);
+    return snap::CreateAssociationRecord(b, id, membership_id, table_id, account, region, name,
+                                         description, role_arn, a.create_time, a.update_time,
+                                         rules_v);
+  }
+
   flatbuffers::Offset<snap::CollaborationState> value(const collaboration::state& s) {
     auto info = value(s.info);
     std::vector<flatbuffers::Offset<snap::MemberRecord>> members;
@@ -121,9 +143,13 @@ struct encoder : codec::value_encoder {
           snap::CreatePayer(b, static_cast<fb::PaymentDimension>(d), account, p->accepted));
     }
     auto payers_v = b.CreateVector(payers);
+    std::vector<flatbuffers::Offset<snap::AssociationRecord>> associations;
+    associations.reserve(s.associations.size());
+    for (const auto& [id, a] : s.associations) associations.push_back(value(a));
+    auto associations_v = b.CreateVector(associations);
     return snap::CreateCollaborationState(b, s.version, s.created, s.deleted, info, s.create_time,
-                                          s.update_time, members_v, memberships_v, tags_v,
-                                          payers_v);
+                                          s.update_time, members_v, memberships_v, tags_v, payers_v,
+                                          associations_v);
   }
 };
 
@@ -188,6 +214,37 @@ struct reader : codec::value_reader {
     return m;
   }
 
+  collaboration::association_record value(const snap::AssociationRecord& t) {
+    collaboration::association_record a;
+    a.id = str(t.id());
+    a.membership_id = str(t.membership_id());
+    a.configured_table_id = str(t.configured_table_id());
+    a.account = str(t.account());
+    a.region = str(t.region());
+    a.name = str(t.name());
+    a.description = opt_str(t.description());
+    a.role_arn = str(t.role_arn());
+    a.create_time = t.create_time_ms();
+    a.update_time = t.update_time_ms();
+    if (!t.rules()) {
+      fail("association rules missing");
+      return a;
+    }
+    for (const auto* r : *t.rules()) {
+      auto type = enum_of<analysis_rule_type>(r->type(), "bad analysis rule type");
+      collaboration::association_rule_record rule;
+      if (r->policy())
+        rule.policy = value(*r->policy());
+      else
+        fail("association rule policy missing");
+      rule.create_time = r->create_time_ms();
+      rule.update_time = r->update_time_ms();
+      // A second rule of one type would silently replace the first.
+      if (!a.rules.emplace(type, std::move(rule)).second) fail("duplicate association rule type");
+    }
+    return a;
+  }
+
   collaboration::state value(const snap::CollaborationState& t) {
     collaboration::state s;
     s.version = t.version();
@@ -199,7 +256,7 @@ struct reader : codec::value_reader {
       fail("collaboration info missing");
     s.create_time = t.create_time_ms();
     s.update_time = t.update_time_ms();
-    if (!t.members() || !t.memberships() || !t.tags() || !t.payers()) {
+    if (!t.members() || !t.memberships() || !t.tags() || !t.payers() || !t.associations()) {
       fail("a required list is missing");
       return s;
     }
@@ -216,6 +273,12 @@ struct reader : codec::value_reader {
       auto id = record.id;
       if (!s.memberships.emplace(std::move(id), std::move(record)).second)
         fail("duplicate membership id");
+    }
+    for (const auto* a : *t.associations()) {
+      auto record = value(*a);
+      auto id = record.id;
+      if (!s.associations.emplace(std::move(id), std::move(record)).second)
+        fail("duplicate association id");
     }
     for (const auto* r : *t.tags()) {
       auto resource_tags = tags(r->tags());

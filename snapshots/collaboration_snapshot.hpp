@@ -20,7 +20,15 @@ namespace crs::snapshots {
 
 // Bump when readers of the old format must not trust the new bytes (or the other way round):
 // old snapshots are then ignored and replaced as new events arrive.
-inline constexpr std::uint32_t collaboration_format = 1;
+//
+// 2: the state gained `associations`. A format-1 snapshot would decode exactly as "no
+// associations", yet it is refused anyway, for two reasons: (1) the other way round, a format-1
+// reader (an older build) would accept format-2 bytes and silently drop their associations, since
+// FlatBuffers skips fields it does not know; the bump makes it replay instead, and fail loudly on
+// the association events it cannot decode; (2) builds between the association events and this
+// encoder wrote format-1 snapshots of states that had associations, without them. The cost is
+// one full replay per collaboration after the upgrade: a snapshot is only a cache.
+inline constexpr std::uint32_t collaboration_format = 2;
 inline constexpr std::size_t header_bytes = 16;
 
 [[nodiscard]] std::string encode_snapshot(const collaboration::state& s);

@@ -44,12 +44,48 @@ bool is_corruption(const crs::result<ev::recorded_event>& r) {
   return !r.ok() && r.error().code == store_error::kind::corruption;
 }
 
+// Corruption for the expected reason, so a forgery refused for another (say, a misspelt type
+// name) cannot pass for the check under test.
+bool corrupt_because(const crs::result<ev::recorded_event>& r, const std::string& why) {
+  if (!is_corruption(r)) return false;
+  INFO(r.error().message);
+  CHECK(r.error().message == "event decode: " + why);
+  return r.error().message == "event decode: " + why;
+}
+
 }  // namespace
 
 TEST_CASE("the samples cover every event type", "[codec]") {
   std::set<std::size_t> seen;
   for (const auto& s : all_samples()) seen.insert(s.payload.index());
   CHECK(seen.size() == std::variant_size_v<ev::event_payload>);
+}
+
+TEST_CASE("each payload table is named like its event type", "[codec]") {
+  for (const auto& s : all_samples()) {
+    INFO(s.name);
+    auto bytes = ev::encode(sample_envelope(s.payload), s.payload);
+    const auto* env = crs::fb::GetEnvelope(bytes.data());
+    CHECK(crs::fb::EnumNamePayload(env->payload_type()) == ev::type_name(s.payload));
+    CHECK(static_cast<std::size_t>(env->payload_type()) == s.payload.index() + 1);
+  }
+}
+
+TEST_CASE("the samples cover every table reference kind and every policy kind", "[codec]") {
+  std::set<std::size_t> references, policies, association_rule_types;
+  for (const auto& s : all_samples()) {
+    if (const auto* c = std::get_if<ev::configured_table_created>(&s.payload))
+      references.insert(c->reference.index());
+    if (const auto* u = std::get_if<ev::configured_table_updated>(&s.payload); u && u->reference)
+      references.insert(u->reference->index());
+    if (const auto* r = std::get_if<ev::analysis_rule_created>(&s.payload))
+      policies.insert(r->policy.index());
+    if (const auto* r = std::get_if<ev::association_rule_created>(&s.payload))
+      association_rule_types.insert(static_cast<std::size_t>(r->type));
+  }
+  CHECK(references.size() == std::variant_size_v<crs::table_reference>);
+  CHECK(policies.size() == std::variant_size_v<crs::analysis_rule_policy>);
+  CHECK(association_rule_types.size() == crs::analysis_rule_type_count);
 }
 
 SCENARIO("every event round-trips exactly through encode and decode", "[codec]") {
@@ -65,6 +101,62 @@ SCENARIO("every event round-trips exactly through encode and decode", "[codec]")
           CHECK(decoded->payload == s.payload);
         }
       }
+    }
+  }
+}
+
+SCENARIO("an optional list present and empty stays distinct from an absent one", "[codec]") {
+  auto round_trip = [](const ev::event_payload& p) {
+    auto r = ev::decode(ev::encode(sample_envelope(p), p));
+    REQUIRE(r.ok());
+    return r->payload;
+  };
+  GIVEN("a configured table update that clears the selected methods") {
+    ev::configured_table_updated cleared;
+    cleared.selected_methods = std::vector<crs::selected_analysis_method>{};
+    cleared.allowed_columns = std::vector<std::string>{};
+    THEN("it reads back present and empty, and the bare update reads back absent") {
+      auto back = std::get<ev::configured_table_updated>(round_trip(cleared));
+      REQUIRE(back.selected_methods.has_value());
+      CHECK(back.selected_methods->empty());
+      REQUIRE(back.allowed_columns.has_value());
+      CHECK(back.allowed_columns->empty());
+      auto bare =
+          std::get<ev::configured_table_updated>(round_trip(ev::configured_table_updated{}));
+      CHECK_FALSE(bare.selected_methods.has_value());
+      CHECK_FALSE(bare.allowed_columns.has_value());
+      CHECK_FALSE(bare.reference.has_value());
+      CHECK_FALSE(bare.method.has_value());
+    }
+  }
+  GIVEN("policies whose optional lists are empty") {
+    auto custom = std::get<ev::analysis_rule_created>(
+        round_trip(ev::analysis_rule_created{crs::test::empty_custom()}));
+    auto list = std::get<crs::custom_rule>(custom.policy);
+    THEN("each optional list is present and empty") {
+      REQUIRE(list.allowed_analysis_providers.has_value());
+      CHECK(list.allowed_analysis_providers->empty());
+      REQUIRE(list.disallowed_output_columns.has_value());
+      REQUIRE(list.differential_privacy_columns.has_value());
+      CHECK_FALSE(list.additional.has_value());
+    }
+    auto aggregation = std::get<crs::aggregation_rule>(
+        std::get<ev::analysis_rule_created>(
+            round_trip(ev::analysis_rule_created{crs::test::empty_aggregation()}))
+            .policy);
+    THEN("the aggregation rule keeps its empty join operators and its first-value enum") {
+      REQUIRE(aggregation.allowed_join_operators.has_value());
+      CHECK(aggregation.allowed_join_operators->empty());
+      CHECK(aggregation.additional == crs::additional_analyses::allowed);
+      CHECK_FALSE(aggregation.join_required);
+    }
+    auto association =
+        std::get<ev::association_rule_created>(round_trip(ev::association_rule_created{
+            "a", crs::analysis_rule_type::list, {std::vector<std::string>{}, std::nullopt}}));
+    THEN("an association policy keeps one list empty and the other absent") {
+      REQUIRE(association.policy.allowed_result_receivers.has_value());
+      CHECK(association.policy.allowed_result_receivers->empty());
+      CHECK_FALSE(association.policy.allowed_additional_analyses.has_value());
     }
   }
 }
@@ -198,6 +290,14 @@ SCENARIO("decode checks what the verifier cannot", "[codec]") {
       CHECK(is_corruption(ev::decode(bytes)));
     }
   }
+  WHEN("the union tag is the first one after the newest event") {
+    auto t = fb::CreateCollaborationDeleted(b);
+    auto tag = static_cast<fb::Payload>(std::variant_size_v<ev::event_payload> + 1);
+    auto bytes = forged(1, tag, t.Union(), "Future", b);
+    THEN("it is corruption") {
+      CHECK(is_corruption(ev::decode(bytes)));
+    }
+  }
   WHEN("the payload is missing") {
     auto bytes = forged(1, fb::Payload::MemberLeft, 0, "MemberLeft", b);
     THEN("it is corruption") {
@@ -227,6 +327,197 @@ SCENARIO("decode checks what the verifier cannot", "[codec]") {
     auto bytes = forged(1, fb::Payload::CollaborationDeleted, t.Union(), "CollaborationDeleted", b);
     THEN("the forged buffer decodes") {
       CHECK(ev::decode(bytes).ok());
+    }
+  }
+}
+
+namespace {
+
+namespace fb = crs::fb;
+
+// A ConfiguredTableCreated around the given reference holder (0 = absent).
+std::string forged_table(flatbuffers::FlatBufferBuilder& b,
+                         flatbuffers::Offset<fb::TableReference> reference,
+                         fb::AnalysisMethod method = fb::AnalysisMethod::DirectQuery) {
+  auto t = fb::CreateConfiguredTableCreated(b, 0, 0, 0, 0, 0, reference, 0, method);
+  return forged(1, fb::Payload::ConfiguredTableCreated, t.Union(), "ConfiguredTableCreated", b);
+}
+
+// A ConfiguredTableAnalysisRuleCreated around the given policy holder (0 = absent).
+std::string forged_rule(flatbuffers::FlatBufferBuilder& b,
+                        flatbuffers::Offset<fb::AnalysisRulePolicy> policy) {
+  auto t = fb::CreateConfiguredTableAnalysisRuleCreated(b, policy);
+  return forged(1, fb::Payload::ConfiguredTableAnalysisRuleCreated, t.Union(),
+                "ConfiguredTableAnalysisRuleCreated", b);
+}
+
+std::string forged_aggregation(flatbuffers::FlatBufferBuilder& b,
+                               flatbuffers::Offset<fb::AggregationRule> rule) {
+  return forged_rule(b, fb::CreateAnalysisRulePolicy(b, fb::AnalysisRulePolicyKind::AggregationRule,
+                                                     rule.Union()));
+}
+
+}  // namespace
+
+SCENARIO("decode checks the configured-table values the verifier cannot", "[codec]") {
+  flatbuffers::FlatBufferBuilder b;
+
+  WHEN("a well-formed table reference and policy are forged") {
+    auto db = b.CreateString("db");
+    auto glue = fb::CreateGlueTableReference(b, 0, db, db);
+    auto bytes = forged_table(
+        b, fb::CreateTableReference(b, fb::TableReferenceKind::GlueTableReference, glue.Union()));
+    THEN("the forgery itself decodes, so the refusals below are the checks at work") {
+      auto r = ev::decode(bytes);
+      REQUIRE(r.ok());
+      const auto& c = std::get<ev::configured_table_created>(r->payload);
+      CHECK(std::get<crs::glue_table_reference>(c.reference).database_name == "db");
+      CHECK_FALSE(std::get<crs::glue_table_reference>(c.reference).region.has_value());
+    }
+  }
+  WHEN("the table reference kind is one this version does not know") {
+    auto glue = fb::CreateGlueTableReference(b);
+    auto bytes = forged_table(
+        b, fb::CreateTableReference(b, static_cast<fb::TableReferenceKind>(9), glue.Union()));
+    THEN("it is corruption: bad table reference kind") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad table reference kind"));
+    }
+  }
+  WHEN("the table reference holder is present but its kind is NONE") {
+    auto bytes = forged_table(b, fb::CreateTableReference(b));
+    THEN("it is corruption: bad table reference kind") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad table reference kind"));
+    }
+  }
+  WHEN("the kind is known but its table is missing") {
+    auto bytes = forged_table(
+        b, fb::CreateTableReference(b, fb::TableReferenceKind::AthenaTableReference, 0));
+    THEN("it is corruption: bad table reference kind") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad table reference kind"));
+    }
+  }
+  WHEN("a created table has no reference at all") {
+    auto bytes = forged_table(b, 0);
+    THEN("it is corruption, even for the lenient log reader") {
+      CHECK(corrupt_because(ev::decode(bytes), "table reference missing"));
+    }
+  }
+  WHEN("the analysis method is outside the schema") {
+    auto glue = fb::CreateGlueTableReference(b);
+    auto bytes = forged_table(
+        b, fb::CreateTableReference(b, fb::TableReferenceKind::GlueTableReference, glue.Union()),
+        static_cast<fb::AnalysisMethod>(3));
+    THEN("it is corruption: bad analysis method") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad analysis method"));
+    }
+  }
+  WHEN("a selected analysis method is outside the schema") {
+    std::vector<fb::SelectedAnalysisMethod> methods{fb::SelectedAnalysisMethod::DirectJob,
+                                                    static_cast<fb::SelectedAnalysisMethod>(2)};
+    auto selected = b.CreateVector(methods);
+    auto t = fb::CreateConfiguredTableUpdated(b, 0, 0, 0, 0, flatbuffers::nullopt, selected);
+    auto bytes =
+        forged(1, fb::Payload::ConfiguredTableUpdated, t.Union(), "ConfiguredTableUpdated", b);
+    THEN("it is corruption: bad selected analysis method") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad selected analysis method"));
+    }
+  }
+  WHEN("the policy kind is one this version does not know") {
+    auto list = fb::CreateListRule(b);
+    auto bytes = forged_rule(b, fb::CreateAnalysisRulePolicy(
+                                    b, static_cast<fb::AnalysisRulePolicyKind>(4), list.Union()));
+    THEN("it is corruption: bad analysis rule policy kind") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad analysis rule policy kind"));
+    }
+  }
+  WHEN("the policy holder's kind is NONE") {
+    auto bytes = forged_rule(b, fb::CreateAnalysisRulePolicy(b));
+    THEN("it is corruption: bad analysis rule policy kind") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad analysis rule policy kind"));
+    }
+  }
+  WHEN("a rule event has no policy") {
+    auto bytes = forged_rule(b, 0);
+    THEN("it is corruption: analysis rule policy missing") {
+      CHECK(corrupt_because(ev::decode(bytes), "analysis rule policy missing"));
+    }
+  }
+  WHEN("the policy's kind disagrees with its table") {
+    // Tagged CustomRule but pointing at a ListRule: the Verifier checks the bytes as a
+    // CustomRule, and a ListRule read as one is still in bounds, so it decodes as a custom rule.
+    auto list = fb::CreateListRule(b);
+    auto bytes = forged_rule(
+        b, fb::CreateAnalysisRulePolicy(b, fb::AnalysisRulePolicyKind::CustomRule, list.Union()));
+    THEN("decode never crashes, and whatever it accepts is a custom rule") {
+      auto r = ev::decode(bytes);
+      if (r.ok())
+        CHECK(std::holds_alternative<crs::custom_rule>(
+            std::get<ev::analysis_rule_created>(r->payload).policy));
+    }
+  }
+  WHEN("an aggregate function is outside the schema") {
+    auto column = fb::CreateAggregateColumn(b, 0, static_cast<fb::AggregateFunction>(5));
+    std::vector<flatbuffers::Offset<fb::AggregateColumn>> columns{column};
+    auto bytes = forged_aggregation(b, fb::CreateAggregationRule(b, b.CreateVector(columns)));
+    THEN("it is corruption: bad aggregate function") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad aggregate function"));
+    }
+  }
+  WHEN("a join operator is outside the schema") {
+    std::vector<fb::JoinOperator> ops{static_cast<fb::JoinOperator>(2)};
+    auto ops_v = b.CreateVector(ops);
+    auto bytes = forged_aggregation(b, fb::CreateAggregationRule(b, 0, 0, true, ops_v));
+    THEN("it is corruption: bad join operator") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad join operator"));
+    }
+  }
+  WHEN("a scalar function is outside the schema") {
+    std::vector<fb::ScalarFunction> fns{fb::ScalarFunction::Upper,
+                                        static_cast<fb::ScalarFunction>(24)};
+    auto fns_v = b.CreateVector(fns);
+    auto bytes = forged_aggregation(b, fb::CreateAggregationRule(b, 0, 0, false, 0, 0, fns_v));
+    THEN("it is corruption: bad scalar function") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad scalar function"));
+    }
+  }
+  WHEN("additional analyses is outside the schema") {
+    auto custom = fb::CreateCustomRule(b, 0, 0, static_cast<fb::AdditionalAnalyses>(3));
+    auto bytes = forged_rule(
+        b, fb::CreateAnalysisRulePolicy(b, fb::AnalysisRulePolicyKind::CustomRule, custom.Union()));
+    THEN("it is corruption: bad additional analyses") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad additional analyses"));
+    }
+  }
+  WHEN("a deleted rule's type is outside the schema") {
+    auto t = fb::CreateConfiguredTableAnalysisRuleDeleted(b, static_cast<fb::AnalysisRuleType>(3));
+    auto bytes = forged(1, fb::Payload::ConfiguredTableAnalysisRuleDeleted, t.Union(),
+                        "ConfiguredTableAnalysisRuleDeleted", b);
+    THEN("it is corruption: bad analysis rule type") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad analysis rule type"));
+    }
+  }
+  WHEN("an association rule's type is outside the schema") {
+    auto id = b.CreateString("cta");
+    auto t = fb::CreateConfiguredTableAssociationAnalysisRuleCreated(
+        b, id, static_cast<fb::AnalysisRuleType>(200));
+    auto bytes = forged(1, fb::Payload::ConfiguredTableAssociationAnalysisRuleCreated, t.Union(),
+                        "ConfiguredTableAssociationAnalysisRuleCreated", b);
+    THEN("it is corruption: bad analysis rule type") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad analysis rule type"));
+    }
+  }
+  WHEN("an association rule has no policy") {
+    auto id = b.CreateString("cta");
+    auto t =
+        fb::CreateConfiguredTableAssociationAnalysisRuleCreated(b, id, fb::AnalysisRuleType::List);
+    auto bytes = forged(1, fb::Payload::ConfiguredTableAssociationAnalysisRuleCreated, t.Union(),
+                        "ConfiguredTableAssociationAnalysisRuleCreated", b);
+    THEN("the lenient log reader reads a policy with both members absent") {
+      auto r = ev::decode(bytes);
+      REQUIRE(r.ok());
+      const auto& e = std::get<ev::association_rule_created>(r->payload);
+      CHECK(e.type == crs::analysis_rule_type::list);
+      CHECK(e.policy == crs::association_rule_policy{});
     }
   }
 }

@@ -163,9 +163,211 @@ inline std::vector<sample> tag_samples() {
   return {{"TagsChanged/full", full}, {"TagsChanged/bare", tags_changed{}}};
 }
 
+// ---- configured tables: every reference kind and every policy kind ----
+
+inline table_reference full_glue() {
+  return glue_table_reference{"eu-west-1"s, "sales_db", "orders"};
+}
+
+inline table_reference full_snowflake() {
+  return snowflake_table_reference{"arn:aws:secretsmanager:us-east-1:111122223333:secret:sf",
+                                   "org-account",
+                                   "SALES",
+                                   "ORDERS",
+                                   "PUBLIC",
+                                   {{"order_id", "NUMBER"}, {"email", "VARCHAR"}, {"", ""}}};
+}
+
+inline table_reference full_athena() {
+  return athena_table_reference{"us-west-2"s, "primary", "s3://out/athena/"s,
+                                "db",         "t",       "AwsDataCatalog"s};
+}
+
+inline aggregation_rule full_aggregation() {
+  aggregation_rule r;
+  r.aggregate_columns = {{{"amount", "tax"}, aggregate_function::sum_distinct},
+                         {{"order_id"}, aggregate_function::count},
+                         {{}, aggregate_function::avg}};
+  r.join_columns = {"email", "phone"};
+  r.join_required = true;
+  r.allowed_join_operators =
+      std::vector<join_operator>{join_operator::and_op, join_operator::or_op};
+  r.dimension_columns = {"region"};
+  r.scalar_functions = {scalar_function::upper, scalar_function::abs,
+                        scalar_function::to_timestamp};
+  r.output_constraints = {{"email", 100}, {"phone", 0}, {"", -5}};
+  r.additional = additional_analyses::not_allowed;
+  return r;
+}
+
+// Every optional list present and empty, every optional scalar present with its first value.
+inline aggregation_rule empty_aggregation() {
+  aggregation_rule r;
+  r.allowed_join_operators = std::vector<join_operator>{};
+  r.additional = additional_analyses::allowed;
+  return r;
+}
+
+inline list_rule full_list() {
+  return {{"email"},
+          std::vector<join_operator>{join_operator::or_op},
+          {"email", "city", "zip"},
+          additional_analyses::required};
+}
+
+inline custom_rule full_custom() {
+  return {
+      {"ANY_QUERY", "arn:aws:cleanrooms:us-east-1:111122223333:membership/m/analysistemplate/t"},
+      std::vector<std::string>{"444455556666", "777788889999"},
+      additional_analyses::allowed,
+      std::vector<std::string>{"ssn"},
+      std::vector<std::string>{"user_id"}};
+}
+
+inline custom_rule empty_custom() {
+  return {{},
+          std::vector<std::string>{},
+          std::nullopt,
+          std::vector<std::string>{},
+          std::vector<std::string>{}};
+}
+
+inline std::vector<sample> configured_table_samples() {
+  using namespace events;
+  configured_table_created full;
+  full.configured_table_id = "ct-1";
+  full.region = "us-east-1";
+  full.owner = "111122223333";
+  full.name = "orders \xc3\xa9";
+  full.description = "all the orders"s;
+  full.reference = full_snowflake();
+  full.allowed_columns = {"order_id", "email", "amount"};
+  full.method = analysis_method::multiple;
+  full.selected_methods = std::vector<selected_analysis_method>{
+      selected_analysis_method::direct_job, selected_analysis_method::direct_query};
+
+  configured_table_created bare;  // glue reference with empty strings, no optionals
+
+  configured_table_created empties = bare;
+  empties.description = ""s;
+  empties.reference = glue_table_reference{""s, "", ""};
+  empties.selected_methods = std::vector<selected_analysis_method>{};
+
+  configured_table_created athena = full;
+  athena.reference = full_athena();
+  athena.method = analysis_method::direct_job;
+  athena.selected_methods.reset();
+
+  configured_table_created athena_bare = bare;
+  athena_bare.reference = athena_table_reference{};
+
+  configured_table_created snowflake_bare = bare;
+  snowflake_bare.reference = snowflake_table_reference{};
+
+  configured_table_updated upd_full{
+      "renamed"s,
+      "new description"s,
+      full_glue(),
+      std::vector<std::string>{"a", "b"},
+      analysis_method::direct_query,
+      std::vector<selected_analysis_method>{selected_analysis_method::direct_query}};
+  configured_table_updated upd_bare;
+  configured_table_updated upd_empty{""s,
+                                     ""s,
+                                     athena_table_reference{},
+                                     std::vector<std::string>{},
+                                     analysis_method::direct_query,
+                                     std::vector<selected_analysis_method>{}};
+
+  return {
+      {"ConfiguredTableCreated/full", full},
+      {"ConfiguredTableCreated/bare", bare},
+      {"ConfiguredTableCreated/empties", empties},
+      {"ConfiguredTableCreated/athena", athena},
+      {"ConfiguredTableCreated/athena_bare", athena_bare},
+      {"ConfiguredTableCreated/snowflake_bare", snowflake_bare},
+      {"ConfiguredTableUpdated/full", upd_full},
+      {"ConfiguredTableUpdated/bare", upd_bare},
+      {"ConfiguredTableUpdated/empty", upd_empty},
+      {"ConfiguredTableDeleted", configured_table_deleted{}},
+      {"ConfiguredTableAnalysisRuleCreated/aggregation", analysis_rule_created{full_aggregation()}},
+      {"ConfiguredTableAnalysisRuleCreated/aggregation_bare",
+       analysis_rule_created{aggregation_rule{}}},
+      {"ConfiguredTableAnalysisRuleCreated/aggregation_empty",
+       analysis_rule_created{empty_aggregation()}},
+      {"ConfiguredTableAnalysisRuleCreated/list", analysis_rule_created{full_list()}},
+      {"ConfiguredTableAnalysisRuleCreated/list_bare", analysis_rule_created{list_rule{}}},
+      {"ConfiguredTableAnalysisRuleCreated/list_empty",
+       analysis_rule_created{
+           list_rule{{}, std::vector<join_operator>{}, {}, additional_analyses::allowed}}},
+      {"ConfiguredTableAnalysisRuleCreated/custom", analysis_rule_created{full_custom()}},
+      {"ConfiguredTableAnalysisRuleCreated/custom_bare", analysis_rule_created{custom_rule{}}},
+      {"ConfiguredTableAnalysisRuleCreated/custom_empty", analysis_rule_created{empty_custom()}},
+      {"ConfiguredTableAnalysisRuleUpdated/aggregation", analysis_rule_updated{full_aggregation()}},
+      {"ConfiguredTableAnalysisRuleUpdated/list", analysis_rule_updated{full_list()}},
+      {"ConfiguredTableAnalysisRuleUpdated/custom", analysis_rule_updated{full_custom()}},
+      {"ConfiguredTableAnalysisRuleDeleted/aggregation",
+       analysis_rule_deleted{analysis_rule_type::aggregation}},
+      {"ConfiguredTableAnalysisRuleDeleted/list", analysis_rule_deleted{analysis_rule_type::list}},
+      {"ConfiguredTableAnalysisRuleDeleted/custom",
+       analysis_rule_deleted{analysis_rule_type::custom}}};
+}
+
+inline association_rule_policy full_association_policy() {
+  return {std::vector<std::string>{"444455556666", "111122223333"},
+          std::vector<std::string>{"arn:aws:cleanrooms:us-east-1:1:configuredtableassociation/x",
+                                   "ANY"}};
+}
+
+inline std::vector<sample> association_samples() {
+  using namespace events;
+  association_created full{"cta-1",
+                           "m-1",
+                           "ct-1",
+                           "111122223333",
+                           "us-east-1",
+                           "orders",
+                           "linked \xc3\xa9"s,
+                           "arn:aws:iam::111122223333:role/cr"};
+  association_created bare;
+  association_created empties = bare;
+  empties.description = ""s;
+
+  const association_rule_policy empty_policy{std::vector<std::string>{},
+                                             std::vector<std::string>{}};
+  const association_rule_policy half_policy{std::vector<std::string>{"444455556666"}, std::nullopt};
+
+  return {
+      {"ConfiguredTableAssociationCreated/full", full},
+      {"ConfiguredTableAssociationCreated/bare", bare},
+      {"ConfiguredTableAssociationCreated/empties", empties},
+      {"ConfiguredTableAssociationUpdated/full",
+       association_updated{"cta-1", "d"s, "arn:aws:iam::1:role/r"s}},
+      {"ConfiguredTableAssociationUpdated/bare", association_updated{"cta-1", {}, {}}},
+      {"ConfiguredTableAssociationUpdated/empty", association_updated{"", ""s, ""s}},
+      {"ConfiguredTableAssociationDeleted", association_deleted{"cta-1"}},
+      {"ConfiguredTableAssociationDeleted/bare", association_deleted{}},
+      {"ConfiguredTableAssociationAnalysisRuleCreated/full",
+       association_rule_created{"cta-1", analysis_rule_type::custom, full_association_policy()}},
+      {"ConfiguredTableAssociationAnalysisRuleCreated/bare", association_rule_created{}},
+      {"ConfiguredTableAssociationAnalysisRuleCreated/empty",
+       association_rule_created{"cta-1", analysis_rule_type::list, empty_policy}},
+      {"ConfiguredTableAssociationAnalysisRuleCreated/half",
+       association_rule_created{"cta-1", analysis_rule_type::aggregation, half_policy}},
+      {"ConfiguredTableAssociationAnalysisRuleUpdated/full",
+       association_rule_updated{"cta-1", analysis_rule_type::list, full_association_policy()}},
+      {"ConfiguredTableAssociationAnalysisRuleUpdated/bare", association_rule_updated{}},
+      {"ConfiguredTableAssociationAnalysisRuleUpdated/empty",
+       association_rule_updated{"cta-1", analysis_rule_type::custom, empty_policy}},
+      {"ConfiguredTableAssociationAnalysisRuleDeleted/custom",
+       association_rule_deleted{"cta-1", analysis_rule_type::custom}},
+      {"ConfiguredTableAssociationAnalysisRuleDeleted/bare", association_rule_deleted{}}};
+}
+
 inline std::vector<sample> all_samples() {
   std::vector<sample> out;
-  for (auto* group : {&collaboration_samples, &member_samples, &membership_samples, &tag_samples})
+  for (auto* group : {&collaboration_samples, &member_samples, &membership_samples, &tag_samples,
+                      &configured_table_samples, &association_samples})
     for (auto& s : (*group)()) out.push_back(std::move(s));
   return out;
 }

@@ -56,6 +56,30 @@ void require_same(const collaboration::state& a, const collaboration::state& b) 
     CHECK(m.create_time == n.create_time);
     CHECK(m.update_time == n.update_time);
   }
+  REQUIRE(a.associations.size() == b.associations.size());
+  for (auto x = a.associations.begin(), y = b.associations.begin(); x != a.associations.end();
+       ++x, ++y) {
+    CHECK(x->first == y->first);
+    const auto& m = x->second;
+    const auto& n = y->second;
+    CHECK(m.id == n.id);
+    CHECK(m.membership_id == n.membership_id);
+    CHECK(m.configured_table_id == n.configured_table_id);
+    CHECK(m.account == n.account);
+    CHECK(m.region == n.region);
+    CHECK(m.name == n.name);
+    CHECK(m.description == n.description);
+    CHECK(m.role_arn == n.role_arn);
+    CHECK(m.create_time == n.create_time);
+    CHECK(m.update_time == n.update_time);
+    REQUIRE(m.rules.size() == n.rules.size());
+    for (auto r = m.rules.begin(), q = n.rules.begin(); r != m.rules.end(); ++r, ++q) {
+      CHECK(r->first == q->first);
+      CHECK(r->second.policy == q->second.policy);
+      CHECK(r->second.create_time == q->second.create_time);
+      CHECK(r->second.update_time == q->second.update_time);
+    }
+  }
   CHECK(a.tags == b.tags);
   for (int d = 0; d < payment_dimension_count; ++d) {
     REQUIRE(a.payers[d].has_value() == b.payers[d].has_value());
@@ -71,6 +95,44 @@ collaboration::state round_trip(const collaboration::state& s) {
   auto decoded = snapshots::try_decode_snapshot(encode_snapshot(s));
   if (!decoded) FAIL(decoded.error().message);
   return std::move(decoded).value();
+}
+
+collaboration::association_record association(const std::string& id,
+                                              const collaboration::membership_record& m) {
+  collaboration::association_record a;
+  a.id = id;
+  a.membership_id = m.id;
+  a.configured_table_id = "ct-" + id;
+  a.account = m.account;
+  a.region = m.region;
+  a.name = "table_" + id;
+  a.role_arn = "arn:aws:iam::" + m.account + ":role/cr";
+  a.create_time = 1767225600000;
+  a.update_time = 1767225600000;
+  return a;
+}
+
+// Associations written straight into the state (the decider's rules are not under test): one
+// with every rule type and every optional present, present-but-empty or absent; one with an
+// empty description and no rules; one with a single rule whose policy has nothing.
+void add_associations(collaboration::state& st) {
+  REQUIRE_FALSE(st.memberships.empty());
+  const auto& m = st.memberships.begin()->second;
+  auto full = association("cta-1", m);
+  full.description = "orders, linked";
+  full.update_time = 1767225609999;
+  full.rules[analysis_rule_type::aggregation] = {
+      association_rule_policy{std::vector<std::string>{querier, creator}, std::nullopt}, 11, 12};
+  full.rules[analysis_rule_type::list] = {
+      association_rule_policy{std::vector<std::string>{}, std::vector<std::string>{}}, 21, 22};
+  full.rules[analysis_rule_type::custom] = {
+      association_rule_policy{std::nullopt, std::vector<std::string>{"arn:aws:cleanrooms:x", ""}},
+      -1, 0};
+  auto empty = association("cta-2", m);
+  empty.description = std::string();  // present and empty
+  auto lone = association("cta-3", m);
+  lone.rules[analysis_rule_type::custom] = {association_rule_policy{}, 5, 5};
+  for (auto* a : {&full, &empty, &lone}) st.associations[a->id] = *a;
 }
 
 // A collaboration that exercises every optional: encryption, job logging, SPARK, change types,
@@ -123,7 +185,35 @@ scenario rich() {
                                              {{"stage", "prod"}}},
                  creator)
               .ok());
+  add_associations(s.state);
   return s;
+}
+
+// The payload behind the 16-byte header, and a header (the current format) for a payload.
+std::string payload_of(const std::string& snapshot) {
+  return snapshot.substr(snapshots::header_bytes);
+}
+
+std::string with_header(const std::string& payload) {
+  std::string b = "CRSS";
+  auto put = [&](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) b.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  };
+  put(snapshots::collaboration_format);
+  put(static_cast<std::uint32_t>(payload.size()));
+  put(snapshots::crc32(payload));
+  return b + payload;
+}
+
+// The one byte at which two encodings of near-identical states differ, so a test can forge what
+// the encoder never writes (a map cannot hold duplicate keys) without hand-building FlatBuffers.
+std::size_t only_difference(const std::string& a, const std::string& b) {
+  REQUIRE(a.size() == b.size());
+  std::vector<std::size_t> at;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) at.push_back(i);
+  REQUIRE(at.size() == 1);
+  return at[0];
 }
 
 struct temp_store {
@@ -293,6 +383,24 @@ TEST_CASE("a rich state round-trips exactly") {
   CHECK(back.info.engine == analytics_engine::clean_rooms_sql);
   CHECK(back.info.encryption == st.info.encryption);
   CHECK(back.tags.at(collaboration::collaboration_arn(back)).at("empty").empty());
+  REQUIRE(back.associations.size() == 3);
+  const auto& full = back.associations.at("cta-1");
+  CHECK(full.description == std::optional<std::string>("orders, linked"));
+  REQUIRE(full.rules.size() == 3);
+  const auto& list = full.rules.at(analysis_rule_type::list).policy;
+  REQUIRE(list.allowed_result_receivers.has_value());  // present and empty stays present
+  CHECK(list.allowed_result_receivers->empty());
+  REQUIRE(list.allowed_additional_analyses.has_value());
+  const auto& aggregation = full.rules.at(analysis_rule_type::aggregation);
+  CHECK_FALSE(aggregation.policy.allowed_additional_analyses.has_value());
+  CHECK(aggregation.create_time == 11);
+  CHECK(aggregation.update_time == 12);
+  CHECK(full.rules.at(analysis_rule_type::custom).create_time == -1);
+  CHECK(back.associations.at("cta-2").description == std::optional<std::string>(""));
+  CHECK(back.associations.at("cta-2").rules.empty());
+  CHECK_FALSE(back.associations.at("cta-3").description.has_value());
+  CHECK(back.associations.at("cta-3").rules.at(analysis_rule_type::custom).policy ==
+        association_rule_policy{});
   CHECK(encode_snapshot(back) == encode_snapshot(st));  // deterministic bytes
 }
 
@@ -356,8 +464,9 @@ TEST_CASE("decode refuses anything but the exact bytes it wrote") {
     b[0] = 'X';
     CHECK_FALSE(decode_snapshot(b).has_value());
   }
-  SECTION("unknown format version") {
-    for (std::uint32_t v : {0u, 2u, 0xFFFFFFFFu}) {
+  SECTION("unknown format version, the format before associations included") {
+    REQUIRE(snapshots::collaboration_format == 2);
+    for (std::uint32_t v : {0u, 1u, 3u, 0xFFFFFFFFu}) {
       auto b = good;
       for (int i = 0; i < 4; ++i) b[4 + i] = static_cast<char>((v >> (8 * i)) & 0xff);
       auto r = snapshots::try_decode_snapshot(b);
@@ -391,16 +500,6 @@ TEST_CASE("decode refuses anything but the exact bytes it wrote") {
 TEST_CASE("decode survives garbage, also behind a valid header and checksum") {
   const auto good = encode_snapshot(rich().state);
   std::mt19937_64 rng(20261121);
-  auto with_header = [](std::string payload) {
-    std::string b = "CRSS";
-    auto put = [&](std::uint32_t v) {
-      for (int i = 0; i < 4; ++i) b.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-    };
-    put(snapshots::collaboration_format);
-    put(static_cast<std::uint32_t>(payload.size()));
-    put(snapshots::crc32(payload));
-    return b + payload;
-  };
   int accepted = 0;
   for (int i = 0; i < 4000; ++i) {
     std::string junk(rng() % 600, '\0');
@@ -443,9 +542,61 @@ TEST_CASE("enum values this build does not know are refused") {
   SECTION("change type") {
     base.info.auto_approved = {{static_cast<auto_approved_change_type>(3)}};
   }
+  SECTION("association rule type") {
+    base.associations.begin()->second.rules[static_cast<analysis_rule_type>(3)] = {};
+  }
   auto r = snapshots::try_decode_snapshot(encode_snapshot(base));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message.find("bad") != std::string::npos);
+}
+
+TEST_CASE("duplicate association keys are refused") {
+  auto base = created().state;
+  collaboration::membership_record m;
+  m.id = "ms";
+  m.account = creator;
+  m.region = "us-east-1";
+  base.memberships[m.id] = m;
+
+  SECTION("two associations with one id") {
+    auto a = base;
+    auto b = base;
+    for (const char* id : {"cta-1", "cta-2"}) a.associations[id] = association(id, m);
+    for (const char* id : {"cta-1", "cta-3"}) b.associations[id] = association(id, m);
+    // The records differ in their ids alone (the other fields do not depend on them)...
+    a.associations.at("cta-2").configured_table_id = "ct";
+    a.associations.at("cta-2").name = "n";
+    b.associations.at("cta-3").configured_table_id = "ct";
+    b.associations.at("cta-3").name = "n";
+    auto bytes = payload_of(encode_snapshot(a));
+    const auto at = only_difference(bytes, payload_of(encode_snapshot(b)));
+    REQUIRE(bytes[at] == '2');
+    REQUIRE(decode_snapshot(with_header(bytes)).has_value());  // re-headered, still good
+    bytes[at] = '1';  // ... so one byte turns "cta-2" into a second "cta-1"
+    auto r = snapshots::try_decode_snapshot(with_header(bytes));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message == "snapshot: duplicate association id");
+  }
+  SECTION("two rules of one type in one association") {
+    auto a = base;
+    auto b = base;
+    auto record = association("cta-1", m);
+    record.rules[analysis_rule_type::aggregation] = {};
+    auto in_a = record;
+    auto in_b = record;
+    in_a.rules[analysis_rule_type::list] = {};
+    in_b.rules[analysis_rule_type::custom] = {};
+    a.associations[record.id] = in_a;
+    b.associations[record.id] = in_b;
+    auto bytes = payload_of(encode_snapshot(a));
+    const auto at = only_difference(bytes, payload_of(encode_snapshot(b)));
+    REQUIRE(bytes[at] == static_cast<char>(analysis_rule_type::list));
+    REQUIRE(decode_snapshot(with_header(bytes)).has_value());
+    bytes[at] = static_cast<char>(analysis_rule_type::aggregation);
+    auto r = snapshots::try_decode_snapshot(with_header(bytes));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message == "snapshot: duplicate association rule type");
+  }
 }
 
 TEST_CASE("a snapshot of a collaboration that never existed is refused") {

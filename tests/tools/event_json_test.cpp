@@ -233,6 +233,138 @@ TEST_CASE("CollaborationUpdated, CollaborationDeleted, TagsChanged") {
   CHECK(bare.at("removed").as_array().empty());
 }
 
+// table_json renders the references and policies (and has its own tests): here only that they are
+// rendered under the API's member names.
+TEST_CASE("ConfiguredTableCreated and ConfiguredTableUpdated") {
+  auto p = payload_of(sample("ConfiguredTableCreated/full"));
+  CHECK(S(p.at("configuredTableId")) == "ct-1");
+  CHECK(S(p.at("region")) == "us-east-1");
+  CHECK(S(p.at("accountId")) == "111122223333");
+  CHECK(S(p.at("name")) == "orders \xc3\xa9");
+  CHECK(S(p.at("description")) == "all the orders");
+  CHECK(p.at("tableReference").is_object());
+  CHECK(strings(p.at("allowedColumns")) == std::vector<std::string>{"order_id", "email", "amount"});
+  CHECK(S(p.at("analysisMethod")) == "MULTIPLE");
+  CHECK(strings(p.at("selectedAnalysisMethods")) ==
+        std::vector<std::string>{"DIRECT_JOB", "DIRECT_QUERY"});
+  CHECK(p.size() == 9);
+
+  auto bare = payload_of(sample("ConfiguredTableCreated/bare"));
+  CHECK_FALSE(bare.contains("description"));
+  CHECK_FALSE(bare.contains("selectedAnalysisMethods"));
+  CHECK(bare.contains("tableReference"));
+  CHECK(bare.at("allowedColumns").as_array().empty());
+  CHECK(S(bare.at("analysisMethod")) == "DIRECT_QUERY");
+  auto empties = payload_of(sample("ConfiguredTableCreated/empties"));
+  CHECK(S(empties.at("description")).empty());
+  CHECK(empties.at("selectedAnalysisMethods").as_array().empty());
+
+  auto upd = payload_of(sample("ConfiguredTableUpdated/full"));
+  CHECK(S(upd.at("name")) == "renamed");
+  CHECK(S(upd.at("description")) == "new description");
+  CHECK(upd.contains("tableReference"));
+  CHECK(strings(upd.at("allowedColumns")) == std::vector<std::string>{"a", "b"});
+  CHECK(S(upd.at("analysisMethod")) == "DIRECT_QUERY");
+  CHECK(strings(upd.at("selectedAnalysisMethods")) == std::vector<std::string>{"DIRECT_QUERY"});
+  CHECK(payload_of(sample("ConfiguredTableUpdated/bare")).empty());
+  auto cleared = payload_of(sample("ConfiguredTableUpdated/empty"));
+  CHECK(cleared.at("selectedAnalysisMethods").as_array().empty());  // cleared, not unchanged
+  CHECK(cleared.at("allowedColumns").as_array().empty());
+  CHECK(payload_of(sample("ConfiguredTableDeleted")).empty());
+}
+
+TEST_CASE("analysis rules: the type beside the policy") {
+  for (const auto& [name, type] : std::vector<std::pair<std::string, std::string>>{
+           {"ConfiguredTableAnalysisRuleCreated/aggregation", "AGGREGATION"},
+           {"ConfiguredTableAnalysisRuleCreated/list", "LIST"},
+           {"ConfiguredTableAnalysisRuleUpdated/custom", "CUSTOM"}}) {
+    INFO(name);
+    auto p = payload_of(sample(name));
+    CHECK(S(p.at("analysisRuleType")) == type);
+    CHECK(p.at("policy").is_object());
+    CHECK(p.size() == 2);
+  }
+  auto del = payload_of(sample("ConfiguredTableAnalysisRuleDeleted/list"));
+  CHECK(S(del.at("analysisRuleType")) == "LIST");
+  CHECK(del.size() == 1);
+}
+
+TEST_CASE("associations and their analysis rules") {
+  auto p = payload_of(sample("ConfiguredTableAssociationCreated/full"));
+  CHECK(S(p.at("configuredTableAssociationId")) == "cta-1");
+  CHECK(S(p.at("membershipId")) == "m-1");
+  CHECK(S(p.at("configuredTableId")) == "ct-1");
+  CHECK(S(p.at("accountId")) == "111122223333");
+  CHECK(S(p.at("region")) == "us-east-1");
+  CHECK(S(p.at("name")) == "orders");
+  CHECK(S(p.at("description")) == "linked \xc3\xa9");
+  CHECK(S(p.at("roleArn")) == "arn:aws:iam::111122223333:role/cr");
+  CHECK(p.size() == 8);
+  CHECK_FALSE(payload_of(sample("ConfiguredTableAssociationCreated/bare")).contains("description"));
+  CHECK(
+      S(payload_of(sample("ConfiguredTableAssociationCreated/empties")).at("description")).empty());
+
+  auto upd = payload_of(sample("ConfiguredTableAssociationUpdated/full"));
+  CHECK(S(upd.at("description")) == "d");
+  CHECK(S(upd.at("roleArn")) == "arn:aws:iam::1:role/r");
+  auto upd_bare = payload_of(sample("ConfiguredTableAssociationUpdated/bare"));
+  CHECK(upd_bare.size() == 1);
+  CHECK(S(upd_bare.at("configuredTableAssociationId")) == "cta-1");
+  CHECK(S(payload_of(sample("ConfiguredTableAssociationDeleted"))
+              .at("configuredTableAssociationId")) == "cta-1");
+
+  auto rule = payload_of(sample("ConfiguredTableAssociationAnalysisRuleCreated/full"));
+  CHECK(S(rule.at("configuredTableAssociationId")) == "cta-1");
+  CHECK(S(rule.at("analysisRuleType")) == "CUSTOM");
+  CHECK(rule.at("policy").is_object());
+  CHECK(rule.size() == 3);
+  CHECK(S(payload_of(sample("ConfiguredTableAssociationAnalysisRuleUpdated/full"))
+              .at("analysisRuleType")) == "LIST");
+  auto rule_del = payload_of(sample("ConfiguredTableAssociationAnalysisRuleDeleted/custom"));
+  CHECK(S(rule_del.at("analysisRuleType")) == "CUSTOM");
+  CHECK_FALSE(rule_del.contains("policy"));
+  CHECK(rule_del.size() == 2);
+}
+
+TEST_CASE("the one-line form of the configured table and association events") {
+  using projections::payload_summary;
+  CHECK(payload_summary(sample("ConfiguredTableCreated/full")) ==
+        "id=ct-1 region=us-east-1 owner=111122223333 name=\"orders \xc3\xa9\" "
+        "reference=snowflake columns=3 method=MULTIPLE selectedMethods=DIRECT_JOB,DIRECT_QUERY");
+  CHECK(payload_summary(sample("ConfiguredTableCreated/athena")) ==
+        "id=ct-1 region=us-east-1 owner=111122223333 name=\"orders \xc3\xa9\" "
+        "reference=athena columns=3 method=DIRECT_JOB");
+  CHECK(payload_summary(sample("ConfiguredTableUpdated/full")) ==
+        "name=\"renamed\" description=\"new description\" reference=glue columns=2 "
+        "method=DIRECT_QUERY selectedMethods=DIRECT_QUERY");
+  CHECK(payload_summary(sample("ConfiguredTableUpdated/empty")) ==
+        "name=\"\" description=\"\" reference=athena columns=0 method=DIRECT_QUERY "
+        "selectedMethods=none");
+  CHECK(payload_summary(sample("ConfiguredTableUpdated/bare")).empty());
+  CHECK(payload_summary(sample("ConfiguredTableDeleted")).empty());
+  CHECK(payload_summary(sample("ConfiguredTableAnalysisRuleCreated/custom")) == "type=CUSTOM");
+  CHECK(payload_summary(sample("ConfiguredTableAnalysisRuleUpdated/aggregation")) ==
+        "type=AGGREGATION");
+  CHECK(payload_summary(sample("ConfiguredTableAnalysisRuleDeleted/list")) == "type=LIST");
+  CHECK(payload_summary(sample("ConfiguredTableAssociationCreated/full")) ==
+        "association=cta-1 membership=m-1 configuredTable=ct-1 account=111122223333 "
+        "region=us-east-1 name=\"orders\" description=\"linked \xc3\xa9\" "
+        "roleArn=arn:aws:iam::111122223333:role/cr");
+  CHECK(payload_summary(sample("ConfiguredTableAssociationUpdated/bare")) == "association=cta-1");
+  CHECK(payload_summary(sample("ConfiguredTableAssociationUpdated/empty")) ==
+        "association= description=\"\" roleArn=\"\"");
+  CHECK(payload_summary(sample("ConfiguredTableAssociationDeleted")) == "association=cta-1");
+  CHECK(payload_summary(sample("ConfiguredTableAssociationAnalysisRuleCreated/full")) ==
+        "association=cta-1 type=CUSTOM receivers=444455556666,111122223333 "
+        "additionalAnalyses=arn:aws:cleanrooms:us-east-1:1:configuredtableassociation/x,ANY");
+  CHECK(payload_summary(sample("ConfiguredTableAssociationAnalysisRuleCreated/empty")) ==
+        "association=cta-1 type=LIST receivers=none additionalAnalyses=none");
+  CHECK(payload_summary(sample("ConfiguredTableAssociationAnalysisRuleCreated/half")) ==
+        "association=cta-1 type=AGGREGATION receivers=444455556666");
+  CHECK(payload_summary(sample("ConfiguredTableAssociationAnalysisRuleDeleted/custom")) ==
+        "association=cta-1 type=CUSTOM");
+}
+
 TEST_CASE("the one-line form: envelope first, then the payload's key fields") {
   SECTION("every sample stays on one line and starts with the envelope") {
     for (const auto& s : test::all_samples()) {
