@@ -1,5 +1,6 @@
 #include "api/validate.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <exception>
 #include <utility>
@@ -128,6 +129,22 @@ bool is_java_space(long cp) {
   return cp == ' ' || cp == '\t' || cp == '\n' || cp == 0x0b || cp == '\f' || cp == '\r';
 }
 
+// The character class of «NONBLANK_LINE» / «LINE»: [\u0020-\uD7FF\uE000-\uFFFD<supplementary>\t],
+// plus CR and LF for the «TEXT» forms.
+bool line_code_point(long cp, bool allow_newlines) {
+  return cp == '\t' || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) ||
+         cp >= 0x10000 || (allow_newlines && (cp == '\r' || cp == '\n'));
+}
+
+// «LINE» / «TEXT»: the class repeated, empty allowed.
+bool match_line(std::string_view s, bool allow_newlines) {
+  for (std::size_t i = 0; i < s.size();) {
+    const long cp = next_code_point(s, i);
+    if (cp < 0 || !line_code_point(cp, allow_newlines)) return false;
+  }
+  return true;
+}
+
 // (?!\s*$)[\u0020-\uD7FF\uE000-\uFFFD<supplementary>\t(\r\n)]* as Java evaluates it. Java's `$`
 // also matches before a final line terminator, so whitespace followed by one lone U+0085,
 // U+2028 or U+2029 still counts as blank there; we follow that.
@@ -138,10 +155,7 @@ bool match_nonblank(std::string_view s, bool allow_newlines) {
   while (i < s.size()) {
     const long cp = next_code_point(s, i);
     if (cp < 0) return false;
-    const bool allowed = cp == '\t' || (cp >= 0x20 && cp <= 0xd7ff) ||
-                         (cp >= 0xe000 && cp <= 0xfffd) || cp >= 0x10000 ||
-                         (allow_newlines && (cp == '\r' || cp == '\n'));
-    if (!allowed) return false;
+    if (!line_code_point(cp, allow_newlines)) return false;
     if (!is_java_space(cp)) ++non_space;
     last = cp;
   }
@@ -213,6 +227,177 @@ bool match_cleanrooms_arn(std::string_view s) {
          all_of(s, [](char c) { return is_word(c) || c == '/' || c == '-'; });
 }
 
+// One first character, then optionally runs of `run` characters joined by single hyphens:
+// first(( run+ -)*( run+))?. So the rest, when present, starts and ends with a run character
+// and never holds "--". The shape of «COLUMN», «ALIAS» and the Glue/Athena database names.
+template <class First, class Run>
+bool match_hyphenated(std::string_view s, First first, Run run) {
+  if (s.empty() || !first(s[0])) return false;
+  const auto rest = s.substr(1);
+  if (rest.empty()) return true;
+  if (!run(rest.front()) || !run(rest.back())) return false;
+  char prev = 0;
+  for (char c : rest) {
+    if (c == '-' ? prev == '-' : !run(c)) return false;
+    prev = c;
+  }
+  return true;
+}
+
+bool is_column_char(char c) {  // [a-z0-9_]
+  return is_digit(c) || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+bool match_column(std::string_view s) {
+  return match_hyphenated(s, is_column_char, [](char c) { return is_column_char(c) || c == ' '; });
+}
+
+bool match_alias(std::string_view s) {
+  return match_hyphenated(s, is_word, [](char c) { return is_word(c) || c == ' '; });
+}
+
+// Java's `.` (no DOTALL) refuses the line terminators \n, \r, U+0085, U+2028 and U+2029. In
+// valid UTF-8 a byte scan finds them exactly.
+bool no_line_terminator(std::string_view s) {
+  if (!valid_utf8(s)) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b == '\n' || b == '\r') return false;
+    if (b == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x85) return false;
+    if (b == 0xe2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(s[i + 2]) == 0xa8 ||
+         static_cast<unsigned char>(s[i + 2]) == 0xa9))
+      return false;
+  }
+  return true;
+}
+
+bool match_s3_uri(std::string_view s) {
+  // [a-z0-9.-]{3,63}(.*): past the first three characters, (.*) accepts whatever the bounded
+  // run would have, so only those three and the line-terminator rule matter.
+  return consume(s, "s3://") &&
+         consume_run(s, 3, 3,
+                     [](char c) {
+                       return is_digit(c) || (c >= 'a' && c <= 'z') || c == '.' || c == '-';
+                     }) &&
+         no_line_terminator(s);
+}
+
+bool is_lower(char c) {
+  return c >= 'a' && c <= 'z';
+}
+
+bool match_secret_arn(std::string_view s) {
+  // Each run is followed by a character it cannot contain, so greedy equals the regex.
+  return consume(s, "arn:aws:secretsmanager:") && consume_run(s, 2, 2, is_lower) &&
+         consume(s, "-") && consume_run(s, 1, SIZE_MAX, is_lower) && consume(s, "-") &&
+         consume_run(s, 1, 1, is_digit) && consume(s, ":") && consume_run(s, 12, 12, is_digit) &&
+         consume(s, ":secret:") && no_line_terminator(s);
+}
+
+// arn:aws:cleanrooms:[\w]{2}-[\w]{4,9}-[\d]: — the region part shared by the Clean Rooms ARNs.
+bool consume_cleanrooms_region(std::string_view& s) {
+  return consume(s, "arn:aws:cleanrooms:") && consume_run(s, 2, 2, is_word) && consume(s, "-") &&
+         consume_run(s, 4, 9, is_word) && consume(s, "-") && consume_run(s, 1, 1, is_digit) &&
+         consume(s, ":");
+}
+
+bool is_word_or_dash(char c) {  // [\d\w-]
+  return is_word(c) || c == '-';
+}
+
+bool match_analysis_ref(std::string_view s) {
+  if (s == "ANY_QUERY" || s == "ANY_JOB") return true;
+  return consume_cleanrooms_region(s) && consume_run(s, 12, 12, is_digit) &&
+         consume(s, ":membership/") && consume_run(s, 1, SIZE_MAX, is_word_or_dash) &&
+         consume(s, "/analysistemplate/") && !s.empty() && all_of(s, is_word_or_dash);
+}
+
+// ([\d]{12}|\*)
+bool consume_account_or_star(std::string_view& s) {
+  return consume(s, "*") || consume_run(s, 12, 12, is_digit);
+}
+
+bool is_star_word_or_dash(char c) {  // [\*\d\w-]
+  return is_word_or_dash(c) || c == '*';
+}
+
+// The model's AdditionalAnalysesResourceArn, two alternatives (its inner `$|^` splits them):
+//   arn:aws:cleanrooms:<region>:(\d{12}|\*):membership/[*\w-]+/configuredaudiencemodelassociation/
+//     [*\w-]+
+//   arn:aws[-a-z]*:cleanrooms-ml:[-a-z0-9]+:([0-9]{12}|\*):membership/[*\w-]+/
+//     configured-model-algorithm-association/([-a-zA-Z0-9_/.]+|\*)
+bool match_additional_analysis_arn(std::string_view s) {
+  std::string_view a = s;
+  if (consume_cleanrooms_region(a) && consume_account_or_star(a) && consume(a, ":membership/") &&
+      consume_run(a, 1, SIZE_MAX, is_star_word_or_dash) &&
+      consume(a, "/configuredaudiencemodelassociation/") && !a.empty() &&
+      all_of(a, is_star_word_or_dash))
+    return true;
+  std::string_view b = s;
+  return consume(b, "arn:aws") &&
+         consume_run(b, 0, SIZE_MAX, [](char c) { return is_lower(c) || c == '-'; }) &&
+         consume(b, ":cleanrooms-ml:") &&
+         consume_run(b, 1, SIZE_MAX,
+                     [](char c) { return is_lower(c) || is_digit(c) || c == '-'; }) &&
+         consume(b, ":") && consume_account_or_star(b) && consume(b, ":membership/") &&
+         consume_run(b, 1, SIZE_MAX, is_star_word_or_dash) &&
+         consume(b, "/configured-model-algorithm-association/") && !b.empty() &&
+         (b == "*" || all_of(b, [](char c) { return is_word_or_dash(c) || c == '/' || c == '.'; }));
+}
+
+// ---- Snowflake identifiers: [\p{L}\p{M}\p{N}\p{Pc}\p{Pd}\p{Zs}]+ ------------------------------
+//
+// An approximation, so the binary carries no Unicode database: exact for U+0000..U+00FF; above
+// that, a code point is accepted unless it falls in one of the ranges below. They were derived
+// from Unicode 14 as the maximal runs of code points outside L, M, N, Pc, Pd and Zs holding at
+// least 16 assigned ones (punctuation, symbol, control, private-use and special blocks), trimmed
+// to assigned code points at both ends. So no letter, mark, number, connector, dash or space
+// separator is ever refused (as of Unicode 14); about 800 scattered symbols and format
+// characters between them (e.g. the zero-width U+200B..U+200F) are let through.
+struct cp_range {
+  long lo, hi;
+};
+constexpr cp_range non_name_ranges[] = {
+    {0x2EF, 0x2FF},      {0x5F3, 0x60F},     {0xF01, 0xF17},     {0xFC7, 0xFDA},
+    {0x19DE, 0x19FF},    {0x1B5A, 0x1B6A},   {0x2016, 0x202E},   {0x2041, 0x2053},
+    {0x20A0, 0x20C0},    {0x218A, 0x244A},   {0x249C, 0x24E9},   {0x2500, 0x2775},
+    {0x2794, 0x2BFF},    {0x2E00, 0x2E16},   {0x2E1B, 0x2E2E},   {0x2E41, 0x2E5C},
+    {0x2E80, 0x2FFB},    {0x3008, 0x301B},   {0x31C0, 0x31E3},   {0x3200, 0x321E},
+    {0x322A, 0x3247},    {0x3260, 0x327F},   {0x328A, 0x32B0},   {0x32C0, 0x33FF},
+    {0x4DC0, 0x4DFF},    {0xA490, 0xA4C6},   {0xA6F2, 0xA716},   {0xD800, 0xF8FF},
+    {0xFBB2, 0xFBC2},    {0xFD3E, 0xFD4F},   {0xFE35, 0xFE4C},   {0xFFE0, 0xFFFD},
+    {0x10179, 0x10189},  {0x1018C, 0x101FC}, {0x115C1, 0x115D7}, {0x11FD5, 0x11FFF},
+    {0x1CF50, 0x1D164},  {0x1D18C, 0x1D1A9}, {0x1D1AE, 0x1D241}, {0x1D300, 0x1D356},
+    {0x1D800, 0x1D9FF},  {0x1EEF0, 0x1F0F5}, {0x1F10D, 0x1FBCA}, {0xE0001, 0xE007F},
+    {0xF0000, 0x10FFFD},
+};
+
+bool snowflake_code_point(long cp) {
+  if (cp < 0x80) {
+    const char c = static_cast<char>(cp);
+    return is_word(c) || c == '-' || c == ' ';  // L, N, Pc '_', Pd '-', Zs ' '
+  }
+  if (cp < 0x100) {
+    // Latin-1: NBSP (Zs), ª º (Lo), ² ³ ¹ ¼ ½ ¾ (No), µ (Ll), and the letters but × and ÷.
+    return cp == 0xa0 || cp == 0xaa || cp == 0xba || cp == 0xb2 || cp == 0xb3 || cp == 0xb9 ||
+           (cp >= 0xbc && cp <= 0xbe) || cp == 0xb5 || (cp >= 0xc0 && cp != 0xd7 && cp != 0xf7);
+  }
+  for (const auto& r : non_name_ranges)
+    if (cp >= r.lo && cp <= r.hi) return false;
+  return true;
+}
+
+bool match_snowflake(std::string_view s, bool allow_dot) {
+  if (s.empty()) return false;
+  for (std::size_t i = 0; i < s.size();) {
+    const long cp = next_code_point(s, i);
+    if (cp < 0) return false;
+    if (!(snowflake_code_point(cp) || (allow_dot && cp == '.'))) return false;
+  }
+  return true;
+}
+
 const char* pattern_text(pattern p) {
   switch (p) {
     case pattern::none:
@@ -234,6 +419,38 @@ const char* pattern_text(pattern p) {
       return "arn:aws:iam::[\\w]+:role/[\\w+=./@-]+";
     case pattern::cleanrooms_arn:
       return "arn:aws:cleanrooms:[\\w]{2}-[\\w]{4,9}-[\\d]:[\\d]{12}:[\\d\\w/-]+";
+    case pattern::column:
+      return "[a-z0-9_](([a-z0-9_ ]+-)*([a-z0-9_ ]+))?";
+    case pattern::alias:
+      return "[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?";
+    case pattern::line:
+      return "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t]*";
+    case pattern::text:
+      return "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t\\r\\n]*";
+    case pattern::glue_database:
+      return "[a-zA-Z0-9_](([a-zA-Z0-9_]+-)*([a-zA-Z0-9_]+))?";
+    case pattern::athena_table:
+      return "[a-zA-Z0-9_](([a-zA-Z0-9_]+)*([a-zA-Z0-9_]+))?";
+    case pattern::athena_work_group:
+      return "([a-zA-Z0-9._-])*";
+    case pattern::athena_catalog:
+      return "[a-zA-Z0-9_-]+";
+    case pattern::s3_uri:
+      return "s3://[a-z0-9.-]{3,63}(.*)";
+    case pattern::snowflake_name:
+      return "[\\p{L}\\p{M}\\p{N}\\p{Pc}\\p{Pd}\\p{Zs}]+";
+    case pattern::snowflake_account:
+      return "[\\p{L}\\p{M}\\p{N}\\p{Pc}\\p{Pd}\\p{Zs}.]+";
+    case pattern::secret_arn:
+      return "arn:aws:secretsmanager:[a-z]{2}-[a-z]+-[0-9]:\\d{12}:secret:.*";
+    case pattern::analysis_ref:
+      return "(ANY_QUERY|ANY_JOB|arn:aws:cleanrooms:[\\w]{2}-[\\w]{4,9}-[\\d]:[\\d]{12}:"
+             "membership/[\\d\\w-]+/analysistemplate/[\\d\\w-]+)";
+    case pattern::additional_analysis_arn:
+      return "arn:aws:cleanrooms:[\\w]{2}-[\\w]{4,9}-[\\d]:([\\d]{12}|\\*):membership\\/"
+             "[\\*\\d\\w-]+\\/configuredaudiencemodelassociation\\/[\\*\\d\\w-]+$|^arn:aws[-a-z]*:"
+             "cleanrooms-ml:[-a-z0-9]+:([0-9]{12}|\\*):membership\\/[\\*\\d\\w-]+\\/"
+             "configured-model-algorithm-association\\/([-a-zA-Z0-9_\\/.]+|\\*)";
   }
   return "";
 }
@@ -300,6 +517,35 @@ bool matches(pattern p, std::string_view value) {
       return match_role_arn(value);
     case pattern::cleanrooms_arn:
       return match_cleanrooms_arn(value);
+    case pattern::column:
+      return match_column(value);
+    case pattern::alias:
+      return match_alias(value);
+    case pattern::line:
+      return match_line(value, false);
+    case pattern::text:
+      return match_line(value, true);
+    case pattern::glue_database:
+      return match_hyphenated(value, is_word, is_word);
+    case pattern::athena_table:
+      // \w(\w*\w)? over ASCII word characters: one or more of them.
+      return !value.empty() && all_of(value, is_word);
+    case pattern::athena_work_group:
+      return all_of(value, [](char c) { return is_word(c) || c == '.' || c == '-'; });
+    case pattern::athena_catalog:
+      return !value.empty() && all_of(value, is_word_or_dash);
+    case pattern::s3_uri:
+      return match_s3_uri(value);
+    case pattern::snowflake_name:
+      return match_snowflake(value, false);
+    case pattern::snowflake_account:
+      return match_snowflake(value, true);
+    case pattern::secret_arn:
+      return match_secret_arn(value);
+    case pattern::analysis_ref:
+      return match_analysis_ref(value);
+    case pattern::additional_analysis_arn:
+      return match_additional_analysis_arn(value);
   }
   return false;
 }
@@ -392,6 +638,73 @@ const boost::json::array* validator::array(const boost::json::object& obj, std::
     return nullptr;
   }
   return &a;
+}
+
+std::optional<std::string> validator::str_item(const boost::json::value& item,
+                                               const std::string& path, string_rule rule) {
+  if (item.is_null()) {
+    add(path, null_message(path));
+    return std::nullopt;
+  }
+  if (!item.is_string()) {
+    add(path, type_message(item, path, "a string"));
+    return std::nullopt;
+  }
+  std::string_view s(item.get_string());
+  if (!check(s, path, rule)) return std::nullopt;
+  return std::string(s);
+}
+
+const boost::json::object* validator::object_item(const boost::json::value& item,
+                                                  const std::string& path) {
+  if (item.is_null()) {
+    add(path, null_message(path));
+    return nullptr;
+  }
+  if (!item.is_object()) {
+    add(path, type_message(item, path, "a structure"));
+    return nullptr;
+  }
+  return &item.get_object();
+}
+
+std::optional<std::int64_t> validator::integer(const boost::json::object& obj,
+                                               std::string_view member, const std::string& path,
+                                               std::int64_t min, std::int64_t max, bool required) {
+  const auto* v = lookup(*this, obj, member, path, required);
+  if (!v) return std::nullopt;
+  std::int64_t n = 0;
+  bool ok = true;
+  if (v->is_int64()) {
+    n = v->get_int64();
+  } else if (v->is_uint64()) {
+    // Only values above INT64_MAX arrive as uint64: beyond any model range.
+    n = INT64_MAX;
+  } else if (v->is_double()) {
+    // 1e3 and 5.0 are integers written as doubles; 2.5 is not. Integral values beyond the int64
+    // range (1e300) are clamped, so they fail the range check rather than the type check.
+    const double d = v->get_double();
+    ok = std::isfinite(d) && std::floor(d) == d;
+    if (ok) n = d >= 9.2e18 ? INT64_MAX : d <= -9.2e18 ? INT64_MIN : static_cast<std::int64_t>(d);
+  } else {
+    ok = false;
+  }
+  if (!ok) {
+    add(path, type_message(*v, path, "an integer"));
+    return std::nullopt;
+  }
+  const std::string shown = echo_json(*v);
+  if (n < min) {
+    add(path, constraint(shown, path,
+                         "Member must have value greater than or equal to " + std::to_string(min)));
+    return std::nullopt;
+  }
+  if (n > max) {
+    add(path, constraint(shown, path,
+                         "Member must have value less than or equal to " + std::to_string(max)));
+    return std::nullopt;
+  }
+  return n;
 }
 
 std::optional<tag_map> validator::tags(const boost::json::object& obj, std::string_view member,

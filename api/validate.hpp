@@ -22,14 +22,28 @@ namespace crs::api {
 
 enum class pattern {
   none,
-  uuid,            // «UUID»: lower-case hex 8-4-4-4-12
-  digits,          // \d+  (account ids, with length 12..12)
-  nonblank_line,   // «NONBLANK_LINE»: no CR/LF, chars >= U+0020 or TAB, not all whitespace
-  nonblank_text,   // «NONBLANK_TEXT»: as above, CR and LF allowed
-  s3_bucket,       // lower-case DNS labels separated by '.', not an IPv4 address
-  key_prefix,      // [\w!.=*/-]*
-  role_arn,        // arn:aws:iam::[\w]+:role/[\w+=./@-]+
-  cleanrooms_arn,  // arn:aws:cleanrooms:[\w]{2}-[\w]{4,9}-[\d]:[\d]{12}:[\d\w/-]+
+  uuid,               // «UUID»: lower-case hex 8-4-4-4-12
+  digits,             // \d+  (account ids, with length 12..12)
+  nonblank_line,      // «NONBLANK_LINE»: no CR/LF, chars >= U+0020 or TAB, not all whitespace
+  nonblank_text,      // «NONBLANK_TEXT»: as above, CR and LF allowed
+  s3_bucket,          // lower-case DNS labels separated by '.', not an IPv4 address
+  key_prefix,         // [\w!.=*/-]*
+  role_arn,           // arn:aws:iam::[\w]+:role/[\w+=./@-]+
+  cleanrooms_arn,     // arn:aws:cleanrooms:[\w]{2}-[\w]{4,9}-[\d]:[\d]{12}:[\d\w/-]+
+  column,             // «COLUMN»: [a-z0-9_](([a-z0-9_ ]+-)*([a-z0-9_ ]+))?
+  alias,              // «ALIAS»: [a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?
+  line,               // «LINE»: the «NONBLANK_LINE» characters, blank and empty allowed
+  text,               // «TEXT»: the «NONBLANK_TEXT» characters, blank and empty allowed
+  glue_database,      // [a-zA-Z0-9_](([a-zA-Z0-9_]+-)*([a-zA-Z0-9_]+))?
+  athena_table,       // [a-zA-Z0-9_](([a-zA-Z0-9_]+)*([a-zA-Z0-9_]+))?  (= [a-zA-Z0-9_]+)
+  athena_work_group,  // ([a-zA-Z0-9._-])*
+  athena_catalog,     // [a-zA-Z0-9_-]+
+  s3_uri,             // s3://[a-z0-9.-]{3,63}(.*)
+  snowflake_name,     // [\p{L}\p{M}\p{N}\p{Pc}\p{Pd}\p{Zs}]+ (approximated, see .cpp)
+  snowflake_account,  // [\p{L}\p{M}\p{N}\p{Pc}\p{Pd}\p{Zs}.]+ (approximated, see .cpp)
+  secret_arn,         // arn:aws:secretsmanager:[a-z]{2}-[a-z]+-[0-9]:\d{12}:secret:.*
+  analysis_ref,       // ANY_QUERY|ANY_JOB|<analysis template ARN> (AnalysisRuleCustom)
+  additional_analysis_arn,  // audience-model or ML-algorithm association ARN (SPEC Appendix A)
 };
 
 bool matches(pattern p, std::string_view value);
@@ -91,6 +105,16 @@ class validator {
     if (!v) add(path, enum_message(std::string(item.as_string()), path, allowed));
     return v;
   }
+  // An array item that must be a string satisfying `rule` (path like "joinColumns.0").
+  std::optional<std::string> str_item(const boost::json::value& item, const std::string& path,
+                                      string_rule rule);
+  // An array item that must be a structure.
+  const boost::json::object* object_item(const boost::json::value& item, const std::string& path);
+  // An integer member within [min, max]. A JSON number with a fractional part, or beyond the
+  // int64 range, is not an integer.
+  std::optional<std::int64_t> integer(const boost::json::object& obj, std::string_view member,
+                                      const std::string& path, std::int64_t min, std::int64_t max,
+                                      bool required);
   // A string value already extracted (path labels, query parameters).
   bool check(std::string_view value, const std::string& path, string_rule rule);
   // A `tags` map: 0..200 entries, keys 1..128 chars not starting with "aws:", values 0..256.
