@@ -82,4 +82,14 @@ result<collaboration::state> activate(const events::event_store& store,
   return s;
 }
 
+result<configured_table::state> activate_configured_table(const events::event_store& store,
+                                                          const std::string& configured_table_id) {
+  auto evs = store.read_stream(configured_table::stream_id(configured_table_id));
+  if (!evs) return evs.error();
+  configured_table::state s;
+  s.id = configured_table_id;
+  for (const auto& e : evs.value()) configured_table::apply(s, e.payload, e.env.time);
+  return s;
+}
+
 }  // namespace crs

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "actors/collaboration/state.hpp"
+#include "actors/configured_table/state.hpp"
 #include "events/event_store.hpp"
 #include "events/result.hpp"
 
@@ -24,6 +25,11 @@ struct activation_stats {
 [[nodiscard]] result<collaboration::state> activate(const events::event_store& store,
                                                     const std::string& collaboration_id,
                                                     activation_stats* stats = nullptr);
+
+// A configured table's state: its whole stream (these streams stay short: a table, a rule and
+// their edits), with `id` set even when the stream does not exist yet.
+[[nodiscard]] result<configured_table::state> activate_configured_table(
+    const events::event_store& store, const std::string& configured_table_id);
 
 // Whether the append that moves a stream from version `before` to `after` should carry a snapshot
 // of the new state: when it crosses a multiple of `every` (0 = never), so a command that appends

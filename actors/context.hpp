@@ -15,6 +15,9 @@ struct limits {
   std::size_t collaborations_per_account = 10;  // "Collaborations created per account"
   std::size_t memberships_per_account = 100;    // "Memberships per account"
   std::size_t tags_per_resource = 200;
+  std::size_t configured_tables_per_account = 250;  // "Configured tables per account"
+  std::size_t columns_per_table = 100;              // "Columns per configured table allowlist"
+  std::size_t associations_per_membership = 25;     // SPEC.md Q23 (not published by AWS)
 };
 
 struct decide_context {
@@ -27,6 +30,9 @@ struct decide_context {
   // Cross-aggregate counts read from projections just before deciding (soft quota checks).
   std::size_t caller_collaborations_created = 0;
   std::size_t caller_memberships = 0;
+  std::size_t caller_configured_tables = 0;
+  // Associations (in any collaboration) of the configured table a command addresses.
+  std::size_t table_associations = 0;
 };
 
 }  // namespace crs

@@ -1,7 +1,8 @@
-// CAF hosts of the collaboration aggregate. Each collaboration is one event-based actor: the
-// single writer of its stream. It decides on its state, hands the events (and the projection
-// rows they change) to the journal, and stashes further commands until that batch is durable,
-// so no CAF worker ever blocks on an fsync.
+// CAF hosts of the aggregates. Each collaboration and each configured table is one event-based
+// actor: the single writer of its stream. It decides on its state, hands the events (and the
+// projection rows they change) to the journal, and stashes further commands until that batch is
+// durable, so no CAF worker ever blocks on an fsync. One host template serves both aggregates;
+// what differs between them is in the two traits structs.
 #include "actors/registry.hpp"
 
 #include <atomic>
@@ -15,7 +16,11 @@
 
 #include "actors/activation.hpp"
 #include "actors/collaboration/decide.hpp"
+#include "actors/configured_table/decide.hpp"
 #include "projections/collaboration_rows.hpp"
+#include "projections/configured_table_rows.hpp"
+#include "projections/keys.hpp"
+#include "projections/reader.hpp"
 #include "projections/responses.hpp"
 #include "snapshots/collaboration_snapshot.hpp"
 
@@ -24,8 +29,9 @@ namespace hosts {
 
 // A command waiting for its answer. If it is dropped unanswered (the actor stopped, the
 // system shut down) the destructor still answers, so no HTTP request hangs.
+template <class Command>
 struct pending {
-  collaboration::command command;
+  Command command;
   decide_context context;
   reply_fn reply_to;
   bool answered = false;
@@ -43,89 +49,164 @@ struct pending {
   }
 };
 
+template <class Command>
 struct command_msg {
-  std::shared_ptr<pending> p;
+  std::shared_ptr<pending<Command>> p;
 };
 
 struct append_done_msg {
   std::shared_ptr<result<events::append_outcome>> outcome;
 };
 
+// The association protocol's release of a held configured table.
+struct release_msg {};
+
+using collaboration_msg = command_msg<collaboration::command>;
+using table_msg = command_msg<configured_table::command>;
+
 }  // namespace hosts
 }  // namespace crs
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(crs::hosts::command_msg)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(crs::hosts::collaboration_msg)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(crs::hosts::table_msg)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(crs::hosts::append_done_msg)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(crs::hosts::release_msg)
 
 namespace crs {
 namespace hosts {
-
-struct collaboration_host {
-  std::string id;
-  collaboration::state state;
-  bool busy = false;
-  std::shared_ptr<pending> in_flight;
-  collaboration::state next;  // the state once the in-flight batch is durable
-  std::deque<std::shared_ptr<pending>> stash;
-};
-
-using host_actor = caf::stateful_actor<collaboration_host>;
 
 struct services {
   events::event_store* store;
   events::journal* journal;
   std::function<void(const std::string&)> forget;  // drops the registry's handle
   std::uint64_t snapshot_every = 0;                // registry_options::snapshot_every
+  std::function<configured_table::catalog_facts(const table_reference&)> catalog;
 };
 
-// Snapshot + tail (actors/activation.hpp); an unusable snapshot is logged there and ignored.
-[[nodiscard]] result<collaboration::state> load(const events::event_store& store,
-                                                const std::string& id) {
-  activation_stats stats;
-  auto s = activate(store, id, &stats);
-  if (s)
-    spdlog::debug("collaboration {}: activated at version {} ({} from a snapshot, {} replayed)", id,
-                  s->version, stats.snapshot_version, stats.events_replayed);
-  return s;
-}
+// ---- what differs between the aggregates ----
 
-void process(host_actor* self, services svc, std::shared_ptr<pending> p);
+struct collaboration_traits {
+  using state = collaboration::state;
+  using command = collaboration::command;
+  static constexpr const char* kind = "collaboration";
 
-void drain(host_actor* self, services svc) {
-  auto& st = self->state;
-  while (!st.busy && !st.stash.empty()) {
-    auto p = std::move(st.stash.front());
-    st.stash.pop_front();
-    process(self, svc, std::move(p));
+  [[nodiscard]] static result<state> load(const services& svc, const std::string& id) {
+    activation_stats stats;
+    auto s = activate(*svc.store, id, &stats);
+    if (s)
+      spdlog::debug("collaboration {}: activated at version {} ({} from a snapshot, {} replayed)",
+                    id, s->version, stats.snapshot_version, stats.events_replayed);
+    return s;
   }
-}
+  static collaboration::decision decide(const services&, const state& s, const command& c,
+                                        const decide_context& ctx) {
+    return collaboration::decide(s, c, ctx);
+  }
+  static void apply(state& s, const events::event_payload& e, time_ms t) {
+    collaboration::apply(s, e, t);
+  }
+  static std::string stream(const std::string& id) { return collaboration::stream_id(id); }
+  static projections::row_set rows(const state& s) { return projections::rows(s); }
+  static std::optional<std::string> snapshot(const services& svc, const state& before,
+                                             const state& after) {
+    // In the same batch as the events it covers, so a snapshot is never ahead of a durable log.
+    if (!snapshot_due(before.version, after.version, svc.snapshot_every)) return std::nullopt;
+    return snapshots::encode_snapshot(after);
+  }
+  static std::string respond(const state& s, const command& c, const decide_context& ctx) {
+    return projections::response_for(s, c, ctx);
+  }
+};
 
-void process(host_actor* self, services svc, std::shared_ptr<pending> p) {
+struct table_traits {
+  using state = configured_table::state;
+  using command = configured_table::command;
+  static constexpr const char* kind = "configured table";
+
+  [[nodiscard]] static result<state> load(const services& svc, const std::string& id) {
+    return activate_configured_table(*svc.store, id);
+  }
+  // The ports the decider must not touch itself: the catalog, and the projection rows that say
+  // whether the table is associated anywhere (written with the associations' own events).
+  static configured_table::decision decide(const services& svc, const state& s, const command& c,
+                                           decide_context ctx) {
+    configured_table::catalog_facts facts;
+    if (auto ref = configured_table::reference_to_check(s, c); ref && svc.catalog)
+      facts = svc.catalog(*ref);
+    if (std::holds_alternative<configured_table::delete_configured_table>(c))
+      ctx.table_associations =
+          projections::count_prefix(*svc.store, projections::keys::table_links_prefix(s.id), 1000);
+    return configured_table::decide(s, c, ctx, facts);
+  }
+  static void apply(state& s, const events::event_payload& e, time_ms t) {
+    configured_table::apply(s, e, t);
+  }
+  static std::string stream(const std::string& id) { return configured_table::stream_id(id); }
+  static projections::row_set rows(const state& s) { return projections::rows(s); }
+  static std::optional<std::string> snapshot(const services&, const state&, const state&) {
+    return std::nullopt;  // short streams: activation replays them whole
+  }
+  static std::string respond(const state& s, const command& c, const decide_context& ctx) {
+    return projections::response_for(s, c, ctx);
+  }
+};
+
+// ---- the host ----
+
+template <class Traits>
+struct aggregate_host {
+  using pending_ptr = std::shared_ptr<pending<typename Traits::command>>;
+  std::string id;
+  typename Traits::state state;
+  bool busy = false;
+  pending_ptr in_flight;
+  typename Traits::state next;  // the state once the in-flight batch is durable
+  std::deque<pending_ptr> stash;
+  // Association protocol: checks granted and not yet released. A held table is not deleted.
+  std::size_t holds = 0;
+};
+
+template <class Traits>
+using host_actor = caf::stateful_actor<aggregate_host<Traits>>;
+
+template <class Traits>
+void process(host_actor<Traits>* self, const services& svc,
+             typename aggregate_host<Traits>::pending_ptr p) {
   auto& st = self->state;
-  auto decision = collaboration::decide(st.state, p->command, p->context);
+  if constexpr (std::is_same_v<Traits, table_traits>) {
+    if (st.holds > 0 &&
+        std::holds_alternative<configured_table::delete_configured_table>(p->command)) {
+      p->reply(conflict("Configured table " + st.id +
+                            " is being associated with a collaboration; retry once that is done",
+                        st.id, "CONFIGURED_TABLE", "INVALID_STATE"));
+      return;
+    }
+  }
+  auto decision = Traits::decide(svc, st.state, p->command, p->context);
   if (!decision) {
     p->reply(decision.error());
     return;
   }
+  if constexpr (std::is_same_v<Traits, table_traits>) {
+    if (std::holds_alternative<configured_table::check_association>(p->command)) ++st.holds;
+  }
   auto& evs = decision.value();
   if (evs.empty()) {  // accepted, nothing changed
-    p->reply(projections::response_for(st.state, p->command, p->context));
+    p->reply(Traits::respond(st.state, p->command, p->context));
     return;
   }
-  collaboration::state next = st.state;
-  for (const auto& e : evs) collaboration::apply(next, e, p->context.now);
+  typename Traits::state next = st.state;
+  for (const auto& e : evs) Traits::apply(next, e, p->context.now);
 
   events::append_request req;
-  req.stream = collaboration::stream_id(st.id);
+  req.stream = Traits::stream(st.id);
   req.expected_version = st.state.version;
   req.time = p->context.now;
   req.account = p->context.caller;
   req.request_id = p->context.request_id;
   req.events = std::move(evs);
-  req.views = projections::diff(projections::rows(st.state), projections::rows(next));
-  // In the same batch as the events it covers, so a snapshot is never ahead of a durable log.
-  if (snapshot_due(st.state.version, next.version, svc.snapshot_every))
-    req.snapshot = snapshots::encode_snapshot(next);
+  req.views = projections::diff(Traits::rows(st.state), Traits::rows(next));
+  req.snapshot = Traits::snapshot(svc, st.state, next);
 
   st.busy = true;
   st.in_flight = std::move(p);
@@ -137,31 +218,45 @@ void process(host_actor* self, services svc, std::shared_ptr<pending> p) {
   });
 }
 
-caf::behavior collaboration_actor(host_actor* self, std::string id, services svc) {
+template <class Traits>
+void drain(host_actor<Traits>* self, const services& svc) {
+  auto& st = self->state;
+  while (!st.busy && !st.stash.empty()) {
+    auto p = std::move(st.stash.front());
+    st.stash.pop_front();
+    process<Traits>(self, svc, std::move(p));
+  }
+}
+
+template <class Traits>
+caf::behavior aggregate_actor(host_actor<Traits>* self, std::string id, services svc) {
   self->state.id = id;
-  if (auto s = load(*svc.store, id)) {
+  if (auto s = Traits::load(svc, id)) {
     self->state.state = std::move(s.value());
   } else {
-    spdlog::error("collaboration {}: cannot load its stream: {}", id, s.error().message);
+    spdlog::error("{} {}: cannot load its stream: {}", Traits::kind, id, s.error().message);
     self->quit(caf::exit_reason::user_shutdown);
     return {};
   }
   return {
-      [=](command_msg& m) {
+      [=](command_msg<typename Traits::command>& m) {
         if (self->state.busy) {
           self->state.stash.push_back(std::move(m.p));
           return;
         }
-        process(self, svc, std::move(m.p));
-        drain(self, svc);
-        // A rejected CreateCollaboration leaves a stream that never came to exist: retire the
-        // actor so failed creates cannot pile up resident actors. Nothing else can address a
-        // fresh id, so no command races with the retirement.
+        process<Traits>(self, svc, std::move(m.p));
+        drain<Traits>(self, svc);
+        // A rejected create leaves a stream that never came to exist: retire the actor so
+        // failed creates (and lookups of unknown ids) cannot pile up resident actors. Nothing
+        // races with the retirement: a later command spawns a fresh actor that reads the log.
         const auto& st = self->state;
-        if (!st.state.created && !st.busy && st.stash.empty()) {
+        if (!st.state.created && !st.busy && st.stash.empty() && st.holds == 0) {
           svc.forget(st.id);
           self->quit(caf::exit_reason::normal);
         }
+      },
+      [=](release_msg&) {
+        if (self->state.holds > 0) --self->state.holds;
       },
       [=](append_done_msg& m) {
         auto& st = self->state;
@@ -169,19 +264,19 @@ caf::behavior collaboration_actor(host_actor* self, std::string id, services svc
         st.busy = false;
         if (m.outcome->ok()) {
           st.state = std::move(st.next);
-          p->reply(projections::response_for(st.state, p->command, p->context));
+          p->reply(Traits::respond(st.state, p->command, p->context));
         } else {
           const auto& err = m.outcome->error();
-          spdlog::error("collaboration {}: append failed: {}", st.id, err.message);
+          spdlog::error("{} {}: append failed: {}", Traits::kind, st.id, err.message);
           // Nothing of a failed batch is kept; a version conflict means our view of the stream
           // is stale, so reload it from the log before deciding again.
           if (err.code == store_error::kind::version_conflict) {
-            if (auto s = load(*svc.store, st.id)) st.state = std::move(s.value());
+            if (auto s = Traits::load(svc, st.id)) st.state = std::move(s.value());
           }
           p->reply(internal_error("The write could not be made durable: " + err.message));
         }
         st.next = {};
-        drain(self, svc);
+        drain<Traits>(self, svc);
       },
   };
 }
@@ -193,20 +288,46 @@ struct registry::impl {
   std::unique_ptr<caf::actor_system> system;
   hosts::services svc;
   mutable std::mutex mu;
+  // Keyed by stream id, so a collaboration and a table never share a slot.
   std::map<std::string, caf::actor> actors;
   std::atomic<bool> stopped{false};
+
+  template <class Traits>
+  caf::actor actor_for(const std::string& id) {
+    std::lock_guard<std::mutex> lock(mu);
+    auto& slot = actors[Traits::stream(id)];
+    if (!slot) slot = system->spawn(hosts::aggregate_actor<Traits>, id, svc);
+    return slot;
+  }
+
+  template <class Traits>
+  void send(const std::string& id, typename Traits::command command, decide_context context,
+            reply_fn reply) {
+    if (stopped) {
+      reply(internal_error("The server is shutting down"));
+      return;
+    }
+    auto target = actor_for<Traits>(id);
+    auto p = std::make_shared<hosts::pending<typename Traits::command>>();
+    p->command = std::move(command);
+    p->context = std::move(context);
+    p->reply_to = std::move(reply);
+    caf::anon_send(target, hosts::command_msg<typename Traits::command>{std::move(p)});
+  }
 };
 
 registry::registry(events::event_store& store, events::journal& journal, registry_options options)
     : impl_(std::make_unique<impl>()) {
   impl_->config.set("scheduler.max-threads", options.worker_threads);
   impl_->system = std::make_unique<caf::actor_system>(impl_->config);
+  // forget() receives the host's id; the slot is keyed by stream, so drop either kind's.
   impl_->svc = hosts::services{&store, &journal,
                                [this](const std::string& id) {
                                  std::lock_guard<std::mutex> lock(impl_->mu);
-                                 impl_->actors.erase(id);
+                                 impl_->actors.erase(hosts::collaboration_traits::stream(id));
+                                 impl_->actors.erase(hosts::table_traits::stream(id));
                                },
-                               options.snapshot_every};
+                               options.snapshot_every, std::move(options.catalog)};
 }
 
 registry::~registry() {
@@ -215,23 +336,37 @@ registry::~registry() {
 
 void registry::send(const std::string& collaboration_id, collaboration::command command,
                     decide_context context, reply_fn reply) {
-  if (impl_->stopped) {
-    reply(internal_error("The server is shutting down"));
-    return;
-  }
-  caf::actor target;
-  {
-    std::lock_guard<std::mutex> lock(impl_->mu);
-    auto& slot = impl_->actors[collaboration_id];
-    if (!slot)
-      slot = impl_->system->spawn(hosts::collaboration_actor, collaboration_id, impl_->svc);
-    target = slot;
-  }
-  auto p = std::make_shared<hosts::pending>();
-  p->command = std::move(command);
-  p->context = std::move(context);
-  p->reply_to = std::move(reply);
-  caf::anon_send(target, hosts::command_msg{std::move(p)});
+  impl_->send<hosts::collaboration_traits>(collaboration_id, std::move(command), std::move(context),
+                                           std::move(reply));
+}
+
+void registry::send(const std::string& configured_table_id, configured_table::command command,
+                    decide_context context, reply_fn reply) {
+  impl_->send<hosts::table_traits>(configured_table_id, std::move(command), std::move(context),
+                                   std::move(reply));
+}
+
+void registry::associate(const std::string& configured_table_id,
+                         const std::string& collaboration_id,
+                         collaboration::create_association create, decide_context context,
+                         reply_fn reply) {
+  auto* self = impl_.get();
+  auto check_ctx = context;
+  self->send<hosts::table_traits>(
+      configured_table_id, configured_table::check_association{}, std::move(check_ctx),
+      [self, configured_table_id, collaboration_id, create = std::move(create),
+       context = std::move(context), reply = std::move(reply)](command_result checked) mutable {
+        if (!checked) return reply(std::move(checked));
+        // The table is held from here until the collaboration has answered.
+        self->send<hosts::collaboration_traits>(
+            collaboration_id, std::move(create), std::move(context),
+            [self, configured_table_id, reply = std::move(reply)](command_result r) {
+              if (!self->stopped)
+                caf::anon_send(self->actor_for<hosts::table_traits>(configured_table_id),
+                               hosts::release_msg{});
+              reply(std::move(r));
+            });
+      });
 }
 
 std::size_t registry::resident() const {

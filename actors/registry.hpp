@@ -1,10 +1,11 @@
-// The registry of aggregate actors: activates a collaboration actor on first use (its snapshot
-// plus the tail of its stream, actors/activation.hpp), routes commands to it, and shuts every
-// actor down at exit. CAF stays in the .cpp.
+// The registry of aggregate actors: activates a collaboration or configured table actor on
+// first use (actors/activation.hpp), routes commands to it, runs the association protocol
+// between the two, and shuts every actor down at exit. CAF stays in the .cpp.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "actors/command_bus.hpp"
@@ -18,6 +19,10 @@ struct registry_options {
   // A collaboration's snapshot is rewritten, in the batch of its events, whenever its version
   // crosses a multiple of this, so activation replays fewer than this many events. 0 = never.
   std::uint64_t snapshot_every = 100;
+  // The catalog port: what the local data catalog says of a table reference (the configured
+  // table actor asks it before deciding, so its decider stays free of I/O). Default: every
+  // table is missing and the catalog is lenient.
+  std::function<configured_table::catalog_facts(const table_reference&)> catalog;
 };
 
 class registry final : public command_bus {
@@ -26,6 +31,11 @@ class registry final : public command_bus {
   ~registry() override;  // stop()s
   void send(const std::string& collaboration_id, collaboration::command command,
             decide_context context, reply_fn reply) override;
+  void send(const std::string& configured_table_id, configured_table::command command,
+            decide_context context, reply_fn reply) override;
+  void associate(const std::string& configured_table_id, const std::string& collaboration_id,
+                 collaboration::create_association create, decide_context context,
+                 reply_fn reply) override;
   std::size_t resident() const;  // actors currently active
   // Stops every actor and the actor system. Commands sent afterwards are answered with an
   // internal error. Idempotent.

@@ -69,19 +69,27 @@ decide_context call::context() const {
   return ctx;
 }
 
+reply_fn call::replier(std::function<void()> after) const {
+  return [respond = respond, rid = request_id, after = std::move(after)](command_result r) {
+    if (after) after();
+    if (r.ok()) {
+      auto& body = r.value();
+      const unsigned status = body.empty() ? 204 : 200;
+      respond(render_json(status, std::move(body), rid));
+    } else {
+      respond(render(to_aws(r.error()), rid));
+    }
+  };
+}
+
 void call::send(const std::string& collaboration_id, collaboration::command command,
                 decide_context ctx, std::function<void()> after) const {
-  svc.bus.send(collaboration_id, std::move(command), std::move(ctx),
-               [respond = respond, rid = request_id, after = std::move(after)](command_result r) {
-                 if (after) after();
-                 if (r.ok()) {
-                   auto& body = r.value();
-                   const unsigned status = body.empty() ? 204 : 200;
-                   respond(render_json(status, std::move(body), rid));
-                 } else {
-                   respond(render(to_aws(r.error()), rid));
-                 }
-               });
+  svc.bus.send(collaboration_id, std::move(command), std::move(ctx), replier(std::move(after)));
+}
+
+void call::send(const std::string& configured_table_id, configured_table::command command,
+                decide_context ctx, std::function<void()> after) const {
+  svc.bus.send(configured_table_id, std::move(command), std::move(ctx), replier(std::move(after)));
 }
 
 aws_error to_aws(const domain_error& e) {
@@ -172,8 +180,16 @@ struct dispatcher::impl {
 dispatcher::dispatcher(events::event_store& store, command_bus& bus, dispatcher_options options,
                        dispatcher_ports ports)
     : impl_(new impl{
-          services{store, bus, token_codec(store.secret()), std::move(options), std::move(ports)},
+          services{store,
+                   bus,
+                   token_codec(store.secret()),
+                   options,
+                   std::move(ports),
+                   {},
+                   options.catalog ? options.catalog : std::make_shared<catalog::local_catalog>(""),
+                   {}},
           router{}}) {
+  impl_->svc.schemas.emplace(store, *impl_->svc.catalog);
   const auto& table = route_table();
   for (std::size_t i = 0; i < table.size(); ++i)
     impl_->routes.add(table[i].method, table[i].path, static_cast<int>(i));

@@ -11,6 +11,7 @@
 #include "actors/context.hpp"
 #include "api/http.hpp"
 #include "api/pagination.hpp"
+#include "catalog/catalog.hpp"
 #include "events/event_store.hpp"
 #include "events/result.hpp"
 
@@ -32,6 +33,9 @@ struct dispatcher_options {
   std::string default_region = "us-east-1";      // requests without a credential scope
   limits quotas;
   admin_hooks admin;
+  // The local data catalog (catalog/); none: every table reference is missing from it.
+  std::shared_ptr<const catalog::local_catalog> catalog;
+  bool strict_catalog = false;  // --strict-catalog (decided in the configured table actor)
 };
 
 // The host's ports: the only sources of time and fresh ids.

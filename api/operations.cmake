@@ -3,8 +3,13 @@ add_library(crs_api_ops STATIC
   dispatcher.cpp
   routes.cpp
   operations/shapes.cpp
+  operations/table_shapes.cpp
   operations/collaborations.cpp
   operations/memberships.cpp
   operations/tags.cpp
+  operations/configured_tables.cpp
+  operations/associations.cpp
+  operations/schemas.cpp
   operations/quota_gate.cpp)
-target_link_libraries(crs_api_ops PUBLIC crs_api_base crs_projections crs_readers spdlog::spdlog)
+target_link_libraries(crs_api_ops PUBLIC crs_api_base crs_projections crs_readers crs_schema_view
+                                   spdlog::spdlog)

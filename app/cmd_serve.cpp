@@ -14,11 +14,14 @@
 #include "api/uuid.hpp"
 #include "app/admin_file.hpp"
 #include "app/commands.hpp"
+#include "catalog/catalog.hpp"
 #include "events/event_store.hpp"
 #include "events/journal.hpp"
 
 namespace crs::app {
 namespace {
+
+namespace catalog = crs::catalog;
 
 struct serve_flags {
   std::string listen = "127.0.0.1:8080";
@@ -29,7 +32,35 @@ struct serve_flags {
   std::size_t max_body_bytes = 1u << 20;
   bool no_sync = false;
   std::uint64_t snapshot_every = 100;
+  std::string catalog_dir;  // empty: <data-dir>/catalog
+  bool strict_catalog = false;
 };
+
+// The catalog port of the configured table actors: what the local catalog says of a reference.
+// A file that exists but cannot be used is reported as such (a ValidationException naming the
+// problem), never silently treated as missing.
+std::function<configured_table::catalog_facts(const table_reference&)> catalog_port(
+    std::shared_ptr<const catalog::local_catalog> cat, bool strict) {
+  return [cat = std::move(cat), strict](const table_reference& ref) {
+    configured_table::catalog_facts facts;
+    facts.strict = strict;
+    auto found = cat->lookup(ref);
+    switch (found.what) {
+      case catalog::lookup_result::status::found:
+        facts.found = true;
+        facts.columns = found.found.all_names();
+        break;
+      case catalog::lookup_result::status::broken:
+        spdlog::warn("catalog: {}", found.problem);
+        facts.found = true;
+        facts.problem = found.problem;
+        break;
+      case catalog::lookup_result::status::missing:
+        break;
+    }
+    return facts;
+  };
+}
 
 bool split_listen(const std::string& listen, std::string& host, std::uint16_t& port) {
   auto colon = listen.rfind(':');
@@ -88,14 +119,25 @@ int serve(const serve_flags& f) {
   spdlog::info("event store {} opened: {} events, durable writes {}", f.data_dir,
                store.value()->last_position(), store_opts.sync ? "on" : "OFF (--no-sync)");
 
+  const std::filesystem::path catalog_dir = f.catalog_dir.empty()
+                                                ? std::filesystem::path(f.data_dir) / "catalog"
+                                                : std::filesystem::path(f.catalog_dir);
+  auto cat = std::make_shared<const crs::catalog::local_catalog>(catalog_dir);
+  spdlog::info(
+      "data catalog: {} ({})", catalog_dir.string(),
+      f.strict_catalog ? "strict: tables must exist" : "tables missing from it are accepted");
+
   crs::events::journal journal(*store.value());
   crs::registry_options ropts;
   ropts.snapshot_every = f.snapshot_every;
+  ropts.catalog = catalog_port(cat, f.strict_catalog);
   crs::registry actors(*store.value(), journal, ropts);
   crs::api::dispatcher_options dopts;
   dopts.default_account = f.default_account;
   dopts.default_region = f.default_region;
   dopts.admin.token = new_admin_token();
+  dopts.catalog = cat;
+  dopts.strict_catalog = f.strict_catalog;
   dopts.admin.disk_full = [&store](bool on) { store.value()->inject_disk_full(on); };
   dopts.admin.backup = [&store](const std::string& dest) -> result<std::uint64_t> {
     const auto position = store.value()->last_position();
@@ -159,6 +201,11 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--snapshot-every", f->snapshot_every,
                   "Snapshot a collaboration every N events (0 = never)")
       ->capture_default_str();
+  cmd->add_option("--catalog-dir", f->catalog_dir,
+                  "Local data catalog: DIR/<database>/<table>.csv stands for a Glue table "
+                  "(default: <data-dir>/catalog)");
+  cmd->add_flag("--strict-catalog", f->strict_catalog,
+                "Reject configured tables whose table is missing from the catalog");
   cmd->callback([f, &exit_code] { exit_code = serve(*f); });
 }
 

@@ -2,6 +2,7 @@
 
 #include "projections/keys.hpp"
 #include "projections/render.hpp"
+#include "projections/table_render.hpp"
 
 namespace crs::projections {
 
@@ -28,6 +29,22 @@ row_set rows(const collaboration::state& s) {
         std::string(to_string(m.status)) + "|" + membership_summary_json(s, m);
     if (m.status != membership_status::collaboration_deleted)
       out[keys::membership_quota(m.region, m.account, mid)] = "";
+  }
+  for (const auto& [id, a] : s.associations) {
+    out[keys::association(a.membership_id, id)] = association_json(a);
+    out[keys::membership_association(a.membership_id, a.create_time, id)] =
+        association_summary_json(a);
+    for (const auto& [type, r] : a.rules)
+      out[keys::association_rule(a.membership_id, id, to_string(type))] =
+          association_rule_json(a, type, r);
+    out[keys::table_link(a.configured_table_id, id)] = "";
+    // SPEC.md 11: a schema is visible while its association's membership is ACTIVE in a live
+    // collaboration.
+    const auto* ms = s.membership(a.membership_id);
+    if (!s.deleted && ms && ms->status == membership_status::active) {
+      out[keys::schema(cid, a.name)] = schema_source_json(s, a);
+      out[keys::schema_listing(cid, a.create_time, id)] = keys::lower(a.name);
+    }
   }
   for (const auto& [arn, tags] : s.tags) out[keys::tags(arn)] = tags_json(tags);
   return out;

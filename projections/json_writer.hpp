@@ -34,6 +34,11 @@ class json_writer {
     out_ += v ? "true" : "false";
     return *this;
   }
+  json_writer& number(std::int64_t v) {
+    comma();
+    out_ += std::to_string(v);
+    return *this;
+  }
   // Epoch milliseconds as epoch seconds with millisecond precision ("1732147200.123").
   json_writer& timestamp(std::int64_t ms) {
     comma();

@@ -11,6 +11,19 @@
 //   t/<arn>                           tags JSON object of a live taggable resource
 //   q/cc/<region>/<account>/<cid>     live collaborations created by <account> (quota)
 //   q/ms/<region>/<account>/<mid>     memberships of <account> not COLLABORATION_DELETED (quota)
+// Configured table streams:
+//   ct/<region>/<ctid>                <owner>|ConfiguredTable JSON
+//   act/<region>/<account>/<inv>/<ctid> ConfiguredTableSummary JSON
+//   ctr/<ctid>/<TYPE>                 ConfiguredTableAnalysisRule JSON
+//   cts/<ctid>                        the table as schemas need it (projections/schema_source)
+//   q/ct/<region>/<account>/<ctid>    live configured tables of <account> (quota)
+// Associations, in collaboration streams:
+//   ta/<mid>/<ctaid>                  ConfiguredTableAssociation JSON
+//   tal/<mid>/<inv>/<ctaid>           ConfiguredTableAssociationSummary JSON
+//   tar/<mid>/<ctaid>/<TYPE>          ConfiguredTableAssociationAnalysisRule JSON
+//   x/ct/<ctid>/<ctaid>               the table is associated (DeleteConfiguredTable's check)
+//   sc/<cid>/<lower-case name>        a visible schema's association side (schema_source)
+//   scl/<cid>/<inv>/<ctaid>           <lower-case name>: ListSchemas order
 #pragma once
 
 #include <cstdint>
@@ -82,6 +95,67 @@ inline std::string membership_quota_prefix(std::string_view region, std::string_
 inline std::string membership_quota(std::string_view region, std::string_view account,
                                     std::string_view mid) {
   return cat({"q/ms/", region, "/", account, "/", mid});
+}
+
+inline std::string configured_table(std::string_view region, std::string_view ctid) {
+  return cat({"ct/", region, "/", ctid});
+}
+inline std::string account_tables_prefix(std::string_view region, std::string_view account) {
+  return cat({"act/", region, "/", account, "/"});
+}
+inline std::string account_table(std::string_view region, std::string_view account,
+                                 std::int64_t create_ms, std::string_view ctid) {
+  return cat({"act/", region, "/", account, "/", inverted_time(create_ms), "/", ctid});
+}
+inline std::string table_rule(std::string_view ctid, std::string_view type) {
+  return cat({"ctr/", ctid, "/", type});
+}
+inline std::string table_source(std::string_view ctid) {
+  return cat({"cts/", ctid});
+}
+inline std::string table_quota_prefix(std::string_view region, std::string_view account) {
+  return cat({"q/ct/", region, "/", account, "/"});
+}
+inline std::string table_quota(std::string_view region, std::string_view account,
+                               std::string_view ctid) {
+  return cat({"q/ct/", region, "/", account, "/", ctid});
+}
+inline std::string association(std::string_view mid, std::string_view ctaid) {
+  return cat({"ta/", mid, "/", ctaid});
+}
+inline std::string membership_associations_prefix(std::string_view mid) {
+  return cat({"tal/", mid, "/"});
+}
+inline std::string membership_association(std::string_view mid, std::int64_t create_ms,
+                                          std::string_view ctaid) {
+  return cat({"tal/", mid, "/", inverted_time(create_ms), "/", ctaid});
+}
+inline std::string association_rule(std::string_view mid, std::string_view ctaid,
+                                    std::string_view type) {
+  return cat({"tar/", mid, "/", ctaid, "/", type});
+}
+inline std::string table_links_prefix(std::string_view ctid) {
+  return cat({"x/ct/", ctid, "/"});
+}
+inline std::string table_link(std::string_view ctid, std::string_view ctaid) {
+  return cat({"x/ct/", ctid, "/", ctaid});
+}
+// Schema names are unique ignoring case (SPEC.md Q12): keyed by the lower-case name.
+inline std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+inline std::string schema(std::string_view cid, std::string_view name) {
+  return cat({"sc/", cid, "/", lower(name)});
+}
+inline std::string schemas_prefix(std::string_view cid) {
+  return cat({"scl/", cid, "/"});
+}
+inline std::string schema_listing(std::string_view cid, std::int64_t create_ms,
+                                  std::string_view ctaid) {
+  return cat({"scl/", cid, "/", inverted_time(create_ms), "/", ctaid});
 }
 
 }  // namespace crs::projections::keys

@@ -1,6 +1,7 @@
 #include "projections/responses.hpp"
 
 #include "projections/render.hpp"
+#include "projections/table_render.hpp"
 
 namespace crs::projections {
 namespace {
@@ -21,6 +22,18 @@ std::string membership_response(const collaboration::state& s, const std::string
   return m ? wrap("membership", membership_json(s, *m)) : "{}";
 }
 
+std::string association_response(const collaboration::state& s, const std::string& id) {
+  const auto* a = s.association(id);
+  return a ? wrap("configuredTableAssociation", association_json(*a)) : "{}";
+}
+
+std::string association_rule_response(const collaboration::state& s, const std::string& id,
+                                      analysis_rule_type type) {
+  const auto* a = s.association(id);
+  if (!a || !a->rules.count(type)) return "{}";
+  return wrap("analysisRule", association_rule_json(*a, type, a->rules.at(type)));
+}
+
 }  // namespace
 
 std::string response_for(const collaboration::state& s, const collaboration::command& c,
@@ -38,6 +51,13 @@ std::string response_for(const collaboration::state& s, const collaboration::com
           return membership_response(s, cmd.membership_id);
         else if constexpr (std::is_same_v<T, tag_resource> || std::is_same_v<T, untag_resource>)
           return "{}";
+        else if constexpr (std::is_same_v<T, create_association>)
+          return association_response(s, ctx.fresh_id);
+        else if constexpr (std::is_same_v<T, update_association>)
+          return association_response(s, cmd.association_id);
+        else if constexpr (std::is_same_v<T, create_association_rule> ||
+                           std::is_same_v<T, update_association_rule>)
+          return association_rule_response(s, cmd.association_id, cmd.type);
         else
           return "";  // deletes: 204
       },

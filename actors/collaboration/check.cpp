@@ -19,6 +19,17 @@ std::optional<std::string> why_not_applicable(const state& s, const events::even
     if (!s.membership(id)) return "membership " + id + " does not exist";
     return std::nullopt;
   };
+  auto association = [&](const std::string& id) -> R {
+    if (!s.association(id)) return "association " + id + " does not exist";
+    return std::nullopt;
+  };
+  auto association_rule = [&](const std::string& id, analysis_rule_type t) -> R {
+    if (auto why = association(id)) return why;
+    if (!s.association(id)->rules.count(t))
+      return "association " + id + " has no " + std::string(to_string(t)) + " rule";
+    return std::nullopt;
+  };
+  auto foreign = []() -> R { return "a configured table event in a collaboration stream"; };
   return std::visit(
       overloaded{
           [&](const events::collaboration_created&) -> R {
@@ -77,6 +88,37 @@ std::optional<std::string> why_not_applicable(const state& s, const events::even
             if (!s.tags.count(x.resource_arn)) return "resource " + x.resource_arn + " is not live";
             return std::nullopt;
           },
+          [&](const events::association_created& x) -> R {
+            if (!live) return "no live collaboration to associate a table with";
+            const auto* m = s.membership(x.membership_id);
+            if (!m || m->status != membership_status::active || m->account != x.account)
+              return "membership " + x.membership_id + " is not an ACTIVE membership of " +
+                     x.account;
+            if (s.association(x.association_id)) return "association id reused";
+            if (s.association_named(x.name)) return "schema name " + x.name + " is taken";
+            return std::nullopt;
+          },
+          [&](const events::association_updated& x) -> R { return association(x.association_id); },
+          [&](const events::association_deleted& x) -> R { return association(x.association_id); },
+          [&](const events::association_rule_created& x) -> R {
+            if (auto why = association(x.association_id)) return why;
+            if (s.association(x.association_id)->rules.count(x.type))
+              return "association " + x.association_id + " already has a " +
+                     std::string(to_string(x.type)) + " rule";
+            return std::nullopt;
+          },
+          [&](const events::association_rule_updated& x) -> R {
+            return association_rule(x.association_id, x.type);
+          },
+          [&](const events::association_rule_deleted& x) -> R {
+            return association_rule(x.association_id, x.type);
+          },
+          [&](const events::configured_table_created&) -> R { return foreign(); },
+          [&](const events::configured_table_updated&) -> R { return foreign(); },
+          [&](const events::configured_table_deleted&) -> R { return foreign(); },
+          [&](const events::analysis_rule_created&) -> R { return foreign(); },
+          [&](const events::analysis_rule_updated&) -> R { return foreign(); },
+          [&](const events::analysis_rule_deleted&) -> R { return foreign(); },
       },
       e);
 }

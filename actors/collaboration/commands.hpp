@@ -4,6 +4,7 @@
 
 #include <variant>
 
+#include "events/table_values.hpp"
 #include "events/values.hpp"
 
 namespace crs::collaboration {
@@ -70,8 +71,57 @@ struct untag_resource {
   std::vector<std::string> keys;
 };
 
-using command = std::variant<create_collaboration, update_collaboration, delete_collaboration,
-                             delete_member, create_membership, update_membership, delete_membership,
-                             tag_resource, untag_resource>;
+// SPEC.md 10. The configured table's existence and ownership were checked by its own actor
+// first (actors/association_flow.hpp); the collaboration checks the membership and the name.
+struct create_association {
+  std::string membership_id;
+  std::string configured_table_id;
+  std::string name;
+  std::optional<std::string> description;
+  std::string role_arn;
+  tag_map tags;
+};
+
+struct update_association {
+  std::string membership_id;
+  std::string association_id;
+  std::optional<std::string> description;
+  std::optional<std::string> role_arn;
+};
+
+struct delete_association {
+  std::string membership_id;
+  std::string association_id;
+};
+
+// Association-level ("collaboration") analysis rules; `type` is analysisRuleType (create) or
+// the path label (update/delete).
+struct create_association_rule {
+  std::string membership_id;
+  std::string association_id;
+  analysis_rule_type type = analysis_rule_type::aggregation;
+  analysis_rule_type policy_type = analysis_rule_type::aggregation;  // the union member sent
+  association_rule_policy policy;
+};
+
+struct update_association_rule {
+  std::string membership_id;
+  std::string association_id;
+  analysis_rule_type type = analysis_rule_type::aggregation;
+  analysis_rule_type policy_type = analysis_rule_type::aggregation;
+  association_rule_policy policy;
+};
+
+struct delete_association_rule {
+  std::string membership_id;
+  std::string association_id;
+  analysis_rule_type type = analysis_rule_type::aggregation;
+};
+
+using command =
+    std::variant<create_collaboration, update_collaboration, delete_collaboration, delete_member,
+                 create_membership, update_membership, delete_membership, tag_resource,
+                 untag_resource, create_association, update_association, delete_association,
+                 create_association_rule, update_association_rule, delete_association_rule>;
 
 }  // namespace crs::collaboration

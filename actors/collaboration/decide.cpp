@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "actors/collaboration/associations.hpp"
 #include "actors/collaboration/payment.hpp"
 
 namespace crs::collaboration {
@@ -261,6 +262,11 @@ decision leave(const state& s, const delete_membership& c, const decide_context&
   if (ctx.caller == s.info.creator && !s.deleted)
     return conflict("The collaboration creator can leave only by deleting the collaboration",
                     ms->id, "MEMBERSHIP", "INVALID_STATE");
+  for (const auto& [id, a] : s.associations)
+    if (a.membership_id == ms->id)
+      return conflict("Membership " + ms->id + " still has configured table association " + a.name +
+                          " (" + id + "); delete its sub-resources first",
+                      ms->id, "MEMBERSHIP", "SUBRESOURCES_EXIST");
   event_list out{events::membership_deleted{ms->id, ms->account}};
   const auto* m = s.member(ctx.caller);
   if (!s.deleted && m && m->status == member_status::active)
@@ -277,10 +283,15 @@ std::optional<domain_error> owned_arn(const state& s, const std::string& arn,
     owner = s.info.creator == ctx.caller && s.info.region == ctx.region;
   for (const auto& [id, m] : s.memberships)
     if (membership_arn(m) == arn) owner = m.account == ctx.caller && m.region == ctx.region;
-  if (!live || !owner)
-    return not_found(
-        "Resource " + arn + " does not exist", arn,
-        arn.find(":membership/") != std::string::npos ? "MEMBERSHIP" : "COLLABORATION");
+  for (const auto& [id, a] : s.associations)
+    if (association_arn(a) == arn) owner = a.account == ctx.caller && a.region == ctx.region;
+  if (!live || !owner) {
+    const char* type = arn.find("/configuredtableassociation/") != std::string::npos
+                           ? "CONFIGURED_TABLE_ASSOCIATION"
+                       : arn.find(":membership/") != std::string::npos ? "MEMBERSHIP"
+                                                                       : "COLLABORATION";
+    return not_found("Resource " + arn + " does not exist", arn, type);
+  }
   return std::nullopt;
 }
 
@@ -334,8 +345,10 @@ decision decide(const state& s, const command& c, const decide_context& ctx) {
           return leave(s, cmd, ctx);
         else if constexpr (std::is_same_v<T, tag_resource>)
           return tag(s, cmd, ctx);
-        else
+        else if constexpr (std::is_same_v<T, untag_resource>)
           return untag(s, cmd, ctx);
+        else
+          return decide_association(s, cmd, ctx);
       },
       c);
 }

@@ -1,5 +1,6 @@
 // evolve: the only way state changes. Pure: every input is in the event and its time.
 #include <algorithm>
+#include <cctype>
 
 #include "actors/collaboration/state.hpp"
 
@@ -32,6 +33,24 @@ const membership_record* state::membership(std::string_view id) const {
   return it == memberships.end() ? nullptr : &it->second;
 }
 
+const association_record* state::association(std::string_view id) const {
+  auto it = associations.find(std::string(id));
+  return it == associations.end() ? nullptr : &it->second;
+}
+
+const association_record* state::association_named(std::string_view name) const {
+  auto same = [&](const std::string& other) {
+    return other.size() == name.size() &&
+           std::equal(other.begin(), other.end(), name.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) ==
+                    std::tolower(static_cast<unsigned char>(b));
+           });
+  };
+  for (const auto& [id, a] : associations)
+    if (same(a.name)) return &a;
+  return nullptr;
+}
+
 bool state::visible_to(std::string_view account) const {
   if (!created || deleted) return false;
   const auto* m = member(account);
@@ -54,6 +73,11 @@ std::string make_membership_arn(std::string_view region, std::string_view accoun
   std::string arn = "arn:aws:cleanrooms:";
   arn.append(region).append(":").append(account).append(":membership/").append(id);
   return arn;
+}
+
+std::string association_arn(const association_record& a) {
+  return make_membership_arn(a.region, a.account, a.membership_id) +
+         "/configuredtableassociation/" + a.id;
 }
 
 std::string collaboration_arn(const state& s) {
@@ -148,6 +172,58 @@ void apply(state& s, const events::event_payload& event, time_ms at) {
                    for (const auto& [k, v] : e.set) tags[k] = v;
                    for (const auto& k : e.removed) tags.erase(k);
                  },
+                 [&](const events::association_created& e) {
+                   association_record a;
+                   a.id = e.association_id;
+                   a.membership_id = e.membership_id;
+                   a.configured_table_id = e.configured_table_id;
+                   a.account = e.account;
+                   a.region = e.region;
+                   a.name = e.name;
+                   a.description = e.description;
+                   a.role_arn = e.role_arn;
+                   a.create_time = a.update_time = at;
+                   s.tags[association_arn(a)];
+                   s.associations[a.id] = std::move(a);
+                 },
+                 [&](const events::association_updated& e) {
+                   auto it = s.associations.find(e.association_id);
+                   if (it == s.associations.end()) return;
+                   if (e.description) it->second.description = e.description;
+                   if (e.role_arn) it->second.role_arn = *e.role_arn;
+                   it->second.update_time = at;
+                 },
+                 [&](const events::association_deleted& e) {
+                   auto it = s.associations.find(e.association_id);
+                   if (it == s.associations.end()) return;
+                   s.tags.erase(association_arn(it->second));
+                   s.associations.erase(it);
+                 },
+                 [&](const events::association_rule_created& e) {
+                   auto it = s.associations.find(e.association_id);
+                   if (it == s.associations.end()) return;
+                   it->second.rules[e.type] = association_rule_record{e.policy, at, at};
+                 },
+                 [&](const events::association_rule_updated& e) {
+                   auto it = s.associations.find(e.association_id);
+                   if (it == s.associations.end()) return;
+                   auto r = it->second.rules.find(e.type);
+                   if (r == it->second.rules.end()) return;
+                   r->second.policy = e.policy;
+                   r->second.update_time = at;
+                 },
+                 [&](const events::association_rule_deleted& e) {
+                   auto it = s.associations.find(e.association_id);
+                   if (it == s.associations.end()) return;
+                   it->second.rules.erase(e.type);
+                 },
+                 // Events of other aggregates never reach this stream (check.cpp refuses them).
+                 [&](const events::configured_table_created&) {},
+                 [&](const events::configured_table_updated&) {},
+                 [&](const events::configured_table_deleted&) {},
+                 [&](const events::analysis_rule_created&) {},
+                 [&](const events::analysis_rule_updated&) {},
+                 [&](const events::analysis_rule_deleted&) {},
              },
              event);
   ++s.version;

@@ -1,6 +1,6 @@
 // The collaboration aggregate's state and its pure evolve: stream -> events -> state.
 // One stream per collaboration ("collaboration-<id>"): the collaboration, its member records,
-// the memberships of its members and the tags of both.
+// the memberships of its members, their configured table associations and the tags of all.
 #pragma once
 
 #include <array>
@@ -34,6 +34,28 @@ struct membership_record {
   time_ms update_time = 0;
 };
 
+struct association_rule_record {
+  association_rule_policy policy;
+  time_ms create_time = 0;
+  time_ms update_time = 0;
+};
+
+// A configured table association (SPEC.md 10): private to its membership, seen by the other
+// members as a schema (SPEC.md 11, 20).
+struct association_record {
+  std::string id;
+  std::string membership_id;
+  std::string configured_table_id;
+  account_id account;
+  std::string region;
+  std::string name;
+  std::optional<std::string> description;
+  std::string role_arn;
+  time_ms create_time = 0;
+  time_ms update_time = 0;
+  std::map<analysis_rule_type, association_rule_record> rules;
+};
+
 struct payer {
   account_id account;
   bool accepted = false;
@@ -48,12 +70,16 @@ struct state {
   time_ms update_time = 0;
   std::vector<member_record> members;                    // the creator first, then invitation order
   std::map<std::string, membership_record> memberships;  // by id
-  std::map<std::string, tag_map> tags;                   // by resource ARN, live resources only
+  std::map<std::string, association_record> associations;  // by id
+  std::map<std::string, tag_map> tags;                     // by resource ARN, live resources only
   std::array<std::optional<payer>, payment_dimension_count> payers;
 
   const member_record* member(std::string_view account) const;
   member_record* member(std::string_view account);
   const membership_record* membership(std::string_view id) const;
+  const association_record* association(std::string_view id) const;
+  // The association whose name equals `name` ignoring ASCII case (SPEC.md Q12), if any.
+  const association_record* association_named(std::string_view name) const;
   // A live collaboration the account may see: its member record is INVITED or ACTIVE.
   bool visible_to(std::string_view account) const;
 };
@@ -64,6 +90,8 @@ void apply(state& s, const events::event_payload& e, time_ms at);  // in place, 
 std::string stream_id(std::string_view collaboration_id);
 std::string collaboration_arn(const state& s);
 std::string membership_arn(const membership_record& m);
+// SPEC.md Q1: the IAM form, arn:...:membership/<mid>/configuredtableassociation/<id>.
+std::string association_arn(const association_record& a);
 std::string make_collaboration_arn(std::string_view region, std::string_view account,
                                    std::string_view id);
 std::string make_membership_arn(std::string_view region, std::string_view account,

@@ -13,6 +13,7 @@
 #include "api/errors.hpp"
 #include "api/operations/quota_gate.hpp"
 #include "api/validate.hpp"
+#include "projections/schema_view.hpp"
 
 namespace crs::api {
 
@@ -23,6 +24,8 @@ struct services {
   dispatcher_options options;
   dispatcher_ports ports;
   quota_gate quotas;
+  std::shared_ptr<const catalog::local_catalog> catalog;
+  std::optional<projections::schema_view> schemas;  // set once services are in place
 };
 
 struct call {
@@ -47,6 +50,10 @@ struct call {
   // once the answer is known (durable or rejected).
   void send(const std::string& collaboration_id, collaboration::command command, decide_context ctx,
             std::function<void()> after = {}) const;
+  void send(const std::string& configured_table_id, configured_table::command command,
+            decide_context ctx, std::function<void()> after = {}) const;
+  // The answer callback of send(): the body (200, or 204 when empty) or the modeled error.
+  reply_fn replier(std::function<void()> after = {}) const;
 };
 
 aws_error to_aws(const domain_error& e);
@@ -85,6 +92,32 @@ void list_memberships(call& c);
 void tag_resource(call& c);
 void untag_resource(call& c);
 void list_tags_for_resource(call& c);
+// Configured tables and their analysis rules (configured_tables.cpp).
+void create_configured_table(call& c);
+void get_configured_table(call& c);
+void update_configured_table(call& c);
+void delete_configured_table(call& c);
+void list_configured_tables(call& c);
+void create_configured_table_analysis_rule(call& c);
+void get_configured_table_analysis_rule(call& c);
+void update_configured_table_analysis_rule(call& c);
+void delete_configured_table_analysis_rule(call& c);
+// Associations and association-level analysis rules (associations.cpp).
+void create_configured_table_association(call& c);
+void get_configured_table_association(call& c);
+void update_configured_table_association(call& c);
+void delete_configured_table_association(call& c);
+void list_configured_table_associations(call& c);
+void create_configured_table_association_analysis_rule(call& c);
+void get_configured_table_association_analysis_rule(call& c);
+void update_configured_table_association_analysis_rule(call& c);
+void delete_configured_table_association_analysis_rule(call& c);
+// Schemas (schemas.cpp).
+void get_schema(call& c);
+void list_schemas(call& c);
+void batch_get_schema(call& c);
+void get_schema_analysis_rule(call& c);
+void batch_get_schema_analysis_rule(call& c);
 void not_supported(call& c);
 
 }  // namespace crs::api

@@ -40,28 +40,38 @@ arn_parts split_arn(const std::string& arn) {
   return out;
 }
 
-std::string resource_type(const std::string& kind) {
+std::string resource_type(const std::string& arn, const std::string& kind) {
+  if (arn.find("/configuredtableassociation/") != std::string::npos)
+    return "CONFIGURED_TABLE_ASSOCIATION";
   if (kind == "membership") return "MEMBERSHIP";
   if (kind == "configuredtable") return "CONFIGURED_TABLE";
   if (kind == "configuredtableassociation") return "CONFIGURED_TABLE_ASSOCIATION";
   return "COLLABORATION";
 }
 
-// The collaboration stream that owns the ARN's resource, if the caller owns a live one.
-std::optional<std::string> owning_collaboration(call& c, const std::string& arn) {
+// The stream that owns the ARN's resource, if the caller owns a live one: a configured table's
+// own, or the collaboration of a collaboration, membership or association.
+struct owner_stream {
+  bool configured_table = false;
+  std::string id;
+};
+
+std::optional<owner_stream> owning_stream(call& c, const std::string& arn) {
   const auto parts = split_arn(arn);
   auto fail = [&] {
-    c.fail(not_found("Resource " + arn + " does not exist", arn, resource_type(parts.kind)));
+    c.fail(not_found("Resource " + arn + " does not exist", arn, resource_type(arn, parts.kind)));
     return std::nullopt;
   };
   if (parts.account != c.caller || parts.region != c.region ||
       !c.svc.store.get_view(keys::tags(arn)))
     return fail();
-  if (parts.kind == "collaboration") return parts.id;
+  if (parts.kind == "collaboration") return owner_stream{false, parts.id};
+  if (parts.kind == "configuredtable") return owner_stream{true, parts.id};
   if (parts.kind == "membership") {
     auto row = c.svc.store.get_view(keys::membership(parts.region, parts.id));
     projections::membership_row m;
-    if (row && projections::parse_membership_row(*row, m)) return std::string(m.collaboration_id);
+    if (row && projections::parse_membership_row(*row, m))
+      return owner_stream{false, std::string(m.collaboration_id)};
   }
   return fail();
 }
@@ -73,9 +83,12 @@ void tag_resource(call& c) {
   const bool arn_ok = v.check(c.labels.at(0), "resourceArn", arn_rule);
   auto tags = v.tags(c.body, "tags", "tags", true);
   if (!v.ok() || !arn_ok || !tags) return c.fail(v.to_error());
-  auto cid = owning_collaboration(c, c.labels[0]);
-  if (!cid) return;
-  c.send(*cid, collaboration::tag_resource{c.labels[0], std::move(*tags)}, c.context());
+  auto owner = owning_stream(c, c.labels[0]);
+  if (!owner) return;
+  if (owner->configured_table)
+    return c.send(owner->id, configured_table::tag_resource{c.labels[0], std::move(*tags)},
+                  c.context());
+  c.send(owner->id, collaboration::tag_resource{c.labels[0], std::move(*tags)}, c.context());
 }
 
 void untag_resource(call& c) {
@@ -90,9 +103,12 @@ void untag_resource(call& c) {
     v.add("tagKeys",
           "Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
   if (!v.ok() || !arn_ok) return c.fail(v.to_error());
-  auto cid = owning_collaboration(c, c.labels[0]);
-  if (!cid) return;
-  c.send(*cid, collaboration::untag_resource{c.labels[0], std::move(tag_keys)}, c.context());
+  auto owner = owning_stream(c, c.labels[0]);
+  if (!owner) return;
+  if (owner->configured_table)
+    return c.send(owner->id, configured_table::untag_resource{c.labels[0], std::move(tag_keys)},
+                  c.context());
+  c.send(owner->id, collaboration::untag_resource{c.labels[0], std::move(tag_keys)}, c.context());
 }
 
 void list_tags_for_resource(call& c) {
@@ -104,7 +120,8 @@ void list_tags_for_resource(call& c) {
                  ? c.svc.store.get_view(keys::tags(arn))
                  : std::nullopt;
   if (!row)
-    return c.fail(not_found("Resource " + arn + " does not exist", arn, resource_type(parts.kind)));
+    return c.fail(
+        not_found("Resource " + arn + " does not exist", arn, resource_type(arn, parts.kind)));
   c.ok("{\"tags\":" + *row + "}");
 }
 

@@ -1,0 +1,39 @@
+// Schemas, derived on read (SPEC.md 11 and 20): an association's row (written by its
+// collaboration), its configured table's source row (written by the table's stream) and the
+// local data catalog. Nothing here is stored, so a change to the table, its rule or the CSV
+// file shows in every collaboration at once. Threading: safe from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "catalog/catalog.hpp"
+#include "events/event_store.hpp"
+#include "events/table_values.hpp"
+
+namespace crs::projections {
+
+class schema_view {
+ public:
+  schema_view(const events::event_store& store, const catalog::local_catalog& catalog)
+      : store_(store), catalog_(catalog) {}
+
+  // Schema JSON of `name` (ignoring case) in the collaboration, if it is visible.
+  [[nodiscard]] std::optional<std::string> schema(std::string_view cid,
+                                                  std::string_view name) const;
+  // SchemaSummary JSON of the schema whose listing row points at `lower_name`.
+  [[nodiscard]] std::optional<std::string> summary(std::string_view cid,
+                                                   std::string_view lower_name) const;
+  // AnalysisRule JSON (SPEC.md 20.3) of the schema's rule of `type`, if it has one.
+  // ID_MAPPING_TABLE never exists for TABLE schemas.
+  enum class rule_lookup { found, no_schema, no_rule };
+  [[nodiscard]] rule_lookup analysis_rule(std::string_view cid, std::string_view name,
+                                          std::string_view type, std::string& json_out) const;
+
+ private:
+  const events::event_store& store_;
+  const catalog::local_catalog& catalog_;
+};
+
+}  // namespace crs::projections
