@@ -17,6 +17,7 @@
 #include "projections/event_json.hpp"
 #include "projections/json_writer.hpp"
 #include "projections/render.hpp"
+#include "projections/table_render.hpp"
 
 namespace crs::app {
 namespace {
@@ -116,7 +117,8 @@ void last_event(json_writer& w, const events::envelope& env) {
 }
 
 // What the API answered then: GetCollaboration as the creator, ListMembers, GetMembership of
-// every membership, ListTagsForResource of every live taggable resource.
+// every membership, GetConfiguredTableAssociation of every association, ListTagsForResource of
+// every live taggable resource.
 void collaboration_view(json_writer& w, const folded& f) {
   const auto& s = f.state;
   w.begin_object();
@@ -130,6 +132,9 @@ void collaboration_view(json_writer& w, const folded& f) {
   w.end_array();
   w.key("memberships").begin_array();
   for (const auto& [id, m] : s.memberships) w.raw(projections::membership_json(s, m));
+  w.end_array();
+  w.key("configuredTableAssociations").begin_array();
+  for (const auto& [id, a] : s.associations) w.raw(projections::association_json(a));
   w.end_array();
   w.key("tags").begin_object();
   for (const auto& [arn, tags] : s.tags) w.key(arn).raw(projections::tags_json(tags));

@@ -1,11 +1,14 @@
 #include "projections/verify.hpp"
 
 #include "actors/collaboration/check.hpp"
+#include "actors/configured_table/check.hpp"
+#include "projections/configured_table_rows.hpp"
 
 namespace crs::projections {
 namespace {
 
 constexpr std::string_view collaboration_prefix = "collaboration-";
+constexpr std::string_view table_prefix = "configured-table-";
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -48,13 +51,19 @@ result<replayed_log> replay_log(const events::event_store& store, verify_report&
                                "stream version " + std::to_string(env.version) + " follows " +
                                    std::to_string(version)});
       version = env.version;
-      if (!starts_with(env.stream, collaboration_prefix)) {
-        report.add(log_problem{env.position, env.stream, "unknown stream kind"});
-      } else {
+      if (starts_with(env.stream, collaboration_prefix)) {
         auto& s = out.collaborations[env.stream];
         if (auto why = collaboration::why_not_applicable(s, e.payload))
           report.add(log_problem{env.position, env.stream, env.type + " does not apply: " + *why});
         collaboration::apply(s, e.payload, env.time);
+      } else if (starts_with(env.stream, table_prefix)) {
+        auto& s = out.configured_tables[env.stream];
+        s.id = env.stream.substr(table_prefix.size());
+        if (auto why = configured_table::why_not_applicable(s, e.payload))
+          report.add(log_problem{env.position, env.stream, env.type + " does not apply: " + *why});
+        configured_table::apply(s, e.payload, env.time);
+      } else {
+        report.add(log_problem{env.position, env.stream, "unknown stream kind"});
       }
       if (progress && (report.events & 0x3fff) == 0) progress(env.position, last);
       return true;
@@ -91,6 +100,10 @@ result<replayed_log> replay_log(const events::event_store& store, verify_report&
 row_set rebuild_rows(const replayed_log& log) {
   row_set all;
   for (const auto& [stream, state] : log.collaborations) {
+    auto r = rows(state);
+    all.insert(std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
+  }
+  for (const auto& [stream, state] : log.configured_tables) {
     auto r = rows(state);
     all.insert(std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
   }

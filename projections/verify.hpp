@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "actors/collaboration/state.hpp"
+#include "actors/configured_table/state.hpp"
 #include "events/event_store.hpp"
 #include "projections/collaboration_rows.hpp"
 
@@ -45,6 +46,7 @@ struct verify_report {
 // Every aggregate's state after the whole log, by stream id.
 struct replayed_log {
   std::map<std::string, collaboration::state> collaborations;
+  std::map<std::string, configured_table::state> configured_tables;
 };
 
 using progress_fn = std::function<void(std::uint64_t done, std::uint64_t total)>;
