@@ -78,6 +78,17 @@ snapshot() {
   save 403 "$A" GET "/collaborations/$DELETED"
   save 200 "$A" GET "/collaborations?maxResults=1"
   save 200 "$A" GET "/collaborations?maxResults=1&nextToken=$CTOKEN"
+  save 200 "$B" GET "/configuredTables/$CT"
+  save 200 "$B" GET "/configuredTables"
+  save 200 "$B" GET "/configuredTables/$CT/analysisRule/LIST"
+  save 404 "$A" GET "/configuredTables/$CT"
+  save 200 "$B" GET "/memberships/$MB/configuredTableAssociations"
+  save 200 "$B" GET "/memberships/$MB/configuredTableAssociations/$CTA"
+  save 200 "$B" GET "/memberships/$MB/configuredTableAssociations/$CTA/analysisRule/LIST"
+  save 200 "$A" GET "/collaborations/$CID/schemas"
+  save 200 "$A" GET "/collaborations/$CID/schemas/Restart%20Orders"
+  save 200 "$A" GET "/collaborations/$CID/schemas/restart%20orders/analysisRule/LIST"
+  save 200 "$B" GET "/tags/$(jq -rn --arg a "$CTARN" '$a|@uri')"
   [ "$bad" -eq 0 ] || { echo "restart: $bad unexpected answers" >&2; exit 1; }
 }
 
@@ -112,6 +123,19 @@ capture)
     echo "restart: a list of several items with maxResults=1 returned no nextToken" >&2
     exit 1
   fi
+  # a configured table (not in the catalog: accepted with its allowed columns), its rule and
+  # an association with a rule of its own, so the schema reads below span both aggregates
+  ct=$(ok "$B" POST /configuredTables '{"name":"orders","analysisMethod":"DIRECT_QUERY",
+    "tableReference":{"glue":{"databaseName":"restart","tableName":"orders"}},
+    "allowedColumns":["customer_id","amount"],"tags":{"kind":"table"}}' | jq -r .configuredTable.id)
+  ctarn=$(ok "$B" GET "/configuredTables/$ct" | jq -r .configuredTable.arn)
+  ok "$B" POST "/configuredTables/$ct/analysisRule" '{"analysisRuleType":"LIST",
+    "analysisRulePolicy":{"v1":{"list":{"joinColumns":["customer_id"],"listColumns":["amount"]}}}}' >/dev/null
+  cta=$(ok "$B" POST "/memberships/$mb/configuredTableAssociations" "{\"name\":\"Restart Orders\",
+    \"configuredTableIdentifier\":\"$ct\",\"roleArn\":\"arn:aws:iam::$B:role/cleanrooms-read\"}" |
+    jq -r .configuredTableAssociation.id)
+  ok "$B" POST "/memberships/$mb/configuredTableAssociations/$cta/analysisRule" "{\"analysisRuleType\":\"LIST\",
+    \"analysisRulePolicy\":{\"v1\":{\"list\":{\"allowedResultReceivers\":[\"$A\"]}}}}" >/dev/null
   enc() { jq -rn --arg v "$1" '$v|@uri'; }
   cat >"$dir/state.env" <<EOF
 A=$A
@@ -125,6 +149,9 @@ MC=$mc
 MBARN='$mbarn'
 MDEL=$mdel
 DELETED=$del
+CT=$ct
+CTARN='$ctarn'
+CTA=$cta
 TOKEN='$(enc "$token")'
 CTOKEN='$(enc "$ctoken")'
 EOF
