@@ -37,9 +37,29 @@ TEST_CASE("random inputs never crash the parsers and matchers") {
   r.add("GET", "/collaborations/{id}/analysistemplates/{arn}", 1);
   r.add("GET", "/tags/{arn+}", 2);
   token_codec codec("k");
-  const pattern all[] = {pattern::none,          pattern::uuid,          pattern::digits,
-                         pattern::nonblank_line, pattern::nonblank_text, pattern::s3_bucket,
-                         pattern::key_prefix,    pattern::role_arn,      pattern::cleanrooms_arn};
+  const pattern all[] = {pattern::none,
+                         pattern::uuid,
+                         pattern::digits,
+                         pattern::nonblank_line,
+                         pattern::nonblank_text,
+                         pattern::s3_bucket,
+                         pattern::key_prefix,
+                         pattern::role_arn,
+                         pattern::cleanrooms_arn,
+                         pattern::column,
+                         pattern::alias,
+                         pattern::line,
+                         pattern::text,
+                         pattern::glue_database,
+                         pattern::athena_table,
+                         pattern::athena_work_group,
+                         pattern::athena_catalog,
+                         pattern::s3_uri,
+                         pattern::snowflake_name,
+                         pattern::snowflake_account,
+                         pattern::secret_arn,
+                         pattern::analysis_ref,
+                         pattern::additional_analysis_arn};
   std::size_t accepted_tokens = 0;
   for (int i = 0; i < 20000; ++i) {
     const std::string s = random_bytes(rng, 200, i % 2 == 0);
