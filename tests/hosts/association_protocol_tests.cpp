@@ -1,0 +1,214 @@
+// The association protocol through the real registry, journal and store (SPEC.md 10, DESIGN.md
+// "Aggregates"): the table's actor checks and holds the table, the collaboration decides, the
+// hold is released; an associated table refuses deletion until its association is gone; a held
+// table refuses deletion while the association is being decided.
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+
+#include "actors/configured_table/state.hpp"
+#include "actors/given_when_then.hpp"
+#include "actors/registry.hpp"
+#include "events/temp_dir.hpp"
+#include "projections/keys.hpp"
+
+using namespace crs;
+using namespace crs::testing;
+namespace keys = crs::projections::keys;
+
+namespace {
+
+constexpr const char* table_id = "7a7a7a7a-0000-4000-8000-0000000000aa";
+
+// Collects one answer of the bus.
+struct waiter {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<command_result> answer;
+  reply_fn fn() {
+    return [this](command_result r) {
+      std::lock_guard<std::mutex> lock(mu);
+      answer.emplace(std::move(r));
+      cv.notify_one();
+    };
+  }
+  command_result wait() {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return answer.has_value(); });
+    return std::move(*answer);
+  }
+};
+
+struct host_fixture {
+  test::temp_dir dir;
+  std::unique_ptr<events::event_store> store;
+  std::unique_ptr<events::journal> journal;
+  std::unique_ptr<registry> reg;
+  scenario clock;  // only for its contexts
+  std::string provider_membership;
+
+  explicit host_fixture(registry_options opts = {}) {
+    events::store_options so;
+    so.sync = false;  // durability is not under test here
+    auto opened = events::event_store::open(dir.sub("db"), so);
+    REQUIRE(opened.ok());
+    store = std::move(opened.value());
+    journal = std::make_unique<events::journal>(*store);
+    reg = std::make_unique<registry>(*store, *journal, std::move(opts));
+  }
+  ~host_fixture() {
+    reg->stop();
+    journal->stop();
+  }
+  template <class Command>
+  command_result send(const std::string& id, Command c, decide_context ctx) {
+    waiter w;
+    reg->send(id, std::move(c), std::move(ctx), w.fn());
+    return w.wait();
+  }
+  command_result associate(const std::string& who, const std::string& membership,
+                           const std::string& name) {
+    collaboration::create_association c;
+    c.membership_id = membership;
+    c.configured_table_id = table_id;
+    c.name = name;
+    c.role_arn = "arn:aws:iam::" + who + ":role/reader";
+    waiter w;
+    reg->associate(table_id, cid, std::move(c), clock.as(who), w.fn());
+    return w.wait();
+  }
+  // A collaboration where `provider` joined, and a configured table `provider` owns.
+  void given_a_joined_provider_with_a_table() {
+    auto ctx = clock.as(creator);
+    ctx.fresh_id = cid;
+    REQUIRE(send(cid, standard_create(), ctx).ok());
+    auto join = clock.as(provider);
+    provider_membership = join.fresh_id;
+    REQUIRE(send(cid, join_cmd(), join).ok());
+    configured_table::create_configured_table t;
+    t.name = "orders";
+    t.reference = glue_table_reference{std::nullopt, "sales", "orders"};
+    t.allowed_columns = {"customer_id", "amount"};
+    auto tctx = clock.as(provider);
+    tctx.fresh_id = table_id;
+    REQUIRE(send(table_id, t, tctx).ok());
+  }
+};
+
+}  // namespace
+
+SCENARIO("an associated configured table cannot be deleted until its association is", "[hosts]") {
+  host_fixture f;
+  GIVEN("a provider that joined and owns a configured table") {
+    f.given_a_joined_provider_with_a_table();
+    WHEN("it associates the table") {
+      auto r = f.associate(provider, f.provider_membership, "Orders");
+      REQUIRE(r.ok());
+      CHECK_THAT(r.value(), Catch::Contains("\"configuredTableAssociation\""));
+      THEN("deleting the table is a conflict, and deleting the association frees it") {
+        auto del =
+            f.send(table_id, configured_table::delete_configured_table{}, f.clock.as(provider));
+        REQUIRE_FALSE(del.ok());
+        CHECK(del.error().kind == error_kind::conflict);
+        CHECK(del.error().reason == "SUBRESOURCES_EXIST");
+        CHECK(f.store->get_view(keys::configured_table("us-east-1", table_id)).has_value());
+
+        const auto body = r.value();
+        const auto at = body.find("\"id\":\"") + 6;
+        const auto association_id = body.substr(at, 36);
+        REQUIRE(f.send(cid,
+                       collaboration::delete_association{f.provider_membership, association_id},
+                       f.clock.as(provider))
+                    .ok());
+        auto again =
+            f.send(table_id, configured_table::delete_configured_table{}, f.clock.as(provider));
+        CHECK(again.ok());
+        CHECK_FALSE(f.store->get_view(keys::configured_table("us-east-1", table_id)).has_value());
+      }
+    }
+    WHEN("another account tries to associate the provider's table") {
+      auto querier_join = f.clock.as(querier);
+      const auto querier_membership = querier_join.fresh_id;
+      REQUIRE(f.send(cid, join_cmd(), querier_join).ok());
+      auto r = f.associate(querier, querier_membership, "Stolen");
+      THEN("the table is not found and nothing is recorded") {
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == error_kind::not_found);
+        CHECK(r.error().resource_type == "CONFIGURED_TABLE");
+        CHECK_FALSE(f.store->get_view(keys::schema(cid, "Stolen")).has_value());
+      }
+    }
+    WHEN("the collaboration refuses the association (a taken name)") {
+      REQUIRE(f.associate(provider, f.provider_membership, "Orders").ok());
+      auto r = f.associate(provider, f.provider_membership, "ORDERS");
+      THEN("the refusal is the collaboration's and the hold is released") {
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == error_kind::conflict);
+        CHECK(r.error().reason == "ALREADY_EXISTS");
+        // Released: the table's own answer is about its association, not a pending one.
+        auto del =
+            f.send(table_id, configured_table::delete_configured_table{}, f.clock.as(provider));
+        REQUIRE_FALSE(del.ok());
+        CHECK(del.error().reason == "SUBRESOURCES_EXIST");
+      }
+    }
+  }
+}
+
+SCENARIO("a table held by an association in progress refuses deletion", "[hosts]") {
+  host_fixture f;
+  GIVEN("a table whose association check was granted and not yet released") {
+    f.given_a_joined_provider_with_a_table();
+    REQUIRE(f.send(table_id, configured_table::check_association{}, f.clock.as(provider)).ok());
+    WHEN("its owner deletes it") {
+      auto del =
+          f.send(table_id, configured_table::delete_configured_table{}, f.clock.as(provider));
+      THEN("the answer is a conflict on the in-flight association") {
+        REQUIRE_FALSE(del.ok());
+        CHECK(del.error().kind == error_kind::conflict);
+        CHECK(del.error().reason == "INVALID_STATE");
+        CHECK(f.store->get_view(keys::configured_table("us-east-1", table_id)).has_value());
+      }
+    }
+  }
+}
+
+SCENARIO("the configured table actor asks the catalog port before deciding", "[hosts]") {
+  registry_options opts;
+  std::atomic<int> asked{0};
+  opts.catalog = [&](const table_reference& ref) {
+    ++asked;
+    configured_table::catalog_facts facts;
+    const auto* glue = std::get_if<glue_table_reference>(&ref);
+    facts.found = glue && glue->table_name == "orders";
+    if (facts.found) facts.columns = {"customer_id", "amount", "email"};
+    return facts;
+  };
+  host_fixture f(std::move(opts));
+  GIVEN("a catalog with sales.orders(customer_id, amount, email)") {
+    configured_table::create_configured_table t;
+    t.name = "orders";
+    t.reference = glue_table_reference{std::nullopt, "sales", "orders"};
+    WHEN("a table allows a column the catalog table lacks") {
+      t.allowed_columns = {"customer_id", "phone"};
+      auto r = f.send(table_id, t, f.clock.as(provider));
+      THEN("it is a ValidationException naming the column, and nothing is written") {
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == error_kind::validation);
+        CHECK_THAT(r.error().message, Catch::Contains("phone"));
+        CHECK(asked == 1);
+        CHECK(f.store->head_version(configured_table::stream_id(table_id)) == 0);
+      }
+    }
+    WHEN("every allowed column is in the catalog table") {
+      t.allowed_columns = {"customer_id", "email"};
+      auto ctx = f.clock.as(provider);
+      ctx.fresh_id = table_id;
+      auto r = f.send(table_id, t, ctx);
+      THEN("the table is created") {
+        REQUIRE(r.ok());
+        CHECK(f.store->head_version(configured_table::stream_id(table_id)) == 1);
+      }
+    }
+  }
+}
