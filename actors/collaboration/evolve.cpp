@@ -46,8 +46,10 @@ const association_record* state::association_named(std::string_view name) const 
                     std::tolower(static_cast<unsigned char>(b));
            });
   };
-  for (const auto& [id, a] : associations)
-    if (same(a.name)) return &a;
+  for (const auto& [id, a] : associations) {
+    const auto* ms = membership(a.membership_id);
+    if (same(a.name) && ms && ms->status == membership_status::active) return &a;
+  }
   return nullptr;
 }
 

@@ -78,7 +78,9 @@ struct state {
   member_record* member(std::string_view account);
   const membership_record* membership(std::string_view id) const;
   const association_record* association(std::string_view id) const;
-  // The association whose name equals `name` ignoring ASCII case (SPEC.md Q12), if any.
+  // The association whose schema is visible under `name`, ignoring ASCII case (SPEC.md Q12):
+  // its membership is ACTIVE. A REMOVED member's associations are no schema (SPEC.md 11), and
+  // that membership can never be ACTIVE again, so their names are free.
   const association_record* association_named(std::string_view name) const;
   // A live collaboration the account may see: its member record is INVITED or ACTIVE.
   bool visible_to(std::string_view account) const;
