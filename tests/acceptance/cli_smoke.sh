@@ -146,5 +146,134 @@ expect_ok "delete-membership" "true"
 cr "$B" list-memberships
 expect_ok "list-memberships after delete-membership" ".membershipSummaries == []"
 
+# --- configured tables, analysis rules, associations and schemas -----------------------------
+# This CLI's model (2.9.19) has the original table operations: create/get/list/update/delete
+# configured-table, -analysis-rule (AGGREGATION and LIST only), -association, and list-schemas,
+# get-schema, batch-get-schema, get-schema-analysis-rule. It has no tag commands. With
+# CLEANROOMSD_DATA_DIR set, the table is a CSV in the server's catalog and the schema shows the
+# inferred column types; without it the server accepts the unknown catalog table as is.
+echo "cli smoke: configured tables and schemas"
+C=$(account)
+D=$(account)
+db="cli_$(date +%s)_$RANDOM"
+if [ -n "${CLEANROOMSD_DATA_DIR:-}" ]; then
+  mkdir -p "$CLEANROOMSD_DATA_DIR/catalog/$db"
+  printf 'id,amount,region,secret\n1,2.5,eu,x\n2,4,us,y\n' >"$CLEANROOMSD_DATA_DIR/catalog/$db/orders.csv"
+fi
+
+cr "$C" create-collaboration --name cli-tables --description "tables by the AWS CLI" \
+  --creator-display-name Charlie --creator-member-abilities CAN_QUERY CAN_RECEIVE_RESULTS \
+  --members "[{\"accountId\":\"$D\",\"displayName\":\"Delta\",\"memberAbilities\":[]}]" --query-log-status DISABLED
+expect_ok "create-collaboration (tables)" ".collaboration.id | test(\"$uuid\")"
+tcid=$(jq -r '.collaboration.id' <<<"${out:-null}")
+cr "$C" create-membership --collaboration-identifier "$tcid" --query-log-status DISABLED
+expect_ok "create-membership (querier)" ".membership.status == \"ACTIVE\""
+cmid=$(jq -r '.membership.id' <<<"${out:-null}")
+cr "$D" create-membership --collaboration-identifier "$tcid" --query-log-status DISABLED
+expect_ok "create-membership (provider)" ".membership.status == \"ACTIVE\""
+dmid=$(jq -r '.membership.id' <<<"${out:-null}")
+
+cr "$D" create-configured-table --name "cli orders" --description "orders via the CLI" \
+  --table-reference "{\"glue\":{\"databaseName\":\"$db\",\"tableName\":\"orders\"}}" \
+  --allowed-columns id amount region --analysis-method DIRECT_QUERY
+expect_ok "create-configured-table" ".configuredTable | (.id | test(\"$uuid\"))
+  and .arn == \"arn:aws:cleanrooms:us-east-1:$D:configuredtable/\" + .id and .name == \"cli orders\"
+  and .tableReference.glue == {\"databaseName\":\"$db\",\"tableName\":\"orders\"}
+  and .allowedColumns == [\"id\",\"amount\",\"region\"] and .analysisRuleTypes == [] and .analysisMethod == \"DIRECT_QUERY\"
+  and (.createTime | test(\"$iso\"))"
+ctid=$(jq -r '.configuredTable.id' <<<"${out:-null}")
+
+cr "$D" get-configured-table --configured-table-identifier "$ctid"
+expect_ok "get-configured-table" ".configuredTable.id == \"$ctid\" and .configuredTable.description == \"orders via the CLI\""
+cr "$C" get-configured-table --configured-table-identifier "$ctid"
+expect_error "get-configured-table of another account" ResourceNotFoundException
+cr "$D" list-configured-tables
+expect_ok "list-configured-tables" "[.configuredTableSummaries[] | [.id, .name, .analysisMethod]] == [[\"$ctid\",\"cli orders\",\"DIRECT_QUERY\"]]"
+cr "$D" update-configured-table --configured-table-identifier "$ctid" --name "cli orders v2"
+expect_ok "update-configured-table" ".configuredTable.name == \"cli orders v2\" and .configuredTable.allowedColumns == [\"id\",\"amount\",\"region\"]"
+
+if [ -n "${CLEANROOMSD_DATA_DIR:-}" ]; then
+  cr "$D" create-configured-table --name bad --table-reference "{\"glue\":{\"databaseName\":\"$db\",\"tableName\":\"orders\"}}" \
+    --allowed-columns id no_such_column --analysis-method DIRECT_QUERY
+  expect_error "create-configured-table with a column the catalog lacks" ValidationException
+fi
+
+policy='{"v1":{"aggregation":{"aggregateColumns":[{"columnNames":["amount"],"function":"SUM"}],"joinColumns":["id"],
+  "dimensionColumns":["region"],"scalarFunctions":["ROUND"],"outputConstraints":[{"columnName":"id","minimum":2,"type":"COUNT_DISTINCT"}]}}}'
+cr "$D" create-configured-table-analysis-rule --configured-table-identifier "$ctid" \
+  --analysis-rule-type AGGREGATION --analysis-rule-policy "$policy"
+expect_ok "create-configured-table-analysis-rule" ".analysisRule | .type == \"AGGREGATION\" and .configuredTableId == \"$ctid\"
+  and .policy.v1.aggregation.outputConstraints[0].minimum == 2 and .policy.v1.aggregation.dimensionColumns == [\"region\"]"
+cr "$D" create-configured-table-analysis-rule --configured-table-identifier "$ctid" \
+  --analysis-rule-type AGGREGATION --analysis-rule-policy "$policy"
+expect_error "second analysis rule" ConflictException
+cr "$D" get-configured-table-analysis-rule --configured-table-identifier "$ctid" --analysis-rule-type AGGREGATION
+expect_ok "get-configured-table-analysis-rule" ".analysisRule.policy.v1.aggregation.aggregateColumns == [{\"columnNames\":[\"amount\"],\"function\":\"SUM\"}]"
+cr "$D" update-configured-table-analysis-rule --configured-table-identifier "$ctid" --analysis-rule-type AGGREGATION \
+  --analysis-rule-policy "${policy/\"minimum\":2/\"minimum\":5}"
+expect_ok "update-configured-table-analysis-rule" ".analysisRule.policy.v1.aggregation.outputConstraints[0].minimum == 5"
+cr "$D" get-configured-table --configured-table-identifier "$ctid"
+expect_ok "the table lists its rule type" ".configuredTable.analysisRuleTypes == [\"AGGREGATION\"]"
+
+cr "$D" create-configured-table-association --membership-identifier "$dmid" --configured-table-identifier "$ctid" \
+  --name Orders --description "D's orders" --role-arn arn:aws:iam::123456789012:role/cleanrooms-cli
+expect_ok "create-configured-table-association" ".configuredTableAssociation | (.id | test(\"$uuid\"))
+  and .arn == \"arn:aws:cleanrooms:us-east-1:$D:membership/$dmid/configuredtableassociation/\" + .id
+  and .name == \"Orders\" and .configuredTableId == \"$ctid\" and .membershipId == \"$dmid\""
+ctaid=$(jq -r '.configuredTableAssociation.id' <<<"${out:-null}")
+cr "$D" get-configured-table-association --membership-identifier "$dmid" --configured-table-association-identifier "$ctaid"
+expect_ok "get-configured-table-association" ".configuredTableAssociation.id == \"$ctaid\" and .configuredTableAssociation.description == \"D's orders\""
+cr "$D" list-configured-table-associations --membership-identifier "$dmid"
+expect_ok "list-configured-table-associations" "[.configuredTableAssociationSummaries[].id] == [\"$ctaid\"]"
+cr "$D" update-configured-table-association --membership-identifier "$dmid" --configured-table-association-identifier "$ctaid" \
+  --description "renamed by the CLI"
+expect_ok "update-configured-table-association" ".configuredTableAssociation.description == \"renamed by the CLI\""
+cr "$C" create-configured-table-association --membership-identifier "$cmid" --configured-table-identifier "$ctid" \
+  --name borrowed --role-arn arn:aws:iam::123456789012:role/cleanrooms-cli
+expect_error "associating another account's table" ResourceNotFoundException
+
+cr "$C" list-schemas --collaboration-identifier "$tcid"
+expect_ok "list-schemas" "[.schemaSummaries[] | [.name, .type, .creatorAccountId, .analysisRuleTypes]] == [[\"Orders\",\"TABLE\",\"$D\",[\"AGGREGATION\"]]]"
+cr "$C" get-schema --collaboration-identifier "$tcid" --name Orders
+# with the CSV in the catalog, the types are inferred from it (bigint, double, string)
+cols='[{"name":"id","type":"bigint"},{"name":"amount","type":"double"},{"name":"region","type":"string"}]'
+expect_ok "get-schema (columns from the catalog)" ".schema | .name == \"Orders\" and .description == \"renamed by the CLI\"
+  and ([.columns[].name] == [\"id\",\"amount\",\"region\"]) and .partitionKeys == [] and .analysisMethod == \"DIRECT_QUERY\"
+  and .collaborationId == \"$tcid\"${CLEANROOMSD_DATA_DIR:+ and .columns == $cols}"
+cr "$C" get-schema --collaboration-identifier "$tcid" --name "no such table"
+expect_error "get-schema of a missing name (a space in the path)" ResourceNotFoundException
+cr "$C" batch-get-schema --collaboration-identifier "$tcid" --names Orders missing
+expect_ok "batch-get-schema" "[.schemas[].name] == [\"Orders\"] and [.errors[] | [.name, .code]] == [[\"missing\",\"ResourceNotFoundException\"]]"
+cr "$C" get-schema-analysis-rule --collaboration-identifier "$tcid" --name Orders --type AGGREGATION
+expect_ok "get-schema-analysis-rule" ".analysisRule | .name == \"Orders\" and .type == \"AGGREGATION\"
+  and .policy.v1.aggregation.outputConstraints[0].minimum == 5"
+cr "$C" get-schema-analysis-rule --collaboration-identifier "$tcid" --name Orders --type LIST
+expect_error "get-schema-analysis-rule of a type the table lacks" ResourceNotFoundException
+cr "$C" list-schemas --collaboration-identifier "$tcid" --schema-type BOGUS
+expect_error "list-schemas --schema-type BOGUS" ValidationException
+
+cr "$D" delete-configured-table --configured-table-identifier "$ctid"
+expect_error "delete-configured-table while associated" ConflictException
+cr "$D" delete-membership --membership-identifier "$dmid"
+expect_error "delete-membership while it has an association" ConflictException
+cr "$D" delete-configured-table-association --membership-identifier "$dmid" --configured-table-association-identifier "$ctaid"
+expect_ok "delete-configured-table-association" "true"
+[ -z "$out" ] && pass "delete-configured-table-association prints nothing" || fail "delete-configured-table-association printed: $out"
+cr "$C" list-schemas --collaboration-identifier "$tcid"
+expect_ok "list-schemas after the association is gone" ".schemaSummaries == []"
+cr "$D" delete-configured-table-analysis-rule --configured-table-identifier "$ctid" --analysis-rule-type AGGREGATION
+expect_ok "delete-configured-table-analysis-rule" "true"
+cr "$D" delete-configured-table --configured-table-identifier "$ctid"
+expect_ok "delete-configured-table" "true"
+cr "$D" get-configured-table --configured-table-identifier "$ctid"
+expect_error "get-configured-table after delete" ResourceNotFoundException
+cr "$D" list-configured-tables
+expect_ok "list-configured-tables after delete" ".configuredTableSummaries == []"
+cr "$D" delete-membership --membership-identifier "$dmid"
+expect_ok "delete-membership (provider)" "true"
+cr "$C" delete-collaboration --collaboration-identifier "$tcid"
+expect_ok "delete-collaboration (tables)" "true"
+
+
 echo "cli smoke: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

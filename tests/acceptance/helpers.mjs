@@ -1,6 +1,9 @@
 // Shared helpers of the SDK acceptance suites: one client per account, fresh account ids,
 // and assertions on modeled errors. The server's address comes from CLEANROOMSD_ENDPOINT.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { CleanRooms } from '@aws-sdk/client-cleanrooms';
 import { ENDPOINT, UUID_RE, newAccount } from '../http/wire.mjs';
 
@@ -84,4 +87,34 @@ export function assertTimestamp(t, what) {
   assert.ok(!Number.isNaN(t.getTime()), `${what} is a valid time`);
   // within a day of this machine's clock: the server stamps with its own clock
   assert.ok(Math.abs(t.getTime() - Date.now()) < 86_400_000, `${what} ${t.toISOString()} is about now`);
+}
+
+// The server's local data catalog (a Glue table db.tbl is the CSV file <catalog>/db/tbl.csv; see
+// catalog/README.md): $CLEANROOMSD_CATALOG_DIR, else $CLEANROOMSD_DATA_DIR/catalog, the server's
+// default. The suites that write catalog files need one of the two.
+export function catalogDir() {
+  const dir = process.env.CLEANROOMSD_CATALOG_DIR
+    ?? (process.env.CLEANROOMSD_DATA_DIR && path.join(process.env.CLEANROOMSD_DATA_DIR, 'catalog'));
+  assert.ok(dir, 'set CLEANROOMSD_DATA_DIR (or CLEANROOMSD_CATALOG_DIR) to the server\'s data directory');
+  return dir;
+}
+
+// A database name no other run uses: Glue database names are [a-zA-Z0-9_] words joined by '-'.
+export function uniqueDatabase(prefix = 'db') {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
+
+// Writes the catalog table `database.table` as CSV: `rows` is a list of rows (the first one names
+// the columns), each a list of values (written as is, so no commas inside). `sidecar`, when
+// given, is written beside it as <table>.schema.json ({columns:[{name,type}], partitionKeys}).
+// Returns the CSV's path.
+export function writeCatalogCsv(database, table, rows, sidecar) {
+  const dir = path.join(catalogDir(), database);
+  fs.mkdirSync(dir, { recursive: true });
+  const csv = path.join(dir, `${table}.csv`);
+  fs.writeFileSync(csv, rows.map((r) => r.join(',')).join('\n') + '\n');
+  const side = path.join(dir, `${table}.schema.json`);
+  if (sidecar !== undefined) fs.writeFileSync(side, JSON.stringify(sidecar));
+  else fs.rmSync(side, { force: true });
+  return csv;
 }
