@@ -183,9 +183,11 @@ decision join(const state& s, const create_membership& c, const decide_context& 
   for (int d = 0; d < payment_dimension_count; ++d) {
     const auto dim = static_cast<payment_dimension>(d);
     const bool responsible = s.payers[d] && s.payers[d]->account == ctx.caller;
-    const std::optional<bool> sent = c.payment ? c.payment->dims[d] : std::nullopt;
+    // Two plain bools, not a copied optional: GCC 12 misreports the optional as uninitialized.
+    const bool sent = c.payment && c.payment->dims[d].has_value();
+    const bool sent_value = sent && *c.payment->dims[d];
     const std::string name(to_string(dim));
-    if (sent && *sent != responsible)
+    if (sent && sent_value != responsible)
       return invalid_configuration(
           "paymentConfiguration." + name + ".isResponsible must be " +
           (responsible ? "true: the collaboration creator made this member responsible"
