@@ -149,7 +149,11 @@ decision remove(const state& s, const decide_context& ctx) {
                         std::to_string(ctx.table_associations) +
                         " configured table association(s)); delete the associations first",
                     s.info.configured_table_id, "CONFIGURED_TABLE", "SUBRESOURCES_EXIST");
-  return event_list{events::configured_table_deleted{}};
+  // SPEC.md 8: the rule goes with the table, as its own fact for whoever audits the log.
+  event_list out;
+  if (s.rule) out.emplace_back(events::analysis_rule_deleted{type_of(s.rule->policy)});
+  out.emplace_back(events::configured_table_deleted{});
+  return out;
 }
 
 std::optional<domain_error> check_rule(const state& s, analysis_rule_type type,

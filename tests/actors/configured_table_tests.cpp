@@ -427,10 +427,13 @@ SCENARIO("the owner deletes its configured table (SPEC.md 8)") {
     }
     WHEN("no association uses it") {
       auto d = s.when(ct::delete_configured_table{}, owner);
-      THEN("ConfiguredTableDeleted alone, and the rule and tags go with the table") {
+      THEN("its rule is deleted first (SPEC.md 8), then the table, and its tags go with it") {
         REQUIRE(d.ok());
-        REQUIRE(d.value().size() == 1);
-        CHECK(std::holds_alternative<events::configured_table_deleted>(d.value()[0]));
+        REQUIRE(d.value().size() == 2);
+        const auto* rule_gone = std::get_if<events::analysis_rule_deleted>(&d.value()[0]);
+        REQUIRE(rule_gone);
+        CHECK(rule_gone->type == analysis_rule_type::list);
+        CHECK(std::holds_alternative<events::configured_table_deleted>(d.value()[1]));
         CHECK_FALSE(s.state.live());
         CHECK_FALSE(s.state.rule);
         CHECK(s.state.tags.empty());
