@@ -14,6 +14,7 @@
 #include "app/log_args.hpp"
 #include "app/progress.hpp"
 #include "projections/collaboration_rows.hpp"
+#include "projections/configured_table_rows.hpp"
 #include "projections/event_json.hpp"
 #include "projections/json_writer.hpp"
 #include "projections/render.hpp"
@@ -41,40 +42,69 @@ struct cutoff {
   std::optional<time_ms> time;
 };
 
+constexpr std::string_view table_stream_prefix = "configured-table-";
+
+std::string_view table_of(std::string_view stream) {
+  return stream.substr(0, table_stream_prefix.size()) == table_stream_prefix
+             ? stream.substr(table_stream_prefix.size())
+             : std::string_view();
+}
+
+void apply_event(collaboration::state& s, const events::recorded_event& e) {
+  collaboration::apply(s, e.payload, e.env.time);
+}
+void apply_event(configured_table::state& s, const events::recorded_event& e) {
+  if (s.id.empty()) s.id = std::string(table_of(e.env.stream));
+  configured_table::apply(s, e.payload, e.env.time);
+}
+
 // One stream folded up to a cutoff.
-struct folded {
-  collaboration::state state;
+template <class State>
+struct folded_of {
+  State state;
   std::optional<events::envelope> last;  // the last event folded
   bool stopped = false;
 };
+using folded = folded_of<collaboration::state>;
+using folded_table = folded_of<configured_table::state>;
 
 // A stream's state is always a prefix of it (no other state ever existed), so folding stops for
 // good at the first event past the cutoff, even if a later one carries an earlier time.
-void fold(folded& f, const events::recorded_event& e, const cutoff& c) {
+template <class State>
+void fold(folded_of<State>& f, const events::recorded_event& e, const cutoff& c) {
   if (f.stopped) return;
   if (e.env.position > c.position || (c.time && e.env.time > *c.time)) {
     f.stopped = true;
     return;
   }
-  collaboration::apply(f.state, e.payload, e.env.time);
+  apply_event(f.state, e);
   f.last = e.env;
 }
 
-// Folded collaboration streams, in the order they were created.
+// Folded streams, collaborations and configured tables apart, each in the order created.
 struct folded_log {
   std::vector<std::string> order;
   std::map<std::string, folded> streams;
+  std::vector<std::string> table_order;
+  std::map<std::string, folded_table> tables;
   std::uint64_t position = 0;  // the last position folded
 
-  folded& at(const std::string& stream) {
-    auto [it, fresh] = streams.try_emplace(stream);
-    if (fresh) order.push_back(stream);
-    return it->second;
-  }
   void fold_event(const events::recorded_event& e, const cutoff& c) {
-    auto& f = at(e.env.stream);
-    fold(f, e, c);
-    if (f.last && f.last->position == e.env.position) position = e.env.position;
+    const bool is_table = !table_of(e.env.stream).empty();
+    auto& order_of = is_table ? table_order : order;
+    std::optional<events::envelope> last;
+    if (is_table) {
+      auto [it, fresh] = tables.try_emplace(e.env.stream);
+      if (fresh) order_of.push_back(e.env.stream);
+      fold(it->second, e, c);
+      last = it->second.last;
+    } else {
+      auto [it, fresh] = streams.try_emplace(e.env.stream);
+      if (fresh) order_of.push_back(e.env.stream);
+      fold(it->second, e, c);
+      last = it->second.last;
+    }
+    if (last && last->position == e.env.position) position = e.env.position;
   }
 };
 
@@ -93,7 +123,8 @@ tool_result<folded_log> fold_all(const events::event_store& store, const cutoff&
   std::optional<progress> meter;
   if (c.position > progress_threshold) meter.emplace("replay", c.position);
   auto scanned = store.read_all(1, c.position, [&](const events::recorded_event& e) {
-    if (!collaboration_of(e.env.stream).empty()) out.fold_event(e, c);
+    if (!collaboration_of(e.env.stream).empty() || !table_of(e.env.stream).empty())
+      out.fold_event(e, c);
     if (meter) meter->update(e.env.position);
     return true;
   });
@@ -143,6 +174,21 @@ void collaboration_view(json_writer& w, const folded& f) {
   w.end_object();
 }
 
+// What the API answered then to the table's owner: GetConfiguredTable, its analysis rule and
+// ListTagsForResource.
+void table_view(json_writer& w, const folded_table& f) {
+  const auto& s = f.state;
+  w.begin_object();
+  w.key("configuredTable").raw(projections::configured_table_json(s));
+  if (s.deleted) w.key("deleted").boolean(true);
+  if (s.rule) w.key("analysisRule").raw(projections::table_rule_json(s));
+  w.key("tags").begin_object();
+  for (const auto& [arn, tags] : s.tags) w.key(arn).raw(projections::tags_json(tags));
+  w.end_object();
+  if (f.last) last_event(w.key("lastEvent"), *f.last);
+  w.end_object();
+}
+
 void print_line(const std::string& s) {
   std::fwrite(s.data(), 1, s.size(), stdout);
   std::fputc('\n', stdout);
@@ -185,6 +231,14 @@ int replay_at(const events::event_store& store, const replay_flags& f, const cut
     if (one.state.created) collaboration_view(w, one);
   }
   w.end_array();
+  if (f.collaboration.empty()) {
+    w.key("configuredTables").begin_array();
+    for (const auto& name : folded_streams.table_order) {
+      const auto& one = folded_streams.tables.at(name);
+      if (one.state.created) table_view(w, one);
+    }
+    w.end_array();
+  }
   w.end_object();
   print_line(w.str());
 
@@ -203,17 +257,20 @@ struct stream_change {
 void print_diff_text(std::uint64_t from, std::uint64_t to, const std::vector<std::string>& order,
                      const std::map<std::string, stream_change>& changes) {
   if (order.empty()) {
-    print_line("no collaboration changed in (" + std::to_string(from) + ", " + std::to_string(to) +
-               "]");
+    print_line("no collaboration or configured table changed in (" + std::to_string(from) + ", " +
+               std::to_string(to) + "]");
     return;
   }
   const auto shown = [](const std::string& v) { return v.empty() ? std::string("(empty)") : v; };
   for (const auto& stream : order) {
     const auto& ch = changes.at(stream);
     const auto n = ch.events.size();
-    print_line("collaboration " + std::string(collaboration_of(stream)) + ": " + std::to_string(n) +
-               (n == 1 ? " event" : " events") + " in (" + std::to_string(from) + ", " +
-               std::to_string(to) + "]");
+    const auto table = table_of(stream);
+    const std::string what = table.empty()
+                                 ? "collaboration " + std::string(collaboration_of(stream))
+                                 : "configured table " + std::string(table);
+    print_line(what + ": " + std::to_string(n) + (n == 1 ? " event" : " events") + " in (" +
+               std::to_string(from) + ", " + std::to_string(to) + "]");
     for (const auto& e : ch.events) print_line("  " + projections::event_line(e));
     const auto writes = projections::diff(ch.before, ch.after);
     if (writes.empty()) print_line("  (no read-model row changed)");
@@ -231,27 +288,34 @@ void print_diff_json(std::uint64_t from, std::uint64_t to, const std::vector<std
   w.begin_object();
   w.key("from").raw(std::to_string(from));
   w.key("to").raw(std::to_string(to));
-  w.key("collaborations").begin_array();
-  for (const auto& stream : order) {
-    const auto& ch = changes.at(stream);
-    w.begin_object();
-    w.key("collaborationId").string(collaboration_of(stream));
-    w.key("stream").string(stream);
-    w.key("events").begin_array();
-    for (const auto& e : ch.events) w.raw(projections::event_json(e));
-    w.end_array();
-    w.key("rows").begin_array();
-    for (const auto& wr : projections::diff(ch.before, ch.after)) {
-      w.begin_object().key("key").string(wr.key);
-      if (auto old = ch.before.find(wr.key); old != ch.before.end())
-        w.key("old").string(old->second);
-      if (!wr.erase) w.key("new").string(wr.value);
+  // Collaborations first, then configured tables, each in the order they first changed.
+  for (const bool tables : {false, true}) {
+    w.key(tables ? "configuredTables" : "collaborations").begin_array();
+    for (const auto& stream : order) {
+      if (table_of(stream).empty() == tables) continue;
+      const auto& ch = changes.at(stream);
+      w.begin_object();
+      if (const auto table = table_of(stream); !table.empty())
+        w.key("configuredTableId").string(table);
+      else
+        w.key("collaborationId").string(collaboration_of(stream));
+      w.key("stream").string(stream);
+      w.key("events").begin_array();
+      for (const auto& e : ch.events) w.raw(projections::event_json(e));
+      w.end_array();
+      w.key("rows").begin_array();
+      for (const auto& wr : projections::diff(ch.before, ch.after)) {
+        w.begin_object().key("key").string(wr.key);
+        if (auto old = ch.before.find(wr.key); old != ch.before.end())
+          w.key("old").string(old->second);
+        if (!wr.erase) w.key("new").string(wr.value);
+        w.end_object();
+      }
+      w.end_array();
       w.end_object();
     }
     w.end_array();
-    w.end_object();
   }
-  w.end_array();
   w.end_object();
   print_line(w.str());
 }
@@ -268,7 +332,8 @@ int replay_diff(const events::event_store& store, const replay_flags& f, std::ui
   std::vector<std::string> order;
   std::map<std::string, stream_change> changes;
   auto scanned = store.read_all(from + 1, to, [&](const events::recorded_event& e) {
-    if (collaboration_of(e.env.stream).empty()) return true;
+    const bool table = !table_of(e.env.stream).empty();
+    if (collaboration_of(e.env.stream).empty() && !table) return true;
     if (!only.empty() && e.env.stream != only) return true;
     auto [it, fresh] = changes.try_emplace(e.env.stream);
     if (fresh) order.push_back(e.env.stream);
@@ -285,13 +350,18 @@ int replay_diff(const events::event_store& store, const replay_flags& f, std::ui
     if (!events)
       return report("replay",
                     {exit_data_error, "reading " + stream + " failed: " + events.error().message});
-    folded before, after;
-    for (const auto& e : events.value()) {
-      fold(before, e, cutoff{from, {}});
-      fold(after, e, cutoff{to, {}});
-    }
-    changes[stream].before = projections::rows(before.state);
-    changes[stream].after = projections::rows(after.state);
+    auto rows_between = [&](auto before, auto after) {
+      for (const auto& e : events.value()) {
+        fold(before, e, cutoff{from, {}});
+        fold(after, e, cutoff{to, {}});
+      }
+      changes[stream].before = projections::rows(before.state);
+      changes[stream].after = projections::rows(after.state);
+    };
+    if (table_of(stream).empty())
+      rows_between(folded{}, folded{});
+    else
+      rows_between(folded_table{}, folded_table{});
   }
   if (f.json)
     print_diff_json(from, to, order, changes);
