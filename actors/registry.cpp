@@ -78,8 +78,11 @@ namespace hosts {
 struct services {
   events::event_store* store;
   events::journal* journal;
-  std::function<void(const std::string&)> forget;  // drops the registry's handle
-  std::uint64_t snapshot_every = 0;                // registry_options::snapshot_every
+  // Drops the registry's handle of the actor hosting `stream` if that handle is still `self`
+  // and nothing waits in its mailbox; true when the actor may quit (see aggregate_actor).
+  // `force`: drop the handle even with messages waiting (the actor cannot serve them anyway).
+  std::function<bool(const std::string& stream, caf::local_actor* self, bool force)> retire;
+  std::uint64_t snapshot_every = 0;  // registry_options::snapshot_every
   std::function<configured_table::catalog_facts(const table_reference&)> catalog;
 };
 
@@ -178,7 +181,7 @@ void process(host_actor<Traits>* self, const services& svc,
         std::holds_alternative<configured_table::delete_configured_table>(p->command)) {
       p->reply(conflict("Configured table " + st.id +
                             " is being associated with a collaboration; retry once that is done",
-                        st.id, "CONFIGURED_TABLE", "INVALID_STATE"));
+                        st.id, "CONFIGURED_TABLE", "SUBRESOURCES_EXIST"));
       return;
     }
   }
@@ -235,6 +238,8 @@ caf::behavior aggregate_actor(host_actor<Traits>* self, std::string id, services
     self->state.state = std::move(s.value());
   } else {
     spdlog::error("{} {}: cannot load its stream: {}", Traits::kind, id, s.error().message);
+    // Its slot goes with it, so the next command tries a fresh load instead of a dead actor.
+    (void)svc.retire(Traits::stream(id), self, true);
     self->quit(caf::exit_reason::user_shutdown);
     return {};
   }
@@ -247,13 +252,13 @@ caf::behavior aggregate_actor(host_actor<Traits>* self, std::string id, services
         process<Traits>(self, svc, std::move(m.p));
         drain<Traits>(self, svc);
         // A rejected create leaves a stream that never came to exist: retire the actor so
-        // failed creates (and lookups of unknown ids) cannot pile up resident actors. Nothing
-        // races with the retirement: a later command spawns a fresh actor that reads the log.
+        // failed creates (and lookups of unknown ids) cannot pile up resident actors. The
+        // registry enqueues under the same lock retire() takes, so a command is either already
+        // in the mailbox (no retirement) or goes to a fresh actor that reads the log.
         const auto& st = self->state;
-        if (!st.state.created && !st.busy && st.stash.empty() && st.holds == 0) {
-          svc.forget(st.id);
+        if (!st.state.created && !st.busy && st.stash.empty() && st.holds == 0 &&
+            svc.retire(Traits::stream(st.id), self, false))
           self->quit(caf::exit_reason::normal);
-        }
       },
       [=](release_msg&) {
         if (self->state.holds > 0) --self->state.holds;
@@ -292,27 +297,28 @@ struct registry::impl {
   std::map<std::string, caf::actor> actors;
   std::atomic<bool> stopped{false};
 
-  template <class Traits>
-  caf::actor actor_for(const std::string& id) {
+  // Enqueues `msg` to the actor hosting `id`, spawning it on first use. Under `mu`, so that
+  // retire() (same lock) never drops an actor a message is on its way to, and stop() (same lock)
+  // never misses an actor spawned while it runs. False once stopped.
+  template <class Traits, class Message>
+  bool enqueue(const std::string& id, Message&& msg) {
     std::lock_guard<std::mutex> lock(mu);
+    if (stopped) return false;
     auto& slot = actors[Traits::stream(id)];
     if (!slot) slot = system->spawn(hosts::aggregate_actor<Traits>, id, svc);
-    return slot;
+    caf::anon_send(slot, std::forward<Message>(msg));
+    return true;
   }
 
   template <class Traits>
   void send(const std::string& id, typename Traits::command command, decide_context context,
             reply_fn reply) {
-    if (stopped) {
-      reply(internal_error("The server is shutting down"));
-      return;
-    }
-    auto target = actor_for<Traits>(id);
     auto p = std::make_shared<hosts::pending<typename Traits::command>>();
     p->command = std::move(command);
     p->context = std::move(context);
     p->reply_to = std::move(reply);
-    caf::anon_send(target, hosts::command_msg<typename Traits::command>{std::move(p)});
+    // When stopped, `p` dies here unanswered and its destructor answers with an internal error.
+    (void)enqueue<Traits>(id, hosts::command_msg<typename Traits::command>{std::move(p)});
   }
 };
 
@@ -320,14 +326,20 @@ registry::registry(events::event_store& store, events::journal& journal, registr
     : impl_(std::make_unique<impl>()) {
   impl_->config.set("scheduler.max-threads", options.worker_threads);
   impl_->system = std::make_unique<caf::actor_system>(impl_->config);
-  // forget() receives the host's id; the slot is keyed by stream, so drop either kind's.
-  impl_->svc = hosts::services{&store, &journal,
-                               [this](const std::string& id) {
-                                 std::lock_guard<std::mutex> lock(impl_->mu);
-                                 impl_->actors.erase(hosts::collaboration_traits::stream(id));
-                                 impl_->actors.erase(hosts::table_traits::stream(id));
-                               },
-                               options.snapshot_every, std::move(options.catalog)};
+  impl_->svc =
+      hosts::services{&store, &journal,
+                      [this](const std::string& stream, caf::local_actor* self, bool force) {
+                        std::lock_guard<std::mutex> lock(impl_->mu);
+                        auto it = impl_->actors.find(stream);
+                        // Only its own slot, and only with nothing left to process.
+                        if (it == impl_->actors.end() || it->second.address() != self->address())
+                          return true;  // not registered (any more): quitting is safe
+                        auto* scheduled = static_cast<caf::scheduled_actor*>(self);
+                        if (!force && !scheduled->mailbox().empty()) return false;
+                        impl_->actors.erase(it);
+                        return true;
+                      },
+                      options.snapshot_every, std::move(options.catalog)};
 }
 
 registry::~registry() {
@@ -361,9 +373,7 @@ void registry::associate(const std::string& configured_table_id,
         self->send<hosts::collaboration_traits>(
             collaboration_id, std::move(create), std::move(context),
             [self, configured_table_id, reply = std::move(reply)](command_result r) {
-              if (!self->stopped)
-                caf::anon_send(self->actor_for<hosts::table_traits>(configured_table_id),
-                               hosts::release_msg{});
+              (void)self->enqueue<hosts::table_traits>(configured_table_id, hosts::release_msg{});
               reply(std::move(r));
             });
       });
@@ -375,9 +385,9 @@ std::size_t registry::resident() const {
 }
 
 void registry::stop() {
-  if (impl_->stopped.exchange(true)) return;
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
+    if (impl_->stopped.exchange(true)) return;
     for (auto& [id, a] : impl_->actors) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     impl_->actors.clear();
   }

@@ -176,8 +176,12 @@ void write_status(json_writer& w, const sources& s) {
       const json::object* same = nullptr;
       if (rules)
         if (const auto* r = obj(*rules, type)) same = obj(*r, "policy");
-      if (!same) {
+      if (!same && (!rules || rules->empty())) {
         reasons.push_back({"COLLABORATION_ANALYSIS_RULE_NOT_CONFIGURED",
+                           "Results go to members other than the querier and the association "
+                           "has no collaboration analysis rule"});
+      } else if (!same) {
+        reasons.push_back({"RESULT_RECEIVERS_NOT_CONFIGURED",
                            "Results go to members other than the querier and the association "
                            "has no " +
                                std::string(type) + " collaboration analysis rule"});

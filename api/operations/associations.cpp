@@ -100,6 +100,11 @@ void create_configured_table_association(call& c) {
   if (!ms->active)
     return c.fail(access_denied("Membership " + cmd.membership_id +
                                 " is not ACTIVE; only an ACTIVE membership can associate tables"));
+  // An unknown or foreign table never wakes an actor (its actor re-checks under the hold).
+  auto table_row = c.svc.store.get_view(keys::configured_table(c.region, cmd.configured_table_id));
+  if (!table_row || table_row->compare(0, c.caller.size() + 1, c.caller + "|") != 0)
+    return c.fail(not_found("Configured table " + cmd.configured_table_id + " does not exist",
+                            cmd.configured_table_id, "CONFIGURED_TABLE"));
   auto ctx = c.context();
   const auto table_id = cmd.configured_table_id;
   c.svc.bus.associate(table_id, ms->collaboration_id, std::move(cmd), std::move(ctx), c.replier());

@@ -693,6 +693,10 @@ TEST_CASE("the host looks up the reference a command leaves the table with") {
   CHECK(ct::reference_to_check(s.state, create) ==
         std::optional<table_reference>(create.reference));
   ct::update_configured_table u;
+  // A rename does not consult the catalog: its table may have gone since (review finding).
+  u.name = "renamed";
+  CHECK_FALSE(ct::reference_to_check(s.state, u));
+  u.allowed_columns = std::vector<std::string>{"customer_id"};
   CHECK(ct::reference_to_check(s.state, u) ==
         std::optional<table_reference>(glue("sales", "customers")));
   u.reference = glue("sales", "other");
@@ -700,6 +704,35 @@ TEST_CASE("the host looks up the reference a command leaves the table with") {
         std::optional<table_reference>(glue("sales", "other")));
   CHECK_FALSE(ct::reference_to_check(s.state, ct::delete_configured_table{}));
   CHECK_FALSE(ct::reference_to_check(s.state, rule_of(valid_list())));
+}
+
+SCENARIO("a strict catalog that lost the table: renames still work, new columns are a 400") {
+  GIVEN("a table created while its catalog table existed") {
+    auto s = created_table();
+    s.catalog.strict = true;
+    s.catalog.found = false;  // what the host reports now that the CSV is gone
+    WHEN("the owner renames it") {
+      ct::update_configured_table u;
+      u.name = "renamed";
+      // The host asks the catalog only when reference_to_check names a table.
+      if (!ct::reference_to_check(s.state, u)) s.catalog = {};
+      auto d = s.when(u, owner);
+      THEN("the rename succeeds") {
+        REQUIRE(d.ok());
+        CHECK(s.state.info.name == "renamed");
+      }
+    }
+    WHEN("the owner changes its allowed columns") {
+      ct::update_configured_table u;
+      u.allowed_columns = std::vector<std::string>{"customer_id"};
+      auto d = s.when(u, owner);
+      THEN("it is a ValidationException, not a 404 that would read as the table being gone") {
+        REQUIRE_FALSE(d.ok());
+        CHECK(d.error().kind == error_kind::validation);
+        CHECK_THAT(d.error().message, Catch::Contains("does not exist in the data catalog"));
+      }
+    }
+  }
 }
 
 TEST_CASE("configured table events that do not fit the state are named") {
