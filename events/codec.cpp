@@ -5,6 +5,7 @@
 #include "events/codec.hpp"
 
 #include <cstdint>
+#include <type_traits>
 #include <variant>
 
 #include "events/value_codec.hpp"
@@ -20,12 +21,24 @@ using codec::builder;
 using codec::fb_string;
 using codec::to_fb;
 
-static_assert(std::variant_size_v<event_payload> == 24, "add the new event to Payload");
+static_assert(std::variant_size_v<event_payload> == 35, "add the new event to Payload");
 // Union tag == variant index + 1: the schema appends members in the variant's order.
 static_assert(static_cast<std::size_t>(fb::Payload::MAX) == std::variant_size_v<event_payload>);
 static_assert(static_cast<int>(fb::Payload::TagsChanged) == 12);
 static_assert(static_cast<int>(fb::Payload::ConfiguredTableCreated) == 13);
 static_assert(static_cast<int>(fb::Payload::ConfiguredTableAssociationAnalysisRuleDeleted) == 24);
+static_assert(static_cast<int>(fb::Payload::AnalysisTemplateCreated) == 25);
+static_assert(static_cast<int>(fb::Payload::ChangeRequestCreated) == 28);
+static_assert(static_cast<int>(fb::Payload::ChangeRequestCommitted) == 33);
+static_assert(static_cast<int>(fb::Payload::AutoApprovedChangeTypesChanged) == 35);
+// The anchors above, checked against the variant's own order.
+static_assert(
+    std::is_same_v<std::variant_alternative_t<24, event_payload>, analysis_template_created>);
+static_assert(
+    std::is_same_v<std::variant_alternative_t<27, event_payload>, change_request_created>);
+static_assert(
+    std::is_same_v<std::variant_alternative_t<32, event_payload>, change_request_committed>);
+static_assert(std::is_same_v<std::variant_alternative_t<34, event_payload>, auto_approved_changed>);
 
 // ---------------------------------------------------------------- encode
 
@@ -224,6 +237,83 @@ struct encoder : codec::value_encoder {
     auto t = fb::CreateConfiguredTableAssociationAnalysisRuleDeleted(
         b, id, to_fb<fb::AnalysisRuleType>(e.type));
     return {fb::Payload::ConfiguredTableAssociationAnalysisRuleDeleted, t.Union()};
+  }
+
+  tagged operator()(const analysis_template_created& e) {
+    auto id = str(e.template_id);
+    auto membership = str(e.membership_id);
+    auto account = str(e.account);
+    auto region = str(e.region);
+    auto name = str(e.name);
+    auto description = str(e.description);
+    auto src = source(e.source);
+    auto referenced = strings(e.referenced_tables);
+    auto parameters = opt_values(e.parameters);
+    auto t = fb::CreateAnalysisTemplateCreated(b, id, membership, account, region, name,
+                                               description, to_fb<fb::AnalysisFormat>(e.format),
+                                               src, referenced, parameters, e.detailed_errors);
+    return {fb::Payload::AnalysisTemplateCreated, t.Union()};
+  }
+
+  tagged operator()(const analysis_template_updated& e) {
+    auto id = str(e.template_id);
+    auto description = str(e.description);
+    return {fb::Payload::AnalysisTemplateUpdated,
+            fb::CreateAnalysisTemplateUpdated(b, id, description).Union()};
+  }
+
+  tagged operator()(const analysis_template_deleted& e) {
+    auto id = str(e.template_id);
+    return {fb::Payload::AnalysisTemplateDeleted, fb::CreateAnalysisTemplateDeleted(b, id).Union()};
+  }
+
+  tagged operator()(const change_request_created& e) {
+    auto id = str(e.change_request_id);
+    auto changes = values(e.changes);
+    auto approvers = strings(e.approvers);
+    auto t = fb::CreateChangeRequestCreated(b, id, changes, e.auto_approved,
+                                            to_fb<fb::ChangeRequestStatus>(e.status), approvers);
+    return {fb::Payload::ChangeRequestCreated, t.Union()};
+  }
+
+  tagged operator()(const change_request_voted& e) {
+    auto id = str(e.change_request_id);
+    auto account = str(e.account);
+    return {fb::Payload::ChangeRequestVoted,
+            fb::CreateChangeRequestVoted(b, id, account, e.approve).Union()};
+  }
+
+  tagged operator()(const change_request_approved& e) {
+    auto id = str(e.change_request_id);
+    return {fb::Payload::ChangeRequestApproved, fb::CreateChangeRequestApproved(b, id).Union()};
+  }
+
+  tagged operator()(const change_request_denied& e) {
+    auto id = str(e.change_request_id);
+    return {fb::Payload::ChangeRequestDenied, fb::CreateChangeRequestDenied(b, id).Union()};
+  }
+
+  tagged operator()(const change_request_cancelled& e) {
+    auto id = str(e.change_request_id);
+    return {fb::Payload::ChangeRequestCancelled, fb::CreateChangeRequestCancelled(b, id).Union()};
+  }
+
+  tagged operator()(const change_request_committed& e) {
+    auto id = str(e.change_request_id);
+    return {fb::Payload::ChangeRequestCommitted, fb::CreateChangeRequestCommitted(b, id).Union()};
+  }
+
+  tagged operator()(const member_abilities_changed& e) {
+    auto account = str(e.account);
+    auto abilities = enums<fb::MemberAbility>(e.abilities);
+    return {fb::Payload::MemberAbilitiesChanged,
+            fb::CreateMemberAbilitiesChanged(b, account, abilities).Union()};
+  }
+
+  tagged operator()(const auto_approved_changed& e) {
+    auto types = enums<fb::AutoApprovedChangeType>(e.types);
+    return {fb::Payload::AutoApprovedChangeTypesChanged,
+            fb::CreateAutoApprovedChangeTypesChanged(b, types).Union()};
   }
 };
 

@@ -196,6 +196,69 @@ struct reader : codec::value_reader {
     return e;
   }
 
+  event_payload event(const fb::AnalysisTemplateCreated& t) {
+    analysis_template_created e;
+    e.template_id = str(t.template_id());
+    e.membership_id = str(t.membership_id());
+    e.account = str(t.account());
+    e.region = str(t.region());
+    e.name = str(t.name());
+    e.description = opt_str(t.description());
+    e.format = enum_of<analysis_format>(t.format(), "bad analysis format");
+    e.source = required(t.source(), "analysis source missing");
+    e.referenced_tables = strings(t.referenced_tables());
+    e.parameters = opt_values(t.parameters());
+    e.detailed_errors = t.detailed_errors();
+    return e;
+  }
+
+  event_payload event(const fb::AnalysisTemplateUpdated& t) {
+    return analysis_template_updated{str(t.template_id()), opt_str(t.description())};
+  }
+
+  event_payload event(const fb::AnalysisTemplateDeleted& t) {
+    return analysis_template_deleted{str(t.template_id())};
+  }
+
+  event_payload event(const fb::ChangeRequestCreated& t) {
+    change_request_created e;
+    e.change_request_id = str(t.change_request_id());
+    e.changes = values(t.changes());
+    e.auto_approved = t.auto_approved();
+    e.status = enum_of<change_request_status>(t.status(), "bad change request status");
+    e.approvers = strings(t.approvers());
+    return e;
+  }
+
+  event_payload event(const fb::ChangeRequestVoted& t) {
+    return change_request_voted{str(t.change_request_id()), str(t.account()), t.approve()};
+  }
+
+  event_payload event(const fb::ChangeRequestApproved& t) {
+    return change_request_approved{str(t.change_request_id())};
+  }
+  event_payload event(const fb::ChangeRequestDenied& t) {
+    return change_request_denied{str(t.change_request_id())};
+  }
+  event_payload event(const fb::ChangeRequestCancelled& t) {
+    return change_request_cancelled{str(t.change_request_id())};
+  }
+  event_payload event(const fb::ChangeRequestCommitted& t) {
+    return change_request_committed{str(t.change_request_id())};
+  }
+
+  event_payload event(const fb::MemberAbilitiesChanged& t) {
+    member_abilities_changed e;
+    e.account = str(t.account());
+    e.abilities = enums<member_ability>(t.abilities(), "bad member ability");
+    return e;
+  }
+
+  event_payload event(const fb::AutoApprovedChangeTypesChanged& t) {
+    return auto_approved_changed{
+        enums<auto_approved_change_type>(t.types(), "bad auto-approved change type")};
+  }
+
   // A union-valued member the event cannot do without (a table reference, a table's policy):
   // unlike a string it has no neutral default, so even the lenient log reader refuses its absence.
   template <class Fb>
@@ -264,6 +327,28 @@ struct reader : codec::value_reader {
         return member<fb::ConfiguredTableAssociationAnalysisRuleUpdated>(env);
       case P::ConfiguredTableAssociationAnalysisRuleDeleted:
         return member<fb::ConfiguredTableAssociationAnalysisRuleDeleted>(env);
+      case P::AnalysisTemplateCreated:
+        return member<fb::AnalysisTemplateCreated>(env);
+      case P::AnalysisTemplateUpdated:
+        return member<fb::AnalysisTemplateUpdated>(env);
+      case P::AnalysisTemplateDeleted:
+        return member<fb::AnalysisTemplateDeleted>(env);
+      case P::ChangeRequestCreated:
+        return member<fb::ChangeRequestCreated>(env);
+      case P::ChangeRequestVoted:
+        return member<fb::ChangeRequestVoted>(env);
+      case P::ChangeRequestApproved:
+        return member<fb::ChangeRequestApproved>(env);
+      case P::ChangeRequestDenied:
+        return member<fb::ChangeRequestDenied>(env);
+      case P::ChangeRequestCancelled:
+        return member<fb::ChangeRequestCancelled>(env);
+      case P::ChangeRequestCommitted:
+        return member<fb::ChangeRequestCommitted>(env);
+      case P::MemberAbilitiesChanged:
+        return member<fb::MemberAbilitiesChanged>(env);
+      case P::AutoApprovedChangeTypesChanged:
+        return member<fb::AutoApprovedChangeTypesChanged>(env);
       default:
         return std::nullopt;
     }

@@ -55,6 +55,35 @@ struct type_namer {
   std::string_view operator()(const association_rule_deleted&) const {
     return "ConfiguredTableAssociationAnalysisRuleDeleted";
   }
+  std::string_view operator()(const analysis_template_created&) const {
+    return "AnalysisTemplateCreated";
+  }
+  std::string_view operator()(const analysis_template_updated&) const {
+    return "AnalysisTemplateUpdated";
+  }
+  std::string_view operator()(const analysis_template_deleted&) const {
+    return "AnalysisTemplateDeleted";
+  }
+  std::string_view operator()(const change_request_created&) const {
+    return "ChangeRequestCreated";
+  }
+  std::string_view operator()(const change_request_voted&) const { return "ChangeRequestVoted"; }
+  std::string_view operator()(const change_request_approved&) const {
+    return "ChangeRequestApproved";
+  }
+  std::string_view operator()(const change_request_denied&) const { return "ChangeRequestDenied"; }
+  std::string_view operator()(const change_request_cancelled&) const {
+    return "ChangeRequestCancelled";
+  }
+  std::string_view operator()(const change_request_committed&) const {
+    return "ChangeRequestCommitted";
+  }
+  std::string_view operator()(const member_abilities_changed&) const {
+    return "MemberAbilitiesChanged";
+  }
+  std::string_view operator()(const auto_approved_changed&) const {
+    return "AutoApprovedChangeTypesChanged";
+  }
 };
 }  // namespace
 
@@ -156,6 +185,45 @@ bool operator==(const association_rule_updated& a, const association_rule_update
 }
 bool operator==(const association_rule_deleted& a, const association_rule_deleted& b) {
   return a.association_id == b.association_id && a.type == b.type;
+}
+
+bool operator==(const analysis_template_created& a, const analysis_template_created& b) {
+  return std::tie(a.template_id, a.membership_id, a.account, a.region, a.name, a.description,
+                  a.format, a.source, a.referenced_tables, a.parameters, a.detailed_errors) ==
+         std::tie(b.template_id, b.membership_id, b.account, b.region, b.name, b.description,
+                  b.format, b.source, b.referenced_tables, b.parameters, b.detailed_errors);
+}
+bool operator==(const analysis_template_updated& a, const analysis_template_updated& b) {
+  return a.template_id == b.template_id && a.description == b.description;
+}
+bool operator==(const analysis_template_deleted& a, const analysis_template_deleted& b) {
+  return a.template_id == b.template_id;
+}
+bool operator==(const change_request_created& a, const change_request_created& b) {
+  return std::tie(a.change_request_id, a.changes, a.auto_approved, a.status, a.approvers) ==
+         std::tie(b.change_request_id, b.changes, b.auto_approved, b.status, b.approvers);
+}
+bool operator==(const change_request_voted& a, const change_request_voted& b) {
+  return std::tie(a.change_request_id, a.account, a.approve) ==
+         std::tie(b.change_request_id, b.account, b.approve);
+}
+bool operator==(const change_request_approved& a, const change_request_approved& b) {
+  return a.change_request_id == b.change_request_id;
+}
+bool operator==(const change_request_denied& a, const change_request_denied& b) {
+  return a.change_request_id == b.change_request_id;
+}
+bool operator==(const change_request_cancelled& a, const change_request_cancelled& b) {
+  return a.change_request_id == b.change_request_id;
+}
+bool operator==(const change_request_committed& a, const change_request_committed& b) {
+  return a.change_request_id == b.change_request_id;
+}
+bool operator==(const member_abilities_changed& a, const member_abilities_changed& b) {
+  return a.account == b.account && a.abilities == b.abilities;
+}
+bool operator==(const auto_approved_changed& a, const auto_approved_changed& b) {
+  return a.types == b.types;
 }
 
 }  // namespace crs::events

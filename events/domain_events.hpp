@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "events/table_values.hpp"
+#include "events/template_values.hpp"
 #include "events/values.hpp"
 
 namespace crs::events {
@@ -189,6 +190,81 @@ struct association_rule_deleted {
   analysis_rule_type type = analysis_rule_type::aggregation;
 };
 
+// ---- analysis templates, in the collaboration stream (SPEC.md 13) ----
+
+// A member published a template through its ACTIVE membership.
+struct analysis_template_created {
+  std::string template_id;
+  std::string membership_id;
+  account_id account;  // owns the membership
+  std::string region;
+  std::string name;
+  std::optional<std::string> description;
+  analysis_format format = analysis_format::sql;
+  analysis_source source;
+  // schema.referencedTables as sent, or derived from the SQL when the request had none.
+  std::vector<std::string> referenced_tables;
+  std::optional<std::vector<analysis_parameter>> parameters;
+  bool detailed_errors = false;  // errorMessageConfiguration {type: DETAILED}
+};
+
+// Templates are immutable but for their description.
+struct analysis_template_updated {
+  std::string template_id;
+  std::optional<std::string> description;
+};
+
+struct analysis_template_deleted {
+  std::string template_id;
+};
+
+// ---- collaboration change requests, in the collaboration stream (SPEC.md 14, 16.4) ----
+
+// The creator asked for changes. `status` is PENDING, or APPROVED when nobody is left to vote or
+// when every change type is auto-approved (then `auto_approved`, and the commit follows in the
+// same append). `approvers` get a PENDING vote each.
+struct change_request_created {
+  std::string change_request_id;
+  std::vector<change> changes;  // with their computed types
+  bool auto_approved = false;
+  change_request_status status = change_request_status::pending;
+  std::vector<account_id> approvers;
+};
+
+// One member's vote (APPROVE or DENY) on a PENDING request.
+struct change_request_voted {
+  std::string change_request_id;
+  account_id account;
+  bool approve = true;
+};
+
+// The request's own transitions (SPEC.md 16.4).
+struct change_request_approved {
+  std::string change_request_id;
+};
+struct change_request_denied {
+  std::string change_request_id;
+};
+struct change_request_cancelled {
+  std::string change_request_id;
+};
+// The changes were applied: the MemberInvited / MemberAbilitiesChanged /
+// AutoApprovedChangeTypesChanged events that carry them precede this one in the same append.
+struct change_request_committed {
+  std::string change_request_id;
+};
+
+// A committed GRANT_/REVOKE_RECEIVE_RESULTS_ABILITY: the member's abilities are now these.
+struct member_abilities_changed {
+  account_id account;
+  std::vector<member_ability> abilities;
+};
+
+// A committed EDIT_AUTO_APPROVED_CHANGE_TYPES: the collaboration's list is now this.
+struct auto_approved_changed {
+  std::vector<auto_approved_change_type> types;
+};
+
 using event_payload =
     std::variant<collaboration_created, member_invited, payment_assigned, membership_created,
                  membership_updated, membership_status_changed, membership_deleted, member_left,
@@ -196,7 +272,11 @@ using event_payload =
                  configured_table_created, configured_table_updated, configured_table_deleted,
                  analysis_rule_created, analysis_rule_updated, analysis_rule_deleted,
                  association_created, association_updated, association_deleted,
-                 association_rule_created, association_rule_updated, association_rule_deleted>;
+                 association_rule_created, association_rule_updated, association_rule_deleted,
+                 analysis_template_created, analysis_template_updated, analysis_template_deleted,
+                 change_request_created, change_request_voted, change_request_approved,
+                 change_request_denied, change_request_cancelled, change_request_committed,
+                 member_abilities_changed, auto_approved_changed>;
 
 // The stable type name written into the envelope ("CollaborationCreated", ...).
 std::string_view type_name(const event_payload& e);
@@ -226,5 +306,17 @@ bool operator==(const association_deleted& a, const association_deleted& b);
 bool operator==(const association_rule_created& a, const association_rule_created& b);
 bool operator==(const association_rule_updated& a, const association_rule_updated& b);
 bool operator==(const association_rule_deleted& a, const association_rule_deleted& b);
+
+bool operator==(const analysis_template_created& a, const analysis_template_created& b);
+bool operator==(const analysis_template_updated& a, const analysis_template_updated& b);
+bool operator==(const analysis_template_deleted& a, const analysis_template_deleted& b);
+bool operator==(const change_request_created& a, const change_request_created& b);
+bool operator==(const change_request_voted& a, const change_request_voted& b);
+bool operator==(const change_request_approved& a, const change_request_approved& b);
+bool operator==(const change_request_denied& a, const change_request_denied& b);
+bool operator==(const change_request_cancelled& a, const change_request_cancelled& b);
+bool operator==(const change_request_committed& a, const change_request_committed& b);
+bool operator==(const member_abilities_changed& a, const member_abilities_changed& b);
+bool operator==(const auto_approved_changed& a, const auto_approved_changed& b);
 
 }  // namespace crs::events

@@ -100,6 +100,59 @@ CRS_SAME_ENUM(fb::AnalysisRulePolicyKind::ListRule, 1 + static_cast<int>(analysi
 CRS_SAME_ENUM(fb::AnalysisRulePolicyKind::CustomRule,
               1 + static_cast<int>(analysis_rule_type::custom));
 CRS_SAME_ENUM(fb::AnalysisRulePolicyKind::MAX, std::variant_size_v<analysis_rule_policy>);
+
+CRS_SAME_ENUM(fb::AnalysisFormat::Sql, analysis_format::sql);
+CRS_SAME_ENUM(fb::AnalysisFormat::Pyspark10, analysis_format::pyspark_1_0);
+CRS_SAME_ENUM(fb::ParameterType::Smallint, parameter_type::smallint);
+CRS_SAME_ENUM(fb::ParameterType::Integer, parameter_type::integer);
+CRS_SAME_ENUM(fb::ParameterType::Bigint, parameter_type::bigint);
+CRS_SAME_ENUM(fb::ParameterType::Decimal, parameter_type::decimal);
+CRS_SAME_ENUM(fb::ParameterType::Real, parameter_type::real);
+CRS_SAME_ENUM(fb::ParameterType::DoublePrecision, parameter_type::double_precision);
+CRS_SAME_ENUM(fb::ParameterType::Boolean, parameter_type::boolean);
+CRS_SAME_ENUM(fb::ParameterType::Char, parameter_type::char_type);
+CRS_SAME_ENUM(fb::ParameterType::Varchar, parameter_type::varchar);
+CRS_SAME_ENUM(fb::ParameterType::Date, parameter_type::date);
+CRS_SAME_ENUM(fb::ParameterType::Timestamp, parameter_type::timestamp);
+CRS_SAME_ENUM(fb::ParameterType::Timestamptz, parameter_type::timestamptz);
+CRS_SAME_ENUM(fb::ParameterType::Time, parameter_type::time);
+CRS_SAME_ENUM(fb::ParameterType::Timetz, parameter_type::timetz);
+CRS_SAME_ENUM(fb::ParameterType::Varbyte, parameter_type::varbyte);
+CRS_SAME_ENUM(fb::ParameterType::Binary, parameter_type::binary);
+CRS_SAME_ENUM(fb::ParameterType::Byte, parameter_type::byte);
+CRS_SAME_ENUM(fb::ParameterType::Character, parameter_type::character);
+CRS_SAME_ENUM(fb::ParameterType::Double, parameter_type::double_type);
+CRS_SAME_ENUM(fb::ParameterType::Float, parameter_type::float_type);
+CRS_SAME_ENUM(fb::ParameterType::Int, parameter_type::int_type);
+CRS_SAME_ENUM(fb::ParameterType::Long, parameter_type::long_type);
+CRS_SAME_ENUM(fb::ParameterType::Numeric, parameter_type::numeric);
+CRS_SAME_ENUM(fb::ParameterType::Short, parameter_type::short_type);
+CRS_SAME_ENUM(fb::ParameterType::String, parameter_type::string);
+CRS_SAME_ENUM(fb::ParameterType::TimestampLtz, parameter_type::timestamp_ltz);
+CRS_SAME_ENUM(fb::ParameterType::TimestampNtz, parameter_type::timestamp_ntz);
+CRS_SAME_ENUM(fb::ParameterType::Tinyint, parameter_type::tinyint);
+CRS_SAME_ENUM(fb::ParameterType::MAX, parameter_type_count - 1);
+CRS_SAME_ENUM(fb::ChangeType::AddMember, change_type::add_member);
+CRS_SAME_ENUM(fb::ChangeType::GrantReceiveResultsAbility,
+              change_type::grant_receive_results_ability);
+CRS_SAME_ENUM(fb::ChangeType::RevokeReceiveResultsAbility,
+              change_type::revoke_receive_results_ability);
+CRS_SAME_ENUM(fb::ChangeType::EditAutoApprovedChangeTypes,
+              change_type::edit_auto_approved_change_types);
+CRS_SAME_ENUM(fb::ChangeRequestStatus::Pending, change_request_status::pending);
+CRS_SAME_ENUM(fb::ChangeRequestStatus::Approved, change_request_status::approved);
+CRS_SAME_ENUM(fb::ChangeRequestStatus::Cancelled, change_request_status::cancelled);
+CRS_SAME_ENUM(fb::ChangeRequestStatus::Denied, change_request_status::denied);
+CRS_SAME_ENUM(fb::ChangeRequestStatus::Committed, change_request_status::committed);
+CRS_SAME_ENUM(fb::ApprovalStatus::Approved, approval_status::approved);
+CRS_SAME_ENUM(fb::ApprovalStatus::Denied, approval_status::denied);
+CRS_SAME_ENUM(fb::ApprovalStatus::Pending, approval_status::pending);
+CRS_SAME_ENUM(fb::AnalysisSourceKind::AnalysisSourceText, 1 + 0);
+CRS_SAME_ENUM(fb::AnalysisSourceKind::AnalysisSourceArtifacts, 1 + 1);
+CRS_SAME_ENUM(fb::AnalysisSourceKind::MAX, std::variant_size_v<analysis_source>);
+CRS_SAME_ENUM(fb::ChangeSpecification::MemberChange, 1 + 0);
+CRS_SAME_ENUM(fb::ChangeSpecification::CollaborationChange, 1 + 1);
+CRS_SAME_ENUM(fb::ChangeSpecification::MAX, std::variant_size_v<decltype(change::spec)>);
 #undef CRS_SAME_ENUM
 static_assert(std::is_same_v<std::variant_alternative_t<0, table_reference>, glue_table_reference>);
 static_assert(
@@ -110,6 +163,11 @@ static_assert(
     std::is_same_v<std::variant_alternative_t<0, analysis_rule_policy>, aggregation_rule>);
 static_assert(std::is_same_v<std::variant_alternative_t<1, analysis_rule_policy>, list_rule>);
 static_assert(std::is_same_v<std::variant_alternative_t<2, analysis_rule_policy>, custom_rule>);
+static_assert(std::is_same_v<std::variant_alternative_t<0, analysis_source>, std::string>);
+static_assert(std::is_same_v<std::variant_alternative_t<1, analysis_source>, template_artifacts>);
+static_assert(std::is_same_v<std::variant_alternative_t<0, decltype(change::spec)>, member_change>);
+static_assert(
+    std::is_same_v<std::variant_alternative_t<1, decltype(change::spec)>, collaboration_change>);
 // PaymentConfig has one field per dimension: a new dimension needs a new schema field.
 static_assert(payment_dimension_count == 5, "add the new dimension to PaymentConfig");
 
@@ -296,6 +354,61 @@ flatbuffers::Offset<fb::AssociationRulePolicy> value_encoder::value(
   auto receivers = opt_strings(p.allowed_result_receivers);
   auto additional = opt_strings(p.allowed_additional_analyses);
   return fb::CreateAssociationRulePolicy(b, receivers, additional);
+}
+
+flatbuffers::Offset<fb::S3Location> value_encoder::value(const s3_location& l) {
+  auto bucket = str(l.bucket);
+  auto key = str(l.key);
+  return fb::CreateS3Location(b, bucket, key);
+}
+
+flatbuffers::Offset<fb::AnalysisParameter> value_encoder::value(const analysis_parameter& p) {
+  auto name = str(p.name);
+  auto default_value = str(p.default_value);
+  return fb::CreateAnalysisParameter(b, name, to_fb<fb::ParameterType>(p.type), default_value);
+}
+
+flatbuffers::Offset<fb::AnalysisSource> value_encoder::source(const analysis_source& s) {
+  using kind = std::pair<fb::AnalysisSourceKind, flatbuffers::Offset<void>>;
+  auto [tag, body] = std::visit(
+      overloaded{
+          [&](const std::string& text) -> kind {
+            auto t = str(text);
+            return {fb::AnalysisSourceKind::AnalysisSourceText,
+                    fb::CreateAnalysisSourceText(b, t).Union()};
+          },
+          [&](const template_artifacts& a) -> kind {
+            auto entry = value(a.entry_point);
+            auto additional = opt_values(a.additional_artifacts);
+            auto role = str(a.role_arn);
+            return {fb::AnalysisSourceKind::AnalysisSourceArtifacts,
+                    fb::CreateAnalysisSourceArtifacts(b, entry, additional, role).Union()};
+          },
+      },
+      s);
+  return fb::CreateAnalysisSource(b, tag, body);
+}
+
+flatbuffers::Offset<fb::Change> value_encoder::value(const change& c) {
+  using kind = std::pair<fb::ChangeSpecification, flatbuffers::Offset<void>>;
+  auto [tag, body] =
+      std::visit(overloaded{
+                     [&](const member_change& m) -> kind {
+                       auto account = str(m.account);
+                       auto abilities = enums<fb::MemberAbility>(m.abilities);
+                       auto display_name = str(m.display_name);
+                       return {fb::ChangeSpecification::MemberChange,
+                               fb::CreateMemberChange(b, account, abilities, display_name).Union()};
+                     },
+                     [&](const collaboration_change& m) -> kind {
+                       auto types = opt_enums<fb::AutoApprovedChangeType>(m.auto_approved);
+                       return {fb::ChangeSpecification::CollaborationChange,
+                               fb::CreateCollaborationChange(b, types).Union()};
+                     },
+                 },
+                 c.spec);
+  auto types = enums<fb::ChangeType>(c.types);
+  return fb::CreateChange(b, tag, body, types);
 }
 
 // ---------------------------------------------------------------- decode
@@ -495,6 +608,93 @@ association_rule_policy value_reader::value(const fb::AssociationRulePolicy& p) 
   association_rule_policy out;
   out.allowed_result_receivers = opt_strings(p.allowed_result_receivers());
   out.allowed_additional_analyses = opt_strings(p.allowed_additional_analyses());
+  return out;
+}
+
+s3_location value_reader::value(const fb::S3Location& l) {
+  s3_location out;
+  out.bucket = str(l.bucket());
+  out.key = str(l.key());
+  return out;
+}
+
+analysis_parameter value_reader::value(const fb::AnalysisParameter& p) {
+  analysis_parameter out;
+  out.name = str(p.name());
+  out.type = enum_of<parameter_type>(p.type(), "bad parameter type");
+  out.default_value = opt_str(p.default_value());
+  return out;
+}
+
+analysis_source value_reader::value(const fb::AnalysisSource& s) {
+  using K = fb::AnalysisSourceKind;
+  switch (s.kind_type()) {
+    case K::AnalysisSourceText:
+      if (const auto* t = s.kind_as_AnalysisSourceText()) return value(*t);
+      break;
+    case K::AnalysisSourceArtifacts:
+      if (const auto* t = s.kind_as_AnalysisSourceArtifacts()) return value(*t);
+      break;
+    default:  // NONE, or a kind of a newer writer: the Verifier did not look inside it
+      break;
+  }
+  fail("bad analysis source kind");
+  return {};
+}
+
+std::string value_reader::value(const fb::AnalysisSourceText& t) {
+  return str(t.text());
+}
+
+template_artifacts value_reader::value(const fb::AnalysisSourceArtifacts& t) {
+  template_artifacts out;
+  require_table(t.entry_point(), "artifacts entry point missing");
+  if (const auto* entry = t.entry_point()) out.entry_point = value(*entry);
+  out.additional_artifacts = opt_values(t.additional_artifacts());
+  out.role_arn = str(t.role_arn());
+  return out;
+}
+
+change value_reader::value(const fb::Change& c) {
+  using K = fb::ChangeSpecification;
+  change out;
+  switch (c.spec_type()) {
+    case K::MemberChange:
+      if (const auto* t = c.spec_as_MemberChange()) {
+        out.spec = value(*t);
+        break;
+      }
+      fail("bad change specification kind");
+      break;
+    case K::CollaborationChange:
+      if (const auto* t = c.spec_as_CollaborationChange()) {
+        out.spec = value(*t);
+        break;
+      }
+      fail("bad change specification kind");
+      break;
+    default:  // NONE, or a kind of a newer writer
+      fail("bad change specification kind");
+      break;
+  }
+  require_list(c.types());
+  out.types = enums<change_type>(c.types(), "bad change type");
+  return out;
+}
+
+member_change value_reader::value(const fb::MemberChange& t) {
+  member_change out;
+  out.account = str(t.account());
+  require_list(t.abilities());
+  out.abilities = enums<member_ability>(t.abilities(), "bad member ability");
+  out.display_name = opt_str(t.display_name());
+  return out;
+}
+
+collaboration_change value_reader::value(const fb::CollaborationChange& t) {
+  collaboration_change out;
+  out.auto_approved =
+      opt_enums<auto_approved_change_type>(t.auto_approved(), "bad auto-approved change type");
   return out;
 }
 

@@ -1,22 +1,25 @@
 // FlatBuffers encoding of the shared values (schema: events/schema/values.fbs, namespace crs::fb):
 // the enums, payment_config, data_encryption_metadata, query_result_config, job_result_config,
-// member_spec, tag maps, and the configured-table values (table_reference, analysis_rule_policy,
-// association_rule_policy). Used by the event codec (events/codec*.cpp) and the snapshot codec
+// member_spec, tag maps, the configured-table values (table_reference, analysis_rule_policy,
+// association_rule_policy) and the template and change request values (analysis parameters,
+// analysis_source, change). Used by the event codec (events/codec*.cpp) and the snapshot codec
 // (snapshots/collaboration_snapshot.cpp). Pure: no RocksDB, no I/O.
 //
 // Encoding maps every std::optional to "field absent" and every present value, even a default
 // one, to "field written", so decoding what was encoded gives back exactly the same value.
 // Decoding expects a buffer the FlatBuffers Verifier has accepted; what the Verifier cannot
-// prove (enum ranges, union tags, and in strict mode required strings, required lists and unique
-// tag keys) is checked here.
+// prove (enum ranges, union tags, and in strict mode required strings, required lists, required
+// nested tables and unique tag keys) is checked here.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "events/table_values.hpp"
+#include "events/template_values.hpp"
 #include "events/values.hpp"
 #include "values_generated.h"
 
@@ -72,6 +75,25 @@ struct value_encoder {
   flatbuffers::Offset<fb::TableReference> value(const table_reference& r);
   flatbuffers::Offset<fb::AnalysisRulePolicy> value(const analysis_rule_policy& p);
   flatbuffers::Offset<fb::AssociationRulePolicy> value(const association_rule_policy& p);
+  flatbuffers::Offset<fb::S3Location> value(const s3_location& l);
+  flatbuffers::Offset<fb::AnalysisParameter> value(const analysis_parameter& p);
+  flatbuffers::Offset<fb::Change> value(const change& c);
+  // Named, not `value`: a std::string or a template_artifacts converts to analysis_source.
+  flatbuffers::Offset<fb::AnalysisSource> source(const analysis_source& s);
+
+  // A list of tables, each through value(); the optional form writes nullopt as absent.
+  template <class Cpp>
+  auto values(const std::vector<Cpp>& v)
+      -> flatbuffers::Offset<flatbuffers::Vector<decltype(value(v.front()))>> {
+    std::vector<decltype(value(v.front()))> out;
+    out.reserve(v.size());
+    for (const auto& x : v) out.push_back(value(x));
+    return b.CreateVector(out);
+  }
+  template <class Cpp>
+  auto opt_values(const std::optional<std::vector<Cpp>>& v) -> decltype(values(*v)) {
+    return v ? values(*v) : 0;
+  }
 
   // nullopt -> 0 (absent table).
   template <class T>
@@ -142,6 +164,11 @@ class value_reader {
   void require_list(const void* v) {
     if (!v && mode_ == mode::strict) fail("a required list is missing");
   }
+  // A nested table the value requires but can default (an S3 location): absent reads as the
+  // default (lenient) or is a problem (strict).
+  void require_table(const void* v, const char* what) {
+    if (!v && mode_ == mode::strict) fail(what);
+  }
 
   static std::optional<bool> opt(const flatbuffers::Optional<bool>& v) {
     return v ? std::optional<bool>(*v) : std::nullopt;
@@ -178,6 +205,33 @@ class value_reader {
   aggregation_rule value(const fb::AggregationRule& t);
   list_rule value(const fb::ListRule& t);
   custom_rule value(const fb::CustomRule& t);
+
+  s3_location value(const fb::S3Location& l);
+  analysis_parameter value(const fb::AnalysisParameter& p);
+  // Like the holders above: a kind that is NONE, unknown or missing its table is a problem.
+  analysis_source value(const fb::AnalysisSource& s);
+  std::string value(const fb::AnalysisSourceText& t);
+  template_artifacts value(const fb::AnalysisSourceArtifacts& t);
+  change value(const fb::Change& c);
+  member_change value(const fb::MemberChange& t);
+  collaboration_change value(const fb::CollaborationChange& t);
+
+  // A list of tables, each through value(); absent reads as empty (optional form: nullopt).
+  template <class Fb>
+  auto values(const flatbuffers::Vector<flatbuffers::Offset<Fb>>* v)
+      -> std::vector<decltype(value(std::declval<const Fb&>()))> {
+    std::vector<decltype(value(std::declval<const Fb&>()))> out;
+    if (!v) return out;
+    out.reserve(v->size());
+    for (const auto* t : *v) out.push_back(value(*t));
+    return out;
+  }
+  template <class Fb>
+  auto opt_values(const flatbuffers::Vector<flatbuffers::Offset<Fb>>* v)
+      -> std::optional<decltype(values(v))> {
+    if (!v) return std::nullopt;
+    return values(v);
+  }
 
   // Absent nested table -> nullopt.
   template <class Fb>

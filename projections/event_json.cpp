@@ -61,6 +61,59 @@ void member(json_writer& w, const member_spec& m) {
   w.end_object();
 }
 
+void s3_artifact(json_writer& w, const s3_location& l) {
+  w.begin_object().key("location").begin_object();
+  w.key("bucket").string(l.bucket);
+  w.key("key").string(l.key);
+  w.end_object().end_object();
+}
+
+// AnalysisSource: {"text": ...} | {"artifacts": {entryPoint, additionalArtifacts?, roleArn}}.
+void analysis_source_json(json_writer& w, const analysis_source& s) {
+  w.begin_object();
+  std::visit(overloaded{
+                 [&](const std::string& text) { w.key("text").string(text); },
+                 [&](const template_artifacts& a) {
+                   w.key("artifacts").begin_object();
+                   s3_artifact(w.key("entryPoint"), a.entry_point);
+                   if (a.additional_artifacts) {
+                     w.key("additionalArtifacts").begin_array();
+                     for (const auto& l : *a.additional_artifacts) s3_artifact(w, l);
+                     w.end_array();
+                   }
+                   w.key("roleArn").string(a.role_arn);
+                   w.end_object();
+                 },
+             },
+             s);
+  w.end_object();
+}
+
+// A ChangeInput / Change: {specificationType, specification: {member | collaboration}, types}.
+void change_json(json_writer& w, const change& c) {
+  w.begin_object();
+  std::visit(overloaded{
+                 [&](const member_change& m) {
+                   w.key("specificationType").string("MEMBER");
+                   w.key("specification").begin_object().key("member").begin_object();
+                   w.key("accountId").string(m.account);
+                   enum_array(w.key("memberAbilities"), m.abilities);
+                   opt_string(w, "displayName", m.display_name);
+                   w.end_object().end_object();
+                 },
+                 [&](const collaboration_change& m) {
+                   w.key("specificationType").string("COLLABORATION");
+                   w.key("specification").begin_object().key("collaboration").begin_object();
+                   if (m.auto_approved)
+                     enum_array(w.key("autoApprovedChangeTypes"), *m.auto_approved);
+                   w.end_object().end_object();
+                 },
+             },
+             c.spec);
+  enum_array(w.key("types"), c.types);
+  w.end_object();
+}
+
 struct payload_writer {
   json_writer& w;
 
@@ -195,7 +248,67 @@ struct payload_writer {
     association_rule(e.association_id, e.type, nullptr);
   }
 
+  void operator()(const analysis_template_created& e) const {
+    w.key("analysisTemplateId").string(e.template_id);
+    w.key("membershipId").string(e.membership_id);
+    w.key("accountId").string(e.account);
+    w.key("region").string(e.region);
+    w.key("name").string(e.name);
+    opt_string(w, "description", e.description);
+    w.key("format").string(to_string(e.format));
+    analysis_source_json(w.key("source"), e.source);
+    string_array(w.key("referencedTables"), e.referenced_tables);
+    if (e.parameters) {
+      w.key("analysisParameters").begin_array();
+      for (const auto& p : *e.parameters) {
+        w.begin_object();
+        w.key("name").string(p.name);
+        w.key("type").string(to_string(p.type));
+        opt_string(w, "defaultValue", p.default_value);
+        w.end_object();
+      }
+      w.end_array();
+    }
+    // errorMessageConfiguration is either {type: DETAILED} or absent.
+    if (e.detailed_errors)
+      w.key("errorMessageConfiguration").begin_object().key("type").string("DETAILED").end_object();
+  }
+  void operator()(const analysis_template_updated& e) const {
+    w.key("analysisTemplateId").string(e.template_id);
+    opt_string(w, "description", e.description);
+  }
+  void operator()(const analysis_template_deleted& e) const {
+    w.key("analysisTemplateId").string(e.template_id);
+  }
+  void operator()(const change_request_created& e) const {
+    w.key("changeRequestId").string(e.change_request_id);
+    w.key("changes").begin_array();
+    for (const auto& c : e.changes) change_json(w, c);
+    w.end_array();
+    w.key("isAutoApproved").boolean(e.auto_approved);
+    w.key("status").string(to_string(e.status));
+    string_array(w.key("approvers"), e.approvers);
+  }
+  void operator()(const change_request_voted& e) const {
+    w.key("changeRequestId").string(e.change_request_id);
+    w.key("accountId").string(e.account);
+    w.key("vote").string(
+        to_string(e.approve ? change_request_action::approve : change_request_action::deny));
+  }
+  void operator()(const change_request_approved& e) const { request(e.change_request_id); }
+  void operator()(const change_request_denied& e) const { request(e.change_request_id); }
+  void operator()(const change_request_cancelled& e) const { request(e.change_request_id); }
+  void operator()(const change_request_committed& e) const { request(e.change_request_id); }
+  void operator()(const member_abilities_changed& e) const {
+    w.key("accountId").string(e.account);
+    enum_array(w.key("memberAbilities"), e.abilities);
+  }
+  void operator()(const auto_approved_changed& e) const {
+    enum_array(w.key("autoApprovedChangeTypes"), e.types);
+  }
+
  private:
+  void request(const std::string& id) const { w.key("changeRequestId").string(id); }
   void rule(const analysis_rule_policy& p) const {
     w.key("analysisRuleType").string(to_string(type_of(p)));
     write_policy(w.key("policy"), p);
@@ -249,6 +362,18 @@ std::string payment_words(const payment_config& p) {
     out.append(to_string(static_cast<payment_dimension>(d))).append(*p.dims[d] ? ":yes" : ":no");
   }
   return out.empty() ? "none" : out;
+}
+
+// The first `max_chars` UTF-8 characters of `s` (never a split character), JSON-quoted, with
+// "..." inside the quotes when something was cut: SQL in a one-line summary stays short.
+std::string quoted_prefix(std::string_view s, std::size_t max_chars) {
+  std::size_t chars = 0, end = 0;
+  for (; end < s.size(); ++end) {
+    const auto c = static_cast<unsigned char>(s[end]);
+    if ((c & 0xC0) != 0x80 && chars++ == max_chars) break;  // the first byte of a character
+  }
+  if (end == s.size()) return quoted(s);
+  return quoted(std::string(s.substr(0, end)) + "...");
 }
 
 std::string s3_uri(const std::string& bucket, const std::optional<std::string>& prefix) {
@@ -389,6 +514,86 @@ struct summary_writer {
   void operator()(const association_rule_deleted& e) const {
     association_rule(e.association_id, e.type, nullptr);
   }
+
+  void operator()(const analysis_template_created& e) const {
+    out.add("template", e.template_id).add("membership", e.membership_id);
+    out.add("account", e.account).add("region", e.region).add("name", quoted(e.name));
+    if (e.description) out.add("description", quoted(*e.description));
+    out.add("format", to_string(e.format));
+    std::visit(
+        overloaded{
+            [&](const std::string& text) { out.add("sql", quoted_prefix(text, 60)); },
+            [&](const template_artifacts& a) {
+              out.add("entryPoint",
+                      bare_or_quoted("s3://" + a.entry_point.bucket + "/" + a.entry_point.key));
+              if (a.additional_artifacts)
+                out.add("additionalArtifacts", std::to_string(a.additional_artifacts->size()));
+              out.add("roleArn", bare_or_quoted(a.role_arn));
+            },
+        },
+        e.source);
+    out.add("referencedTables", list_words(e.referenced_tables));
+    if (e.parameters) {
+      std::string params;
+      for (const auto& p : *e.parameters) {
+        if (!params.empty()) params += ',';
+        params.append(bare_or_quoted(p.name)).append(":").append(to_string(p.type));
+      }
+      out.add("parameters", params.empty() ? "none" : params);
+    }
+    if (e.detailed_errors) out.add("errors", "DETAILED");
+  }
+  void operator()(const analysis_template_updated& e) const {
+    out.add("template", e.template_id);
+    if (e.description) out.add("description", quoted(*e.description));
+  }
+  void operator()(const analysis_template_deleted& e) const { out.add("template", e.template_id); }
+  // changes=member:444455556666(ADD_MEMBER),collaboration(EDIT_AUTO_APPROVED_CHANGE_TYPES)
+  void operator()(const change_request_created& e) const {
+    out.add("changeRequest", e.change_request_id);
+    std::string changes;
+    for (const auto& c : e.changes) {
+      if (!changes.empty()) changes += ',';
+      std::visit(overloaded{
+                     [&](const member_change& m) {
+                       changes.append("member:").append(bare_or_quoted(m.account));
+                     },
+                     [&](const collaboration_change&) { changes.append("collaboration"); },
+                 },
+                 c.spec);
+      std::string types;
+      for (auto t : c.types) {
+        if (!types.empty()) types += '+';
+        types.append(to_string(t));
+      }
+      changes.append("(").append(types).append(")");
+    }
+    out.add("changes", changes.empty() ? "none" : changes);
+    out.add("status", to_string(e.status));
+    out.add("autoApproved", e.auto_approved ? "true" : "false");
+    out.add("approvers", list_words(e.approvers));
+  }
+  void operator()(const change_request_voted& e) const {
+    out.add("changeRequest", e.change_request_id).add("account", e.account);
+    out.add("vote",
+            to_string(e.approve ? change_request_action::approve : change_request_action::deny));
+  }
+  void operator()(const change_request_approved& e) const {
+    out.add("changeRequest", e.change_request_id);
+  }
+  void operator()(const change_request_denied& e) const {
+    out.add("changeRequest", e.change_request_id);
+  }
+  void operator()(const change_request_cancelled& e) const {
+    out.add("changeRequest", e.change_request_id);
+  }
+  void operator()(const change_request_committed& e) const {
+    out.add("changeRequest", e.change_request_id);
+  }
+  void operator()(const member_abilities_changed& e) const {
+    out.add("account", e.account).add("abilities", enum_list(e.abilities));
+  }
+  void operator()(const auto_approved_changed& e) const { out.add("types", enum_list(e.types)); }
 
  private:
   static std::string list_words(const std::vector<std::string>& items) {

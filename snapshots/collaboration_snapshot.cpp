@@ -120,6 +120,37 @@ struct encoder : codec::value_encoder {
                                          rules_v);
   }
 
+  flatbuffers::Offset<snap::TemplateRecord> value(const collaboration::template_record& t) {
+    auto id = str(t.id);
+    auto membership_id = str(t.membership_id);
+    auto account = str(t.account);
+    auto region = str(t.region);
+    auto name = str(t.name);
+    auto description = str(t.description);
+    auto src = source(t.source);
+    auto referenced = strings(t.referenced_tables);
+    auto parameters = opt_values(t.parameters);
+    return snap::CreateTemplateRecord(b, id, membership_id, account, region, name, description,
+                                      to_fb<fb::AnalysisFormat>(t.format), src, referenced,
+                                      parameters, t.detailed_errors, t.create_time, t.update_time);
+  }
+
+  flatbuffers::Offset<snap::ChangeRequestRecord> value(
+      const collaboration::change_request_record& r) {
+    auto id = str(r.id);
+    auto changes = values(r.changes);
+    std::vector<flatbuffers::Offset<snap::Approval>> approvals;
+    approvals.reserve(r.approvals.size());
+    for (const auto& [account, status] : r.approvals) {  // by account, ascending
+      auto a = str(account);
+      approvals.push_back(snap::CreateApproval(b, a, to_fb<fb::ApprovalStatus>(status)));
+    }
+    auto approvals_v = b.CreateVector(approvals);
+    return snap::CreateChangeRequestRecord(b, id, changes, r.auto_approved,
+                                           to_fb<fb::ChangeRequestStatus>(r.status), approvals_v,
+                                           r.create_time, r.update_time);
+  }
+
   flatbuffers::Offset<snap::CollaborationState> value(const collaboration::state& s) {
     auto info = value(s.info);
     std::vector<flatbuffers::Offset<snap::MemberRecord>> members;
@@ -147,9 +178,17 @@ struct encoder : codec::value_encoder {
     associations.reserve(s.associations.size());
     for (const auto& [id, a] : s.associations) associations.push_back(value(a));
     auto associations_v = b.CreateVector(associations);
+    std::vector<flatbuffers::Offset<snap::TemplateRecord>> templates;
+    templates.reserve(s.templates.size());
+    for (const auto& [id, t] : s.templates) templates.push_back(value(t));
+    auto templates_v = b.CreateVector(templates);
+    std::vector<flatbuffers::Offset<snap::ChangeRequestRecord>> requests;
+    requests.reserve(s.change_requests.size());
+    for (const auto& [id, r] : s.change_requests) requests.push_back(value(r));
+    auto requests_v = b.CreateVector(requests);
     return snap::CreateCollaborationState(b, s.version, s.created, s.deleted, info, s.create_time,
                                           s.update_time, members_v, memberships_v, tags_v, payers_v,
-                                          associations_v);
+                                          associations_v, templates_v, requests_v);
   }
 };
 
@@ -245,6 +284,50 @@ struct reader : codec::value_reader {
     return a;
   }
 
+  collaboration::template_record value(const snap::TemplateRecord& t) {
+    collaboration::template_record r;
+    r.id = str(t.id());
+    r.membership_id = str(t.membership_id());
+    r.account = str(t.account());
+    r.region = str(t.region());
+    r.name = str(t.name());
+    r.description = opt_str(t.description());
+    r.format = enum_of<analysis_format>(t.format(), "bad analysis format");
+    if (t.source())
+      r.source = value(*t.source());
+    else
+      fail("template source missing");
+    require_list(t.referenced_tables());
+    r.referenced_tables = strings(t.referenced_tables());
+    r.parameters = opt_values(t.parameters());
+    r.detailed_errors = t.detailed_errors();
+    r.create_time = t.create_time_ms();
+    r.update_time = t.update_time_ms();
+    return r;
+  }
+
+  collaboration::change_request_record value(const snap::ChangeRequestRecord& t) {
+    collaboration::change_request_record r;
+    r.id = str(t.id());
+    require_list(t.changes());
+    r.changes = values(t.changes());
+    r.auto_approved = t.auto_approved();
+    r.status = enum_of<change_request_status>(t.status(), "bad change request status");
+    r.create_time = t.create_time_ms();
+    r.update_time = t.update_time_ms();
+    if (!t.approvals()) {
+      fail("change request approvals missing");
+      return r;
+    }
+    for (const auto* a : *t.approvals()) {
+      auto status = enum_of<approval_status>(a->status(), "bad approval status");
+      // A second vote of one account would silently replace the first.
+      if (!r.approvals.emplace(str(a->account()), status).second)
+        fail("duplicate approval account");
+    }
+    return r;
+  }
+
   collaboration::state value(const snap::CollaborationState& t) {
     collaboration::state s;
     s.version = t.version();
@@ -256,7 +339,8 @@ struct reader : codec::value_reader {
       fail("collaboration info missing");
     s.create_time = t.create_time_ms();
     s.update_time = t.update_time_ms();
-    if (!t.members() || !t.memberships() || !t.tags() || !t.payers() || !t.associations()) {
+    if (!t.members() || !t.memberships() || !t.tags() || !t.payers() || !t.associations() ||
+        !t.templates() || !t.change_requests()) {
       fail("a required list is missing");
       return s;
     }
@@ -279,6 +363,18 @@ struct reader : codec::value_reader {
       auto id = record.id;
       if (!s.associations.emplace(std::move(id), std::move(record)).second)
         fail("duplicate association id");
+    }
+    for (const auto* x : *t.templates()) {
+      auto record = value(*x);
+      auto id = record.id;
+      if (!s.templates.emplace(std::move(id), std::move(record)).second)
+        fail("duplicate template id");
+    }
+    for (const auto* x : *t.change_requests()) {
+      auto record = value(*x);
+      auto id = record.id;
+      if (!s.change_requests.emplace(std::move(id), std::move(record)).second)
+        fail("duplicate change request id");
     }
     for (const auto* r : *t.tags()) {
       auto resource_tags = tags(r->tags());

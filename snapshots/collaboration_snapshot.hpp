@@ -28,7 +28,13 @@ namespace crs::snapshots {
 // the association events it cannot decode; (2) builds between the association events and this
 // encoder wrote format-1 snapshots of states that had associations, without them. The cost is
 // one full replay per collaboration after the upgrade: a snapshot is only a cache.
-inline constexpr std::uint32_t collaboration_format = 2;
+//
+// 3: the state gained `templates` and `change_requests`. The same two reasons: a format-2 reader
+// would accept format-3 bytes and silently drop the templates and change requests (so the bump
+// makes it replay, and fail loudly on the template and change request events it cannot decode),
+// and builds between those events and this encoder wrote format-2 snapshots of states that had
+// templates or change requests, without them. Again one full replay per collaboration.
+inline constexpr std::uint32_t collaboration_format = 3;
 inline constexpr std::size_t header_bytes = 16;
 
 [[nodiscard]] std::string encode_snapshot(const collaboration::state& s);

@@ -521,3 +521,302 @@ SCENARIO("decode checks the configured-table values the verifier cannot", "[code
     }
   }
 }
+
+// ---- analysis templates and change requests ----
+
+TEST_CASE("the samples cover every parameter type, both source kinds and both change kinds",
+          "[codec]") {
+  std::set<int> parameter_types, change_types, statuses;
+  std::set<std::size_t> sources, change_kinds;
+  for (const auto& s : all_samples()) {
+    if (const auto* t = std::get_if<ev::analysis_template_created>(&s.payload)) {
+      sources.insert(t->source.index());
+      if (t->parameters)
+        for (const auto& p : *t->parameters) parameter_types.insert(static_cast<int>(p.type));
+    }
+    if (const auto* r = std::get_if<ev::change_request_created>(&s.payload)) {
+      statuses.insert(static_cast<int>(r->status));
+      for (const auto& c : r->changes) {
+        change_kinds.insert(c.spec.index());
+        for (auto t : c.types) change_types.insert(static_cast<int>(t));
+      }
+    }
+  }
+  CHECK(static_cast<int>(parameter_types.size()) == crs::parameter_type_count);
+  CHECK(sources.size() == std::variant_size_v<crs::analysis_source>);
+  CHECK(change_kinds.size() == std::variant_size_v<decltype(crs::change::spec)>);
+  CHECK(change_types.size() == 4);
+  CHECK(statuses.size() == 5);
+}
+
+SCENARIO("template and change request optionals: present, present-but-empty and absent differ",
+         "[codec]") {
+  auto round_trip = [](const ev::event_payload& p) {
+    auto r = ev::decode(ev::encode(sample_envelope(p), p));
+    REQUIRE(r.ok());
+    return r->payload;
+  };
+  GIVEN("templates with parameters present, present and empty, and absent") {
+    ev::analysis_template_created with;
+    with.parameters = crs::test::every_parameter_type();
+    ev::analysis_template_created empty;
+    empty.parameters = std::vector<crs::analysis_parameter>{};
+    THEN("each reads back as written, default values included") {
+      auto w = std::get<ev::analysis_template_created>(round_trip(with));
+      REQUIRE(w.parameters.has_value());
+      REQUIRE(w.parameters->size() == crs::parameter_type_count);
+      CHECK_FALSE((*w.parameters)[0].default_value.has_value());
+      CHECK((*w.parameters)[1].default_value == std::optional<std::string>("default 1"));
+      CHECK((*w.parameters)[2].default_value == std::optional<std::string>(""));
+      CHECK((*w.parameters)[8].type == crs::parameter_type::varchar);  // the schema default
+      CHECK((*w.parameters)[27].type == crs::parameter_type::tinyint);
+      auto e = std::get<ev::analysis_template_created>(round_trip(empty));
+      REQUIRE(e.parameters.has_value());
+      CHECK(e.parameters->empty());
+      auto a = std::get<ev::analysis_template_created>(round_trip(ev::analysis_template_created{}));
+      CHECK_FALSE(a.parameters.has_value());
+      CHECK_FALSE(a.description.has_value());
+      CHECK(std::holds_alternative<std::string>(a.source));
+    }
+  }
+  GIVEN("artifacts with additional artifacts absent and present-but-empty") {
+    ev::analysis_template_created absent;
+    absent.source = crs::template_artifacts{};
+    ev::analysis_template_created empty;
+    empty.source = crs::template_artifacts{{}, std::vector<crs::s3_location>{}, {}};
+    THEN("they stay distinct") {
+      auto a = std::get<crs::template_artifacts>(
+          std::get<ev::analysis_template_created>(round_trip(absent)).source);
+      CHECK_FALSE(a.additional_artifacts.has_value());
+      auto e = std::get<crs::template_artifacts>(
+          std::get<ev::analysis_template_created>(round_trip(empty)).source);
+      REQUIRE(e.additional_artifacts.has_value());
+      CHECK(e.additional_artifacts->empty());
+    }
+  }
+  GIVEN("changes whose optional members are absent or present and empty") {
+    ev::change_request_created r;
+    r.changes = {
+        crs::change{crs::member_change{"1", {}, std::nullopt}, {}},
+        crs::change{crs::member_change{"2", {}, std::string()}, {}},
+        crs::change{crs::collaboration_change{}, {}},
+        crs::change{crs::collaboration_change{std::vector<crs::auto_approved_change_type>{}}, {}}};
+    THEN("each reads back as written") {
+      auto back = std::get<ev::change_request_created>(round_trip(r));
+      REQUIRE(back.changes.size() == 4);
+      CHECK_FALSE(std::get<crs::member_change>(back.changes[0].spec).display_name.has_value());
+      CHECK(std::get<crs::member_change>(back.changes[1].spec).display_name ==
+            std::optional<std::string>(""));
+      CHECK_FALSE(
+          std::get<crs::collaboration_change>(back.changes[2].spec).auto_approved.has_value());
+      const auto& empty = std::get<crs::collaboration_change>(back.changes[3].spec).auto_approved;
+      REQUIRE(empty.has_value());
+      CHECK(empty->empty());
+    }
+  }
+  GIVEN("a DENY vote (the schema default of approve)") {
+    THEN("it reads back as a DENY, and an APPROVE as an APPROVE") {
+      CHECK_FALSE(
+          std::get<ev::change_request_voted>(round_trip(ev::change_request_voted{"cr", "1", false}))
+              .approve);
+      CHECK(
+          std::get<ev::change_request_voted>(round_trip(ev::change_request_voted{"cr", "1", true}))
+              .approve);
+    }
+  }
+}
+
+namespace {
+
+// An AnalysisTemplateCreated around the given source holder (0 = absent).
+std::string forged_template(
+    flatbuffers::FlatBufferBuilder& b, flatbuffers::Offset<fb::AnalysisSource> source,
+    fb::AnalysisFormat format = fb::AnalysisFormat::Sql,
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::AnalysisParameter>>>
+        parameters = 0) {
+  auto t = fb::CreateAnalysisTemplateCreated(b, 0, 0, 0, 0, 0, 0, format, source, 0, parameters);
+  return forged(1, fb::Payload::AnalysisTemplateCreated, t.Union(), "AnalysisTemplateCreated", b);
+}
+
+flatbuffers::Offset<fb::AnalysisSource> sql_source(flatbuffers::FlatBufferBuilder& b) {
+  auto text = b.CreateString("SELECT 1");
+  return fb::CreateAnalysisSource(b, fb::AnalysisSourceKind::AnalysisSourceText,
+                                  fb::CreateAnalysisSourceText(b, text).Union());
+}
+
+// A ChangeRequestCreated holding the one given change.
+std::string forged_request(flatbuffers::FlatBufferBuilder& b, flatbuffers::Offset<fb::Change> c,
+                           fb::ChangeRequestStatus status = fb::ChangeRequestStatus::Pending) {
+  std::vector<flatbuffers::Offset<fb::Change>> changes{c};
+  auto changes_v = b.CreateVector(changes);
+  auto t = fb::CreateChangeRequestCreated(b, 0, changes_v, false, status);
+  return forged(1, fb::Payload::ChangeRequestCreated, t.Union(), "ChangeRequestCreated", b);
+}
+
+flatbuffers::Offset<fb::Change> forged_member_change(flatbuffers::FlatBufferBuilder& b,
+                                                     std::vector<fb::ChangeType> types) {
+  auto account = b.CreateString("444455556666");
+  std::vector<fb::MemberAbility> abilities{fb::MemberAbility::CanQuery};
+  auto spec = fb::CreateMemberChange(b, account, b.CreateVector(abilities));
+  return fb::CreateChange(b, fb::ChangeSpecification::MemberChange, spec.Union(),
+                          b.CreateVector(types));
+}
+
+}  // namespace
+
+SCENARIO("decode checks the template and change request values the verifier cannot", "[codec]") {
+  flatbuffers::FlatBufferBuilder b;
+
+  WHEN("a well-formed template and change request are forged") {
+    auto bytes = forged_template(b, sql_source(b));
+    flatbuffers::FlatBufferBuilder b2;
+    auto request = forged_request(b2, forged_member_change(b2, {fb::ChangeType::AddMember}));
+    THEN("the forgeries decode, so the refusals below are the checks at work") {
+      auto r = ev::decode(bytes);
+      REQUIRE(r.ok());
+      CHECK(std::get<std::string>(std::get<ev::analysis_template_created>(r->payload).source) ==
+            "SELECT 1");
+      auto q = ev::decode(request);
+      REQUIRE(q.ok());
+      const auto& c = std::get<ev::change_request_created>(q->payload).changes.at(0);
+      CHECK(std::get<crs::member_change>(c.spec).account == "444455556666");
+      CHECK(c.types == std::vector<crs::change_type>{crs::change_type::add_member});
+    }
+  }
+  WHEN("a template has no source at all") {
+    auto bytes = forged_template(b, 0);
+    THEN("it is corruption, even for the lenient log reader") {
+      CHECK(corrupt_because(ev::decode(bytes), "analysis source missing"));
+    }
+  }
+  WHEN("the source holder's kind is NONE") {
+    auto bytes = forged_template(b, fb::CreateAnalysisSource(b));
+    THEN("it is corruption: bad analysis source kind") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad analysis source kind"));
+    }
+  }
+  WHEN("the source kind is one this version does not know") {
+    auto text = fb::CreateAnalysisSourceText(b);
+    auto bytes = forged_template(
+        b, fb::CreateAnalysisSource(b, static_cast<fb::AnalysisSourceKind>(3), text.Union()));
+    THEN("it is corruption: bad analysis source kind") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad analysis source kind"));
+    }
+  }
+  WHEN("the source kind is known but its table is missing") {
+    auto bytes = forged_template(
+        b, fb::CreateAnalysisSource(b, fb::AnalysisSourceKind::AnalysisSourceArtifacts, 0));
+    THEN("it is corruption: bad analysis source kind") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad analysis source kind"));
+    }
+  }
+  WHEN("artifacts have no entry point") {
+    auto role = b.CreateString("r");
+    auto artifacts = fb::CreateAnalysisSourceArtifacts(b, 0, 0, role);
+    auto bytes = forged_template(
+        b, fb::CreateAnalysisSource(b, fb::AnalysisSourceKind::AnalysisSourceArtifacts,
+                                    artifacts.Union()));
+    THEN("the lenient log reader reads an empty location") {
+      auto r = ev::decode(bytes);
+      REQUIRE(r.ok());
+      const auto& a = std::get<crs::template_artifacts>(
+          std::get<ev::analysis_template_created>(r->payload).source);
+      CHECK(a.entry_point == crs::s3_location{});
+      CHECK(a.role_arn == "r");
+    }
+  }
+  WHEN("the analysis format is outside the schema") {
+    auto bytes = forged_template(b, sql_source(b), static_cast<fb::AnalysisFormat>(2));
+    THEN("it is corruption: bad analysis format") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad analysis format"));
+    }
+  }
+  WHEN("a parameter type is outside the schema") {
+    auto name = b.CreateString("p");
+    std::vector<flatbuffers::Offset<fb::AnalysisParameter>> params{
+        fb::CreateAnalysisParameter(b, name, fb::ParameterType::Tinyint),
+        fb::CreateAnalysisParameter(b, name, static_cast<fb::ParameterType>(28))};
+    auto params_v = b.CreateVector(params);
+    auto bytes = forged_template(b, sql_source(b), fb::AnalysisFormat::Sql, params_v);
+    THEN("it is corruption: bad parameter type") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad parameter type"));
+    }
+  }
+  WHEN("a change's specification kind is NONE") {
+    std::vector<fb::ChangeType> types{fb::ChangeType::AddMember};
+    auto bytes = forged_request(
+        b, fb::CreateChange(b, fb::ChangeSpecification::NONE, 0, b.CreateVector(types)));
+    THEN("it is corruption: bad change specification kind") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad change specification kind"));
+    }
+  }
+  WHEN("a change's specification kind is one this version does not know") {
+    auto spec = fb::CreateCollaborationChange(b);
+    auto bytes = forged_request(
+        b, fb::CreateChange(b, static_cast<fb::ChangeSpecification>(3), spec.Union()));
+    THEN("it is corruption: bad change specification kind") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad change specification kind"));
+    }
+  }
+  WHEN("a change's specification kind is known but its table is missing") {
+    auto bytes =
+        forged_request(b, fb::CreateChange(b, fb::ChangeSpecification::CollaborationChange, 0));
+    THEN("it is corruption: bad change specification kind") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad change specification kind"));
+    }
+  }
+  WHEN("a change type is outside the schema") {
+    auto bytes = forged_request(
+        b, forged_member_change(b, {fb::ChangeType::AddMember, static_cast<fb::ChangeType>(4)}));
+    THEN("it is corruption: bad change type") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad change type"));
+    }
+  }
+  WHEN("a change request status is outside the schema") {
+    auto bytes =
+        forged_request(b, forged_member_change(b, {}), static_cast<fb::ChangeRequestStatus>(5));
+    THEN("it is corruption: bad change request status") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad change request status"));
+    }
+  }
+  WHEN("a collaboration change's auto-approved type is outside the schema") {
+    std::vector<fb::AutoApprovedChangeType> types{static_cast<fb::AutoApprovedChangeType>(3)};
+    auto spec = fb::CreateCollaborationChange(b, b.CreateVector(types));
+    auto bytes = forged_request(
+        b, fb::CreateChange(b, fb::ChangeSpecification::CollaborationChange, spec.Union()));
+    THEN("it is corruption: bad auto-approved change type") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad auto-approved change type"));
+    }
+  }
+  WHEN("a committed ability change holds an ability outside the schema") {
+    std::vector<fb::MemberAbility> abilities{static_cast<fb::MemberAbility>(3)};
+    auto t = fb::CreateMemberAbilitiesChanged(b, 0, b.CreateVector(abilities));
+    auto bytes =
+        forged(1, fb::Payload::MemberAbilitiesChanged, t.Union(), "MemberAbilitiesChanged", b);
+    THEN("it is corruption: bad member ability") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad member ability"));
+    }
+  }
+  WHEN("a committed auto-approved list holds a type outside the schema") {
+    std::vector<fb::AutoApprovedChangeType> types{fb::AutoApprovedChangeType::AddMember,
+                                                  static_cast<fb::AutoApprovedChangeType>(200)};
+    auto t = fb::CreateAutoApprovedChangeTypesChanged(b, b.CreateVector(types));
+    auto bytes = forged(1, fb::Payload::AutoApprovedChangeTypesChanged, t.Union(),
+                        "AutoApprovedChangeTypesChanged", b);
+    THEN("it is corruption: bad auto-approved change type") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad auto-approved change type"));
+    }
+  }
+  WHEN("a vote has no approve field") {
+    auto id = b.CreateString("cr");
+    fb::ChangeRequestVotedBuilder vb(b);
+    vb.add_change_request_id(id);
+    auto t = vb.Finish();
+    auto bytes = forged(1, fb::Payload::ChangeRequestVoted, t.Union(), "ChangeRequestVoted", b);
+    THEN("it reads as a DENY, never as a consent") {
+      auto r = ev::decode(bytes);
+      REQUIRE(r.ok());
+      CHECK_FALSE(std::get<ev::change_request_voted>(r->payload).approve);
+    }
+  }
+}

@@ -364,10 +364,149 @@ inline std::vector<sample> association_samples() {
       {"ConfiguredTableAssociationAnalysisRuleDeleted/bare", association_rule_deleted{}}};
 }
 
+// ---- analysis templates: both source kinds and every parameter type ----
+
+// One parameter of every type, in the model's order, the default value cycling through absent,
+// present and present-but-empty.
+inline std::vector<analysis_parameter> every_parameter_type() {
+  std::vector<analysis_parameter> out;
+  for (int i = 0; i < parameter_type_count; ++i) {
+    analysis_parameter p;
+    p.name = "p" + std::to_string(i);
+    p.type = static_cast<parameter_type>(i);
+    if (i % 3 == 1) p.default_value = "default " + std::to_string(i);
+    if (i % 3 == 2) p.default_value = ""s;
+    out.push_back(p);
+  }
+  return out;
+}
+
+inline template_artifacts full_artifacts() {
+  return {{"code-bucket", "jobs/entry.py"},
+          std::vector<s3_location>{{"code-bucket", "lib/a.zip"}, {"other", ""}},
+          "arn:aws:iam::111122223333:role/pyspark"};
+}
+
+inline std::vector<sample> template_samples() {
+  using namespace events;
+  analysis_template_created full;
+  full.template_id = "at-1";
+  full.membership_id = "m-1";
+  full.account = "111122223333";
+  full.region = "us-east-1";
+  full.name = "spend \xc3\xa9";
+  full.description = "total spend per region"s;
+  full.format = analysis_format::sql;
+  full.source = "SELECT region, SUM(amount) FROM orders\nWHERE day = :day GROUP BY region"s;
+  full.referenced_tables = {"orders", "customers"};
+  full.parameters = every_parameter_type();
+  full.detailed_errors = true;
+
+  analysis_template_created bare;  // SQL source, empty text, no optionals
+
+  analysis_template_created empties = bare;
+  empties.description = ""s;
+  empties.parameters = std::vector<analysis_parameter>{};
+
+  analysis_template_created pyspark = full;
+  pyspark.format = analysis_format::pyspark_1_0;
+  pyspark.source = full_artifacts();
+  pyspark.parameters.reset();
+  pyspark.detailed_errors = false;
+
+  analysis_template_created pyspark_bare = bare;  // artifacts, additional absent, empty strings
+  pyspark_bare.format = analysis_format::pyspark_1_0;
+  pyspark_bare.source = template_artifacts{};
+
+  analysis_template_created pyspark_empty = pyspark_bare;
+  pyspark_empty.source = template_artifacts{{"", ""}, std::vector<s3_location>{}, ""};
+
+  return {{"AnalysisTemplateCreated/full", full},
+          {"AnalysisTemplateCreated/bare", bare},
+          {"AnalysisTemplateCreated/empties", empties},
+          {"AnalysisTemplateCreated/pyspark", pyspark},
+          {"AnalysisTemplateCreated/pyspark_bare", pyspark_bare},
+          {"AnalysisTemplateCreated/pyspark_empty", pyspark_empty},
+          {"AnalysisTemplateUpdated/full", analysis_template_updated{"at-1", "new text"s}},
+          {"AnalysisTemplateUpdated/bare", analysis_template_updated{"at-1", {}}},
+          {"AnalysisTemplateUpdated/empty", analysis_template_updated{"", ""s}},
+          {"AnalysisTemplateDeleted", analysis_template_deleted{"at-1"}},
+          {"AnalysisTemplateDeleted/bare", analysis_template_deleted{}}};
+}
+
+// ---- change requests: both change kinds, every change type and every status ----
+
+inline change add_member_change() {
+  return {member_change{"444455556666",
+                        {member_ability::can_receive_results, member_ability::can_query},
+                        "New member"s},
+          {change_type::add_member, change_type::grant_receive_results_ability}};
+}
+
+inline change revoke_change() {
+  return {member_change{"777788889999", {}, std::nullopt},
+          {change_type::revoke_receive_results_ability}};
+}
+
+inline change edit_auto_approved_change() {
+  return {collaboration_change{std::vector<auto_approved_change_type>{
+              auto_approved_change_type::grant_receive_results_ability,
+              auto_approved_change_type::add_member}},
+          {change_type::edit_auto_approved_change_types}};
+}
+
+inline std::vector<sample> change_request_samples() {
+  using namespace events;
+  change_request_created full;
+  full.change_request_id = "cr-1";
+  full.changes = {add_member_change(), revoke_change(), edit_auto_approved_change(),
+                  change{collaboration_change{}, {}}};
+  full.auto_approved = true;
+  full.status = change_request_status::approved;
+  full.approvers = {"444455556666", "777788889999"};
+
+  change_request_created bare;
+
+  change_request_created empties;  // every optional inside present and empty
+  empties.changes = {change{member_change{"", {}, ""s}, {}},
+                     change{collaboration_change{std::vector<auto_approved_change_type>{}}, {}}};
+
+  std::vector<sample> out{
+      {"ChangeRequestCreated/full", full},
+      {"ChangeRequestCreated/bare", bare},
+      {"ChangeRequestCreated/empties", empties},
+      {"ChangeRequestVoted/approve", change_request_voted{"cr-1", "444455556666", true}},
+      {"ChangeRequestVoted/deny", change_request_voted{"cr-1", "777788889999", false}},
+      {"ChangeRequestVoted/bare", change_request_voted{}},
+      {"ChangeRequestApproved", change_request_approved{"cr-1"}},
+      {"ChangeRequestApproved/bare", change_request_approved{}},
+      {"ChangeRequestDenied", change_request_denied{"cr-1"}},
+      {"ChangeRequestCancelled", change_request_cancelled{"cr-1"}},
+      {"ChangeRequestCommitted", change_request_committed{"cr-1"}},
+      {"ChangeRequestCommitted/bare", change_request_committed{}},
+      {"MemberAbilitiesChanged/full",
+       member_abilities_changed{"444455556666",
+                                {member_ability::can_run_job, member_ability::can_query}}},
+      {"MemberAbilitiesChanged/bare", member_abilities_changed{}},
+      {"AutoApprovedChangeTypesChanged/full",
+       auto_approved_changed{{auto_approved_change_type::revoke_receive_results_ability,
+                              auto_approved_change_type::add_member}}},
+      {"AutoApprovedChangeTypesChanged/bare", auto_approved_changed{}}};
+  for (auto status : {change_request_status::pending, change_request_status::cancelled,
+                      change_request_status::denied, change_request_status::committed}) {
+    change_request_created c = full;
+    c.auto_approved = false;
+    c.status = status;
+    out.push_back({"ChangeRequestCreated/" + std::string(to_string(status)), c});
+  }
+  return out;
+}
+
 inline std::vector<sample> all_samples() {
   std::vector<sample> out;
   for (auto* group : {&collaboration_samples, &member_samples, &membership_samples, &tag_samples,
-                      &configured_table_samples, &association_samples})
+                      &configured_table_samples, &association_samples, &template_samples,
+                      &change_request_samples})
     for (auto& s : (*group)()) out.push_back(std::move(s));
   return out;
 }

@@ -80,6 +80,39 @@ void require_same(const collaboration::state& a, const collaboration::state& b) 
       CHECK(r->second.update_time == q->second.update_time);
     }
   }
+  REQUIRE(a.templates.size() == b.templates.size());
+  for (auto x = a.templates.begin(), y = b.templates.begin(); x != a.templates.end(); ++x, ++y) {
+    CHECK(x->first == y->first);
+    const auto& m = x->second;
+    const auto& n = y->second;
+    CHECK(m.id == n.id);
+    CHECK(m.membership_id == n.membership_id);
+    CHECK(m.account == n.account);
+    CHECK(m.region == n.region);
+    CHECK(m.name == n.name);
+    CHECK(m.description == n.description);
+    CHECK(m.format == n.format);
+    CHECK(m.source == n.source);
+    CHECK(m.referenced_tables == n.referenced_tables);
+    CHECK(m.parameters == n.parameters);
+    CHECK(m.detailed_errors == n.detailed_errors);
+    CHECK(m.create_time == n.create_time);
+    CHECK(m.update_time == n.update_time);
+  }
+  REQUIRE(a.change_requests.size() == b.change_requests.size());
+  for (auto x = a.change_requests.begin(), y = b.change_requests.begin();
+       x != a.change_requests.end(); ++x, ++y) {
+    CHECK(x->first == y->first);
+    const auto& m = x->second;
+    const auto& n = y->second;
+    CHECK(m.id == n.id);
+    CHECK(m.changes == n.changes);
+    CHECK(m.auto_approved == n.auto_approved);
+    CHECK(m.status == n.status);
+    CHECK(m.approvals == n.approvals);
+    CHECK(m.create_time == n.create_time);
+    CHECK(m.update_time == n.update_time);
+  }
   CHECK(a.tags == b.tags);
   for (int d = 0; d < payment_dimension_count; ++d) {
     REQUIRE(a.payers[d].has_value() == b.payers[d].has_value());
@@ -135,6 +168,84 @@ void add_associations(collaboration::state& st) {
   for (auto* a : {&full, &empty, &lone}) st.associations[a->id] = *a;
 }
 
+collaboration::template_record template_of(const std::string& id,
+                                           const collaboration::membership_record& m) {
+  collaboration::template_record t;
+  t.id = id;
+  t.membership_id = m.id;
+  t.account = m.account;
+  t.region = m.region;
+  t.name = "template " + id;
+  t.source = std::string("SELECT 1");
+  t.referenced_tables = {"orders"};
+  t.create_time = 1767225600000;
+  t.update_time = 1767225600000;
+  return t;
+}
+
+collaboration::change_request_record request_of(const std::string& id) {
+  collaboration::change_request_record r;
+  r.id = id;
+  r.changes = {change{member_change{outsider, {member_ability::can_query}, std::nullopt},
+                      {change_type::add_member}}};
+  r.create_time = 1767225600000;
+  r.update_time = 1767225600000;
+  return r;
+}
+
+// Templates and change requests written straight into the state (the deciders are not under
+// test): both source kinds, every parameter type, both change kinds, every approval status, and
+// each optional present, present-but-empty and absent.
+void add_templates_and_requests(collaboration::state& st) {
+  REQUIRE_FALSE(st.memberships.empty());
+  const auto& m = st.memberships.begin()->second;
+  auto sql = template_of("at-1", m);
+  sql.description = "per region";
+  sql.source = std::string("SELECT region, COUNT(*)\nFROM orders GROUP BY region -- \xc3\xa9");
+  sql.referenced_tables = {"orders", "customers"};
+  sql.parameters = std::vector<analysis_parameter>{};
+  for (int i = 0; i < parameter_type_count; ++i) {
+    analysis_parameter p{"p" + std::to_string(i), static_cast<parameter_type>(i), std::nullopt};
+    if (i % 2) p.default_value = i % 4 == 1 ? std::string() : "v" + std::to_string(i);
+    sql.parameters->push_back(p);
+  }
+  sql.detailed_errors = true;
+  sql.update_time = 1767225609999;
+  auto pyspark = template_of("at-2", m);
+  pyspark.format = analysis_format::pyspark_1_0;
+  pyspark.description = std::string();  // present and empty
+  pyspark.source = template_artifacts{{"code", "entry.py"},
+                                      std::vector<s3_location>{{"code", "lib.zip"}, {"", ""}},
+                                      "arn:aws:iam::111111111111:role/spark"};
+  pyspark.referenced_tables = {};
+  auto lone = template_of("at-3", m);
+  lone.source = template_artifacts{{"b", "k"}, std::vector<s3_location>{}, "r"};
+  auto bare = template_of("at-4", m);
+  bare.source = template_artifacts{};
+  for (auto* t : {&sql, &pyspark, &lone, &bare}) st.templates[t->id] = *t;
+
+  auto pending = request_of("cr-1");
+  pending.changes.push_back(change{member_change{querier, {}, std::string("Q")},
+                                   {change_type::revoke_receive_results_ability}});
+  pending.approvals = {{querier, approval_status::approved},
+                       {provider, approval_status::denied},
+                       {outsider, approval_status::pending}};
+  pending.update_time = 1767225601234;
+  auto committed = request_of("cr-2");
+  committed.changes = {
+      change{collaboration_change{std::vector<auto_approved_change_type>{
+                 auto_approved_change_type::grant_receive_results_ability}},
+             {change_type::edit_auto_approved_change_types}},
+      change{collaboration_change{std::vector<auto_approved_change_type>{}}, {}},
+      change{collaboration_change{}, {change_type::grant_receive_results_ability}}};
+  committed.auto_approved = true;
+  committed.status = change_request_status::committed;
+  auto empty = request_of("cr-3");
+  empty.changes = {};
+  empty.status = change_request_status::cancelled;
+  for (auto* r : {&pending, &committed, &empty}) st.change_requests[r->id] = *r;
+}
+
 // A collaboration that exercises every optional: encryption, job logging, SPARK, change types,
 // result regions, metrics, ML abilities, payment configurations, result configurations, tags on
 // the collaboration and on memberships, a removed member and accepted payers.
@@ -186,6 +297,7 @@ scenario rich() {
                  creator)
               .ok());
   add_associations(s.state);
+  add_templates_and_requests(s.state);
   return s;
 }
 
@@ -401,6 +513,32 @@ TEST_CASE("a rich state round-trips exactly") {
   CHECK_FALSE(back.associations.at("cta-3").description.has_value());
   CHECK(back.associations.at("cta-3").rules.at(analysis_rule_type::custom).policy ==
         association_rule_policy{});
+  REQUIRE(back.templates.size() == 4);
+  const auto& sql = back.templates.at("at-1");
+  REQUIRE(sql.parameters.has_value());
+  REQUIRE(sql.parameters->size() == parameter_type_count);
+  CHECK(sql.parameters->at(1).default_value == std::optional<std::string>(""));
+  CHECK_FALSE(sql.parameters->at(2).default_value.has_value());
+  CHECK(sql.parameters->at(27).type == parameter_type::tinyint);
+  CHECK(sql.detailed_errors);
+  CHECK(back.templates.at("at-2").description == std::optional<std::string>(""));
+  CHECK(back.templates.at("at-2").format == analysis_format::pyspark_1_0);
+  CHECK(
+      std::get<template_artifacts>(back.templates.at("at-3").source).additional_artifacts->empty());
+  CHECK_FALSE(std::get<template_artifacts>(back.templates.at("at-4").source).additional_artifacts);
+  CHECK_FALSE(back.templates.at("at-4").parameters.has_value());
+  REQUIRE(back.change_requests.size() == 3);
+  const auto& pending = back.change_requests.at("cr-1");
+  CHECK(pending.approvals.at(provider) == approval_status::denied);
+  CHECK(pending.approvals.at(outsider) == approval_status::pending);
+  CHECK(pending.update_time == 1767225601234);
+  const auto& committed = back.change_requests.at("cr-2");
+  CHECK(committed.status == change_request_status::committed);
+  CHECK(committed.auto_approved);
+  CHECK(committed.approvals.empty());
+  CHECK(std::get<collaboration_change>(committed.changes.at(1).spec).auto_approved->empty());
+  CHECK_FALSE(std::get<collaboration_change>(committed.changes.at(2).spec).auto_approved);
+  CHECK(back.change_requests.at("cr-3").changes.empty());
   CHECK(encode_snapshot(back) == encode_snapshot(st));  // deterministic bytes
 }
 
@@ -464,9 +602,9 @@ TEST_CASE("decode refuses anything but the exact bytes it wrote") {
     b[0] = 'X';
     CHECK_FALSE(decode_snapshot(b).has_value());
   }
-  SECTION("unknown format version, the format before associations included") {
-    REQUIRE(snapshots::collaboration_format == 2);
-    for (std::uint32_t v : {0u, 1u, 3u, 0xFFFFFFFFu}) {
+  SECTION("unknown format version, the formats before associations and templates included") {
+    REQUIRE(snapshots::collaboration_format == 3);
+    for (std::uint32_t v : {0u, 1u, 2u, 4u, 0xFFFFFFFFu}) {
       auto b = good;
       for (int i = 0; i < 4; ++i) b[4 + i] = static_cast<char>((v >> (8 * i)) & 0xff);
       auto r = snapshots::try_decode_snapshot(b);
@@ -545,6 +683,25 @@ TEST_CASE("enum values this build does not know are refused") {
   SECTION("association rule type") {
     base.associations.begin()->second.rules[static_cast<analysis_rule_type>(3)] = {};
   }
+  SECTION("analysis format") {
+    base.templates.begin()->second.format = static_cast<analysis_format>(2);
+  }
+  SECTION("parameter type") {
+    base.templates.at("at-1").parameters->back().type = static_cast<parameter_type>(28);
+  }
+  SECTION("change type") {
+    base.change_requests.begin()->second.changes[0].types.push_back(static_cast<change_type>(4));
+  }
+  SECTION("change request status") {
+    base.change_requests.begin()->second.status = static_cast<change_request_status>(5);
+  }
+  SECTION("approval status") {
+    base.change_requests.at("cr-1").approvals[creator] = static_cast<approval_status>(3);
+  }
+  SECTION("auto-approved change type in a change") {
+    base.change_requests.at("cr-2").changes[0].spec =
+        collaboration_change{{{static_cast<auto_approved_change_type>(3)}}};
+  }
   auto r = snapshots::try_decode_snapshot(encode_snapshot(base));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message.find("bad") != std::string::npos);
@@ -596,6 +753,58 @@ TEST_CASE("duplicate association keys are refused") {
     auto r = snapshots::try_decode_snapshot(with_header(bytes));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message == "snapshot: duplicate association rule type");
+  }
+}
+
+TEST_CASE("duplicate template, change request and approval keys are refused") {
+  auto base = created().state;
+  collaboration::membership_record m;
+  m.id = "ms";
+  m.account = creator;
+  m.region = "us-east-1";
+  base.memberships[m.id] = m;
+
+  // As above: two states whose encodings differ in one byte, the one that makes a key repeat.
+  auto refused = [](const collaboration::state& a, const collaboration::state& b, char from,
+                    char to, const std::string& why) {
+    auto bytes = payload_of(encode_snapshot(a));
+    const auto at = only_difference(bytes, payload_of(encode_snapshot(b)));
+    REQUIRE(bytes[at] == from);
+    REQUIRE(decode_snapshot(with_header(bytes)).has_value());  // re-headered, still good
+    bytes[at] = to;
+    auto r = snapshots::try_decode_snapshot(with_header(bytes));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message == "snapshot: " + why);
+  };
+
+  SECTION("two templates with one id") {
+    auto a = base;
+    auto b = base;
+    for (const char* id : {"at-1", "at-2"}) a.templates[id] = template_of(id, m);
+    for (const char* id : {"at-1", "at-3"}) b.templates[id] = template_of(id, m);
+    a.templates.at("at-2").name = "n";
+    b.templates.at("at-3").name = "n";
+    refused(a, b, '2', '1', "duplicate template id");
+  }
+  SECTION("two change requests with one id") {
+    auto a = base;
+    auto b = base;
+    for (const char* id : {"cr-1", "cr-2"}) a.change_requests[id] = request_of(id);
+    for (const char* id : {"cr-1", "cr-3"}) b.change_requests[id] = request_of(id);
+    refused(a, b, '2', '1', "duplicate change request id");
+  }
+  SECTION("two approvals by one account") {
+    auto a = base;
+    auto b = base;
+    auto ra = request_of("cr-1");
+    auto rb = ra;
+    ra.approvals = {{"111111111111", approval_status::pending},
+                    {"111111111112", approval_status::pending}};
+    rb.approvals = {{"111111111111", approval_status::pending},
+                    {"111111111113", approval_status::pending}};
+    a.change_requests[ra.id] = ra;
+    b.change_requests[rb.id] = rb;
+    refused(a, b, '2', '1', "duplicate approval account");
   }
 }
 

@@ -425,3 +425,174 @@ TEST_CASE("the one-line form: envelope first, then the payload's key fields") {
   CHECK(payload_summary(sample("TagsChanged/bare")) == "arn=");
   CHECK(payload_summary(collaboration_updated{"two\nlines", {}, {}}) == "name=\"two\\nlines\"");
 }
+
+TEST_CASE("analysis templates: source, parameters and the API's member names") {
+  auto p = payload_of(sample("AnalysisTemplateCreated/full"));
+  CHECK(S(p.at("analysisTemplateId")) == "at-1");
+  CHECK(S(p.at("membershipId")) == "m-1");
+  CHECK(S(p.at("accountId")) == "111122223333");
+  CHECK(S(p.at("region")) == "us-east-1");
+  CHECK(S(p.at("name")) == "spend \xc3\xa9");
+  CHECK(S(p.at("description")) == "total spend per region");
+  CHECK(S(p.at("format")) == "SQL");
+  CHECK(S(p.at("source").at("text")) ==
+        "SELECT region, SUM(amount) FROM orders\nWHERE day = :day GROUP BY region");
+  CHECK(p.at("source").as_object().size() == 1);
+  CHECK(strings(p.at("referencedTables")) == std::vector<std::string>{"orders", "customers"});
+  const auto& params = p.at("analysisParameters").as_array();
+  REQUIRE(params.size() == parameter_type_count);
+  CHECK(S(params[0].at("name")) == "p0");
+  CHECK(S(params[0].at("type")) == "SMALLINT");
+  CHECK_FALSE(params[0].as_object().contains("defaultValue"));
+  CHECK(S(params[1].at("defaultValue")) == "default 1");
+  CHECK(S(params[2].at("defaultValue")).empty());  // present and empty is kept
+  CHECK(S(params[5].at("type")) == "DOUBLE_PRECISION");
+  CHECK(S(params[27].at("type")) == "TINYINT");
+  CHECK(S(p.at("errorMessageConfiguration").at("type")) == "DETAILED");
+  CHECK(p.size() == 11);
+
+  auto bare = payload_of(sample("AnalysisTemplateCreated/bare"));
+  for (const char* k : {"description", "analysisParameters", "errorMessageConfiguration"})
+    CHECK_FALSE(bare.contains(k));
+  CHECK(S(bare.at("source").at("text")).empty());
+  CHECK(bare.at("referencedTables").as_array().empty());
+  CHECK(payload_of(sample("AnalysisTemplateCreated/empties"))
+            .at("analysisParameters")
+            .as_array()
+            .empty());
+
+  auto py = payload_of(sample("AnalysisTemplateCreated/pyspark"));
+  CHECK(S(py.at("format")) == "PYSPARK_1_0");
+  const auto& a = py.at("source").at("artifacts").as_object();
+  CHECK(S(a.at("entryPoint").at("location").at("bucket")) == "code-bucket");
+  CHECK(S(a.at("entryPoint").at("location").at("key")) == "jobs/entry.py");
+  const auto& more = a.at("additionalArtifacts").as_array();
+  REQUIRE(more.size() == 2);
+  CHECK(S(more[1].at("location").at("bucket")) == "other");
+  CHECK(S(more[1].at("location").at("key")).empty());
+  CHECK(S(a.at("roleArn")) == "arn:aws:iam::111122223333:role/pyspark");
+  CHECK_FALSE(payload_of(sample("AnalysisTemplateCreated/pyspark_bare"))
+                  .at("source")
+                  .at("artifacts")
+                  .as_object()
+                  .contains("additionalArtifacts"));
+
+  auto upd = payload_of(sample("AnalysisTemplateUpdated/full"));
+  CHECK(S(upd.at("analysisTemplateId")) == "at-1");
+  CHECK(S(upd.at("description")) == "new text");
+  CHECK(payload_of(sample("AnalysisTemplateUpdated/bare")).size() == 1);
+  CHECK(S(payload_of(sample("AnalysisTemplateDeleted")).at("analysisTemplateId")) == "at-1");
+}
+
+TEST_CASE("change requests: changes with their specifications, votes and transitions") {
+  auto p = payload_of(sample("ChangeRequestCreated/full"));
+  CHECK(S(p.at("changeRequestId")) == "cr-1");
+  const auto& changes = p.at("changes").as_array();
+  REQUIRE(changes.size() == 4);
+  CHECK(S(changes[0].at("specificationType")) == "MEMBER");
+  const auto& member = changes[0].at("specification").at("member").as_object();
+  CHECK(S(member.at("accountId")) == "444455556666");
+  CHECK(strings(member.at("memberAbilities")) ==
+        std::vector<std::string>{"CAN_RECEIVE_RESULTS", "CAN_QUERY"});
+  CHECK(S(member.at("displayName")) == "New member");
+  CHECK(strings(changes[0].at("types")) ==
+        std::vector<std::string>{"ADD_MEMBER", "GRANT_RECEIVE_RESULTS_ABILITY"});
+  CHECK_FALSE(changes[1].at("specification").at("member").as_object().contains("displayName"));
+  CHECK(S(changes[2].at("specificationType")) == "COLLABORATION");
+  CHECK(strings(changes[2].at("specification").at("collaboration").at("autoApprovedChangeTypes")) ==
+        std::vector<std::string>{"GRANT_RECEIVE_RESULTS_ABILITY", "ADD_MEMBER"});
+  CHECK(strings(changes[2].at("types")) ==
+        std::vector<std::string>{"EDIT_AUTO_APPROVED_CHANGE_TYPES"});
+  CHECK(changes[3].at("specification").at("collaboration").as_object().empty());
+  CHECK(changes[3].at("types").as_array().empty());
+  CHECK(p.at("isAutoApproved").as_bool());
+  CHECK(S(p.at("status")) == "APPROVED");
+  CHECK(strings(p.at("approvers")) == std::vector<std::string>{"444455556666", "777788889999"});
+  CHECK(p.size() == 5);
+
+  auto empties = payload_of(sample("ChangeRequestCreated/empties")).at("changes").as_array();
+  CHECK(S(empties[0].at("specification").at("member").at("displayName")).empty());
+  CHECK(empties[1]
+            .at("specification")
+            .at("collaboration")
+            .at("autoApprovedChangeTypes")
+            .as_array()
+            .empty());
+
+  auto vote = payload_of(sample("ChangeRequestVoted/approve"));
+  CHECK(S(vote.at("changeRequestId")) == "cr-1");
+  CHECK(S(vote.at("accountId")) == "444455556666");
+  CHECK(S(vote.at("vote")) == "APPROVE");
+  CHECK(S(payload_of(sample("ChangeRequestVoted/deny")).at("vote")) == "DENY");
+  for (const char* name : {"ChangeRequestApproved", "ChangeRequestDenied", "ChangeRequestCancelled",
+                           "ChangeRequestCommitted"}) {
+    INFO(name);
+    auto t = payload_of(sample(name));
+    CHECK(S(t.at("changeRequestId")) == "cr-1");
+    CHECK(t.size() == 1);
+  }
+  auto abilities = payload_of(sample("MemberAbilitiesChanged/full"));
+  CHECK(S(abilities.at("accountId")) == "444455556666");
+  CHECK(strings(abilities.at("memberAbilities")) ==
+        std::vector<std::string>{"CAN_RUN_JOB", "CAN_QUERY"});
+  CHECK(strings(payload_of(sample("AutoApprovedChangeTypesChanged/full"))
+                    .at("autoApprovedChangeTypes")) ==
+        std::vector<std::string>{"REVOKE_RECEIVE_RESULTS_ABILITY", "ADD_MEMBER"});
+  CHECK(payload_of(sample("AutoApprovedChangeTypesChanged/bare"))
+            .at("autoApprovedChangeTypes")
+            .as_array()
+            .empty());
+}
+
+TEST_CASE("the one-line form of the template and change request events") {
+  using projections::payload_summary;
+  CHECK(payload_summary(sample("AnalysisTemplateCreated/full")) ==
+        "template=at-1 membership=m-1 account=111122223333 region=us-east-1 "
+        "name=\"spend \xc3\xa9\" description=\"total spend per region\" format=SQL "
+        "sql=\"SELECT region, SUM(amount) FROM orders\\nWHERE day = :day GROU...\" "
+        "referencedTables=orders,customers "
+        "parameters=p0:SMALLINT,p1:INTEGER,p2:BIGINT,p3:DECIMAL,p4:REAL,p5:DOUBLE_PRECISION,"
+        "p6:BOOLEAN,p7:CHAR,p8:VARCHAR,p9:DATE,p10:TIMESTAMP,p11:TIMESTAMPTZ,p12:TIME,"
+        "p13:TIMETZ,p14:VARBYTE,p15:BINARY,p16:BYTE,p17:CHARACTER,p18:DOUBLE,p19:FLOAT,p20:INT,"
+        "p21:LONG,p22:NUMERIC,p23:SHORT,p24:STRING,p25:TIMESTAMP_LTZ,p26:TIMESTAMP_NTZ,"
+        "p27:TINYINT errors=DETAILED");
+  CHECK(payload_summary(sample("AnalysisTemplateCreated/bare")) ==
+        "template= membership= account= region= name=\"\" format=SQL sql=\"\" "
+        "referencedTables=none");
+  CHECK(payload_summary(sample("AnalysisTemplateCreated/empties")) ==
+        "template= membership= account= region= name=\"\" description=\"\" format=SQL sql=\"\" "
+        "referencedTables=none parameters=none");
+  CHECK(payload_summary(sample("AnalysisTemplateCreated/pyspark")) ==
+        "template=at-1 membership=m-1 account=111122223333 region=us-east-1 "
+        "name=\"spend \xc3\xa9\" description=\"total spend per region\" format=PYSPARK_1_0 "
+        "entryPoint=s3://code-bucket/jobs/entry.py additionalArtifacts=2 "
+        "roleArn=arn:aws:iam::111122223333:role/pyspark referencedTables=orders,customers");
+  CHECK(payload_summary(sample("AnalysisTemplateUpdated/full")) ==
+        "template=at-1 description=\"new text\"");
+  CHECK(payload_summary(sample("AnalysisTemplateDeleted")) == "template=at-1");
+  CHECK(payload_summary(sample("ChangeRequestCreated/full")) ==
+        "changeRequest=cr-1 changes=member:444455556666(ADD_MEMBER+GRANT_RECEIVE_RESULTS_ABILITY),"
+        "member:777788889999(REVOKE_RECEIVE_RESULTS_ABILITY),"
+        "collaboration(EDIT_AUTO_APPROVED_CHANGE_TYPES),collaboration() status=APPROVED "
+        "autoApproved=true approvers=444455556666,777788889999");
+  CHECK(payload_summary(sample("ChangeRequestCreated/bare")) ==
+        "changeRequest= changes=none status=PENDING autoApproved=false approvers=none");
+  CHECK(payload_summary(sample("ChangeRequestVoted/deny")) ==
+        "changeRequest=cr-1 account=777788889999 vote=DENY");
+  CHECK(payload_summary(sample("ChangeRequestCommitted")) == "changeRequest=cr-1");
+  CHECK(payload_summary(sample("MemberAbilitiesChanged/full")) ==
+        "account=444455556666 abilities=CAN_RUN_JOB,CAN_QUERY");
+  CHECK(payload_summary(sample("MemberAbilitiesChanged/bare")) == "account= abilities=none");
+  CHECK(payload_summary(sample("AutoApprovedChangeTypesChanged/full")) ==
+        "types=REVOKE_RECEIVE_RESULTS_ABILITY,ADD_MEMBER");
+
+  SECTION("SQL is cut at 60 characters, never inside one") {
+    analysis_template_created t;
+    t.source = std::string(59, 'a') + "\xc3\xa9\xc3\xa9";  // 61 characters, 63 bytes
+    const auto line = payload_summary(t);
+    CHECK(line.find("sql=\"" + std::string(59, 'a') + "\xc3\xa9...\"") != std::string::npos);
+    t.source = std::string(58, 'a') + "\xc3\xa9\xc3\xa9";  // exactly 60: whole
+    CHECK(payload_summary(t).find("sql=\"" + std::string(58, 'a') + "\xc3\xa9\xc3\xa9\" ") !=
+          std::string::npos);
+  }
+}
