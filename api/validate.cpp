@@ -346,6 +346,18 @@ bool match_additional_analysis_arn(std::string_view s) {
          (b == "*" || all_of(b, [](char c) { return is_word_or_dash(c) || c == '/' || c == '.'; }));
 }
 
+// AnalysisTemplateArn: arn:aws[-a-z]*:cleanrooms:[\w]{2}-[\w]{4,9}-[\d]:[\d]{12}:membership/
+// [\d\w-]+/analysistemplate/[\d\w-]+ (unlike AnalysisRuleCustom's, any aws-* partition).
+bool match_analysis_template_arn(std::string_view s) {
+  return consume(s, "arn:aws") &&
+         consume_run(s, 0, SIZE_MAX, [](char c) { return is_lower(c) || c == '-'; }) &&
+         consume(s, ":cleanrooms:") && consume_run(s, 2, 2, is_word) && consume(s, "-") &&
+         consume_run(s, 4, 9, is_word) && consume(s, "-") && consume_run(s, 1, 1, is_digit) &&
+         consume(s, ":") && consume_run(s, 12, 12, is_digit) && consume(s, ":membership/") &&
+         consume_run(s, 1, SIZE_MAX, is_word_or_dash) && consume(s, "/analysistemplate/") &&
+         !s.empty() && all_of(s, is_word_or_dash);
+}
+
 // ---- Snowflake identifiers: [\p{L}\p{M}\p{N}\p{Pc}\p{Pd}\p{Zs}]+ ------------------------------
 //
 // An approximation, so the binary carries no Unicode database: exact for U+0000..U+00FF; above
@@ -451,6 +463,9 @@ const char* pattern_text(pattern p) {
              "[\\*\\d\\w-]+\\/configuredaudiencemodelassociation\\/[\\*\\d\\w-]+$|^arn:aws[-a-z]*:"
              "cleanrooms-ml:[-a-z0-9]+:([0-9]{12}|\\*):membership\\/[\\*\\d\\w-]+\\/"
              "configured-model-algorithm-association\\/([-a-zA-Z0-9_\\/.]+|\\*)";
+    case pattern::analysis_template_arn:
+      return "arn:aws[-a-z]*:cleanrooms:[\\w]{2}-[\\w]{4,9}-[\\d]:[\\d]{12}:membership/"
+             "[\\d\\w-]+/analysistemplate/[\\d\\w-]+";
   }
   return "";
 }
@@ -546,6 +561,8 @@ bool matches(pattern p, std::string_view value) {
       return match_analysis_ref(value);
     case pattern::additional_analysis_arn:
       return match_additional_analysis_arn(value);
+    case pattern::analysis_template_arn:
+      return match_analysis_template_arn(value);
   }
   return false;
 }

@@ -44,6 +44,7 @@ enum class pattern {
   secret_arn,         // arn:aws:secretsmanager:[a-z]{2}-[a-z]+-[0-9]:\d{12}:secret:.*
   analysis_ref,       // ANY_QUERY|ANY_JOB|<analysis template ARN> (AnalysisRuleCustom)
   additional_analysis_arn,  // audience-model or ML-algorithm association ARN (SPEC Appendix A)
+  analysis_template_arn,    // AnalysisTemplateArn: arn:aws[-a-z]*:cleanrooms:...analysistemplate/..
 };
 
 bool matches(pattern p, std::string_view value);

@@ -308,4 +308,21 @@ schema_view::rule_lookup schema_view::analysis_rule(std::string_view cid, std::s
   return rule_lookup::found;
 }
 
+std::optional<schema_view::rule_facts> schema_view::facts(std::string_view cid,
+                                                          std::string_view name) const {
+  auto s = load(store_, cid, name);
+  if (!s) return std::nullopt;
+  rule_facts out;
+  const auto* rule = obj(s->table, "rule");
+  if (!rule) return out;
+  out.type = std::string(str(*rule, "type"));
+  out.differential_privacy = flag(*rule, "differentialPrivacy");
+  if (const auto* body = obj(*rule, "policy"))
+    if (const auto* dp = obj(*body, "differentialPrivacy"))
+      if (const auto* columns = arr(*dp, "columns"))
+        if (!columns->empty() && columns->at(0).is_object())
+          out.identifier_column = std::string(str(columns->at(0).as_object(), "name"));
+  return out;
+}
+
 }  // namespace crs::projections

@@ -31,6 +31,15 @@ class schema_view {
   [[nodiscard]] rule_lookup analysis_rule(std::string_view cid, std::string_view name,
                                           std::string_view type, std::string& json_out) const;
 
+  // What the differential-privacy validation of templates needs to know of a schema's
+  // configured-table rule (SPEC.md 17.4), or nullopt when no schema of that name is visible.
+  struct rule_facts {
+    std::optional<std::string> type;    // AGGREGATION | LIST | CUSTOM; absent: no rule
+    bool differential_privacy = false;  // a CUSTOM rule with differentialPrivacy
+    std::string identifier_column;      // its differentialPrivacy.columns[0].name
+  };
+  [[nodiscard]] std::optional<rule_facts> facts(std::string_view cid, std::string_view name) const;
+
  private:
   const events::event_store& store_;
   const catalog::local_catalog& catalog_;
