@@ -18,6 +18,7 @@ struct limits {
   std::size_t configured_tables_per_account = 250;  // "Configured tables per account"
   std::size_t columns_per_table = 100;              // "Columns per configured table allowlist"
   std::size_t associations_per_membership = 25;     // SPEC.md Q23 (not published by AWS)
+  std::size_t templates_per_membership = 25;        // "Analysis templates per membership"
 };
 
 struct decide_context {

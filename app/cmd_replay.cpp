@@ -13,12 +13,14 @@
 #include "app/commands.hpp"
 #include "app/log_args.hpp"
 #include "app/progress.hpp"
+#include "projections/change_request_rows.hpp"
 #include "projections/collaboration_rows.hpp"
 #include "projections/configured_table_rows.hpp"
 #include "projections/event_json.hpp"
 #include "projections/json_writer.hpp"
 #include "projections/render.hpp"
 #include "projections/table_render.hpp"
+#include "projections/template_rows.hpp"
 
 namespace crs::app {
 namespace {
@@ -148,7 +150,8 @@ void last_event(json_writer& w, const events::envelope& env) {
 }
 
 // What the API answered then: GetCollaboration as the creator, ListMembers, GetMembership of
-// every membership, GetConfiguredTableAssociation of every association, ListTagsForResource of
+// every membership, GetConfiguredTableAssociation of every association, GetAnalysisTemplate of
+// every template, GetCollaborationChangeRequest of every change request, ListTagsForResource of
 // every live taggable resource.
 void collaboration_view(json_writer& w, const folded& f) {
   const auto& s = f.state;
@@ -166,6 +169,13 @@ void collaboration_view(json_writer& w, const folded& f) {
   w.end_array();
   w.key("configuredTableAssociations").begin_array();
   for (const auto& [id, a] : s.associations) w.raw(projections::association_json(a));
+  w.end_array();
+  // Templates without `validations`: those are derived on read from the schemas of the moment.
+  w.key("analysisTemplates").begin_array();
+  for (const auto& [id, t] : s.templates) w.raw(projections::template_json(s, t));
+  w.end_array();
+  w.key("changeRequests").begin_array();
+  for (const auto& [id, r] : s.change_requests) w.raw(projections::change_request_json(s, r));
   w.end_array();
   w.key("tags").begin_object();
   for (const auto& [arn, tags] : s.tags) w.key(arn).raw(projections::tags_json(tags));

@@ -1,8 +1,10 @@
 #include "projections/collaboration_rows.hpp"
 
+#include "projections/change_request_rows.hpp"
 #include "projections/keys.hpp"
 #include "projections/render.hpp"
 #include "projections/table_render.hpp"
+#include "projections/template_rows.hpp"
 
 namespace crs::projections {
 
@@ -46,6 +48,8 @@ row_set rows(const collaboration::state& s) {
       out[keys::schema_listing(cid, a.create_time, id)] = keys::lower(a.name);
     }
   }
+  template_rows(s, out);
+  change_request_rows(s, out);
   for (const auto& [arn, tags] : s.tags) out[keys::tags(arn)] = tags_json(tags);
   return out;
 }

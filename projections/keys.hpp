@@ -24,6 +24,15 @@
 //   x/ct/<ctid>/<ctaid>               the table is associated (DeleteConfiguredTable's check)
 //   sc/<cid>/<lower-case name>        a visible schema's association side (schema_source)
 //   scl/<cid>/<inv>/<ctaid>           <lower-case name>: ListSchemas order
+// Change requests, in collaboration streams (live collaborations only):
+//   cr/<cid>/<crid>                   CollaborationChangeRequest JSON
+//   crl/<cid>/<inv>/<crid>            <status>|CollaborationChangeRequestSummary JSON
+// Analysis templates, in collaboration streams (validations are computed on read, see
+// projections/template_view.hpp; the collaboration rows only while the membership is ACTIVE):
+//   at/<mid>/<tid>                    AnalysisTemplate JSON
+//   atl/<mid>/<inv>/<tid>             AnalysisTemplateSummary JSON
+//   cat/<cid>/<tid>                   CollaborationAnalysisTemplate JSON
+//   catl/<cid>/<inv>/<tid>            CollaborationAnalysisTemplateSummary JSON
 #pragma once
 
 #include <cstdint>
@@ -156,6 +165,38 @@ inline std::string schemas_prefix(std::string_view cid) {
 inline std::string schema_listing(std::string_view cid, std::int64_t create_ms,
                                   std::string_view ctaid) {
   return cat({"scl/", cid, "/", inverted_time(create_ms), "/", ctaid});
+}
+
+inline std::string change_request(std::string_view cid, std::string_view crid) {
+  return cat({"cr/", cid, "/", crid});
+}
+inline std::string change_requests_prefix(std::string_view cid) {
+  return cat({"crl/", cid, "/"});
+}
+inline std::string change_request_listing(std::string_view cid, std::int64_t create_ms,
+                                          std::string_view crid) {
+  return cat({"crl/", cid, "/", inverted_time(create_ms), "/", crid});
+}
+
+inline std::string analysis_template(std::string_view mid, std::string_view tid) {
+  return cat({"at/", mid, "/", tid});
+}
+inline std::string membership_templates_prefix(std::string_view mid) {
+  return cat({"atl/", mid, "/"});
+}
+inline std::string membership_template(std::string_view mid, std::int64_t create_ms,
+                                       std::string_view tid) {
+  return cat({"atl/", mid, "/", inverted_time(create_ms), "/", tid});
+}
+inline std::string collaboration_template(std::string_view cid, std::string_view tid) {
+  return cat({"cat/", cid, "/", tid});
+}
+inline std::string collaboration_templates_prefix(std::string_view cid) {
+  return cat({"catl/", cid, "/"});
+}
+inline std::string collaboration_template_listing(std::string_view cid, std::int64_t create_ms,
+                                                  std::string_view tid) {
+  return cat({"catl/", cid, "/", inverted_time(create_ms), "/", tid});
 }
 
 }  // namespace crs::projections::keys

@@ -1,7 +1,9 @@
 #include "projections/responses.hpp"
 
+#include "projections/change_request_rows.hpp"
 #include "projections/render.hpp"
 #include "projections/table_render.hpp"
+#include "projections/template_rows.hpp"
 
 namespace crs::projections {
 namespace {
@@ -51,6 +53,13 @@ std::string response_for(const collaboration::state& s, const collaboration::com
           return membership_response(s, cmd.membership_id);
         else if constexpr (std::is_same_v<T, tag_resource> || std::is_same_v<T, untag_resource>)
           return "{}";
+        else if constexpr (std::is_same_v<T, create_analysis_template> ||
+                           std::is_same_v<T, update_analysis_template> ||
+                           std::is_same_v<T, delete_analysis_template>)
+          return template_response(s, c, ctx);
+        else if constexpr (std::is_same_v<T, create_change_request> ||
+                           std::is_same_v<T, update_change_request>)
+          return change_request_response(s, c, ctx);
         else if constexpr (std::is_same_v<T, create_association>)
           return association_response(s, ctx.fresh_id);
         else if constexpr (std::is_same_v<T, update_association>)

@@ -29,6 +29,18 @@ std::optional<std::string> why_not_applicable(const state& s, const events::even
       return "association " + id + " has no " + std::string(to_string(t)) + " rule";
     return std::nullopt;
   };
+  auto templ = [&](const std::string& id) -> R {
+    if (!s.templates.count(id)) return "analysis template " + id + " does not exist";
+    return std::nullopt;
+  };
+  auto request_in = [&](const std::string& id,
+                        std::initializer_list<change_request_status> allowed) -> R {
+    auto it = s.change_requests.find(id);
+    if (it == s.change_requests.end()) return "change request " + id + " does not exist";
+    for (auto st : allowed)
+      if (it->second.status == st) return std::nullopt;
+    return "change request " + id + " is " + std::string(to_string(it->second.status));
+  };
   auto foreign = []() -> R { return "a configured table event in a collaboration stream"; };
   return std::visit(
       overloaded{
@@ -112,6 +124,55 @@ std::optional<std::string> why_not_applicable(const state& s, const events::even
           },
           [&](const events::association_rule_deleted& x) -> R {
             return association_rule(x.association_id, x.type);
+          },
+          [&](const events::analysis_template_created& x) -> R {
+            if (!live) return "no live collaboration to publish a template in";
+            const auto* m = s.membership(x.membership_id);
+            if (!m || m->status != membership_status::active || m->account != x.account)
+              return "membership " + x.membership_id + " is not an ACTIVE membership of " +
+                     x.account;
+            if (s.templates.count(x.template_id)) return "template id reused";
+            return std::nullopt;
+          },
+          [&](const events::analysis_template_updated& x) -> R { return templ(x.template_id); },
+          [&](const events::analysis_template_deleted& x) -> R { return templ(x.template_id); },
+          [&](const events::change_request_created& x) -> R {
+            if (!live) return "no live collaboration to change";
+            if (s.change_requests.count(x.change_request_id)) return "change request id reused";
+            return std::nullopt;
+          },
+          [&](const events::change_request_voted& x) -> R {
+            if (auto why = request_in(x.change_request_id, {change_request_status::pending}))
+              return why;
+            const auto& votes = s.change_requests.at(x.change_request_id).approvals;
+            auto v = votes.find(x.account);
+            if (v == votes.end() || v->second != approval_status::pending)
+              return "account " + x.account + " has no pending vote";
+            return std::nullopt;
+          },
+          [&](const events::change_request_approved& x) -> R {
+            return request_in(x.change_request_id, {change_request_status::pending});
+          },
+          [&](const events::change_request_denied& x) -> R {
+            return request_in(x.change_request_id, {change_request_status::pending});
+          },
+          [&](const events::change_request_cancelled& x) -> R {
+            return request_in(x.change_request_id,
+                              {change_request_status::pending, change_request_status::approved});
+          },
+          [&](const events::change_request_committed& x) -> R {
+            return request_in(x.change_request_id, {change_request_status::approved});
+          },
+          [&](const events::member_abilities_changed& x) -> R {
+            const auto* m = s.member(x.account);
+            if (!live || !m ||
+                (m->status != member_status::invited && m->status != member_status::active))
+              return "account " + x.account + " is not an INVITED or ACTIVE member";
+            return std::nullopt;
+          },
+          [&](const events::auto_approved_changed&) -> R {
+            if (!live) return "no live collaboration to change";
+            return std::nullopt;
           },
           [&](const events::configured_table_created&) -> R { return foreign(); },
           [&](const events::configured_table_updated&) -> R { return foreign(); },

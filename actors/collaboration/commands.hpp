@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "events/table_values.hpp"
+#include "events/template_values.hpp"
 #include "events/values.hpp"
 
 namespace crs::collaboration {
@@ -118,10 +119,52 @@ struct delete_association_rule {
   analysis_rule_type type = analysis_rule_type::aggregation;
 };
 
+// SPEC.md 13. `referenced_tables` absent: the decider derives them from the SQL text.
+struct create_analysis_template {
+  std::string membership_id;
+  std::string name;
+  std::optional<std::string> description;
+  analysis_format format = analysis_format::sql;
+  analysis_source source;
+  std::optional<std::vector<std::string>> referenced_tables;
+  std::optional<std::vector<analysis_parameter>> parameters;
+  bool detailed_errors = false;
+  tag_map tags;
+};
+
+struct update_analysis_template {
+  std::string membership_id;
+  std::string template_id;
+  std::optional<std::string> description;
+};
+
+struct delete_analysis_template {
+  std::string membership_id;
+  std::string template_id;
+};
+
+// SPEC.md 14. One requested change: the declared specificationType and the union member sent.
+enum class change_spec_type : std::uint8_t { member, collaboration };
+struct change_input {
+  change_spec_type declared = change_spec_type::member;
+  std::variant<member_change, collaboration_change> spec;
+};
+
+struct create_change_request {
+  std::vector<change_input> changes;
+};
+
+struct update_change_request {
+  std::string change_request_id;
+  change_request_action action = change_request_action::approve;
+};
+
 using command =
     std::variant<create_collaboration, update_collaboration, delete_collaboration, delete_member,
                  create_membership, update_membership, delete_membership, tag_resource,
                  untag_resource, create_association, update_association, delete_association,
-                 create_association_rule, update_association_rule, delete_association_rule>;
+                 create_association_rule, update_association_rule, delete_association_rule,
+                 create_analysis_template, update_analysis_template, delete_analysis_template,
+                 create_change_request, update_change_request>;
 
 }  // namespace crs::collaboration

@@ -4,7 +4,9 @@
 #include <set>
 
 #include "actors/collaboration/associations.hpp"
+#include "actors/collaboration/change_requests.hpp"
 #include "actors/collaboration/payment.hpp"
+#include "actors/collaboration/templates.hpp"
 
 namespace crs::collaboration {
 namespace {
@@ -119,6 +121,8 @@ decision remove(const state& s, const delete_collaboration&, const decide_contex
     if (m.status == membership_status::active)
       out.emplace_back(
           events::membership_status_changed{id, membership_status::collaboration_deleted});
+  // Open change requests are cancelled (SPEC.md 6, DeleteCollaboration).
+  for (auto& e : cancel_open_requests(s)) out.push_back(std::move(e));
   return out;
 }
 
@@ -139,6 +143,9 @@ decision remove_member(const state& s, const delete_member& c, const decide_cont
     if (ms && ms->status == membership_status::active)
       out.emplace_back(events::membership_status_changed{ms->id, membership_status::removed});
   }
+  // Its pending votes stop counting (change_requests.hpp, vote_counts): a request waiting only
+  // for this member is approved now.
+  for (auto& e : approve_without_voter(s, c.account)) out.push_back(std::move(e));
   return out;
 }
 
@@ -269,10 +276,18 @@ decision leave(const state& s, const delete_membership& c, const decide_context&
       return conflict("Membership " + ms->id + " still has configured table association " + a.name +
                           " (" + id + "); delete its sub-resources first",
                       ms->id, "MEMBERSHIP", "SUBRESOURCES_EXIST");
+  for (const auto& [id, t] : s.templates)
+    if (t.membership_id == ms->id)
+      return conflict("Membership " + ms->id + " still has analysis template " + t.name + " (" +
+                          id + "); delete its sub-resources first",
+                      ms->id, "MEMBERSHIP", "SUBRESOURCES_EXIST");
   event_list out{events::membership_deleted{ms->id, ms->account}};
   const auto* m = s.member(ctx.caller);
-  if (!s.deleted && m && m->status == member_status::active)
+  if (!s.deleted && m && m->status == member_status::active) {
     out.emplace_back(events::member_left{ctx.caller});
+    // A leaver's pending vote stops counting, as a removed member's does (SPEC.md 16.4).
+    for (auto& e : approve_without_voter(s, ctx.caller)) out.push_back(std::move(e));
+  }
   return out;
 }
 
@@ -287,7 +302,10 @@ std::optional<domain_error> owned_arn(const state& s, const std::string& arn,
     if (membership_arn(m) == arn) owner = m.account == ctx.caller && m.region == ctx.region;
   for (const auto& [id, a] : s.associations)
     if (association_arn(a) == arn) owner = a.account == ctx.caller && a.region == ctx.region;
+  for (const auto& [id, t] : s.templates)
+    if (template_arn(t) == arn) owner = t.account == ctx.caller && t.region == ctx.region;
   if (!live || !owner) {
+    // Analysis template ARNs live under their membership (SPEC.md 2.4 has no template type).
     const char* type = arn.find("/configuredtableassociation/") != std::string::npos
                            ? "CONFIGURED_TABLE_ASSOCIATION"
                        : arn.find(":membership/") != std::string::npos ? "MEMBERSHIP"
@@ -349,6 +367,13 @@ decision decide(const state& s, const command& c, const decide_context& ctx) {
           return tag(s, cmd, ctx);
         else if constexpr (std::is_same_v<T, untag_resource>)
           return untag(s, cmd, ctx);
+        else if constexpr (std::is_same_v<T, create_analysis_template> ||
+                           std::is_same_v<T, update_analysis_template> ||
+                           std::is_same_v<T, delete_analysis_template>)
+          return decide_template(s, cmd, ctx);
+        else if constexpr (std::is_same_v<T, create_change_request> ||
+                           std::is_same_v<T, update_change_request>)
+          return decide_change_request(s, cmd, ctx);
         else
           return decide_association(s, cmd, ctx);
       },

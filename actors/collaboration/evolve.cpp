@@ -14,6 +14,13 @@ struct overloaded : Ts... {
 template <class... Ts>
 overloaded(Ts...) -> overloaded<Ts...>;
 
+void set_request_status(state& s, const std::string& id, change_request_status status, time_ms at) {
+  auto it = s.change_requests.find(id);
+  if (it == s.change_requests.end()) return;
+  it->second.status = status;
+  it->second.update_time = at;
+}
+
 }  // namespace
 
 const member_record* state::member(std::string_view account) const {
@@ -80,6 +87,10 @@ std::string make_membership_arn(std::string_view region, std::string_view accoun
 std::string association_arn(const association_record& a) {
   return make_membership_arn(a.region, a.account, a.membership_id) +
          "/configuredtableassociation/" + a.id;
+}
+
+std::string template_arn(const template_record& t) {
+  return make_membership_arn(t.region, t.account, t.membership_id) + "/analysistemplate/" + t.id;
 }
 
 std::string collaboration_arn(const state& s) {
@@ -218,6 +229,78 @@ void apply(state& s, const events::event_payload& event, time_ms at) {
                    auto it = s.associations.find(e.association_id);
                    if (it == s.associations.end()) return;
                    it->second.rules.erase(e.type);
+                 },
+                 [&](const events::analysis_template_created& e) {
+                   template_record t;
+                   t.id = e.template_id;
+                   t.membership_id = e.membership_id;
+                   t.account = e.account;
+                   t.region = e.region;
+                   t.name = e.name;
+                   t.description = e.description;
+                   t.format = e.format;
+                   t.source = e.source;
+                   t.referenced_tables = e.referenced_tables;
+                   t.parameters = e.parameters;
+                   t.detailed_errors = e.detailed_errors;
+                   t.create_time = t.update_time = at;
+                   s.tags[template_arn(t)];
+                   s.templates[t.id] = std::move(t);
+                 },
+                 [&](const events::analysis_template_updated& e) {
+                   auto it = s.templates.find(e.template_id);
+                   if (it == s.templates.end()) return;
+                   if (e.description) it->second.description = e.description;
+                   it->second.update_time = at;
+                 },
+                 [&](const events::analysis_template_deleted& e) {
+                   auto it = s.templates.find(e.template_id);
+                   if (it == s.templates.end()) return;
+                   s.tags.erase(template_arn(it->second));
+                   s.templates.erase(it);
+                 },
+                 [&](const events::change_request_created& e) {
+                   change_request_record r;
+                   r.id = e.change_request_id;
+                   r.changes = e.changes;
+                   r.auto_approved = e.auto_approved;
+                   r.status = e.status;
+                   for (const auto& a : e.approvers) r.approvals[a] = approval_status::pending;
+                   r.create_time = r.update_time = at;
+                   s.change_requests[r.id] = std::move(r);
+                 },
+                 [&](const events::change_request_voted& e) {
+                   auto it = s.change_requests.find(e.change_request_id);
+                   if (it == s.change_requests.end()) return;
+                   it->second.approvals[e.account] =
+                       e.approve ? approval_status::approved : approval_status::denied;
+                   it->second.update_time = at;
+                 },
+                 [&](const events::change_request_approved& e) {
+                   set_request_status(s, e.change_request_id, change_request_status::approved, at);
+                 },
+                 [&](const events::change_request_denied& e) {
+                   set_request_status(s, e.change_request_id, change_request_status::denied, at);
+                 },
+                 [&](const events::change_request_cancelled& e) {
+                   set_request_status(s, e.change_request_id, change_request_status::cancelled, at);
+                 },
+                 [&](const events::change_request_committed& e) {
+                   set_request_status(s, e.change_request_id, change_request_status::committed, at);
+                 },
+                 [&](const events::member_abilities_changed& e) {
+                   if (auto* mem = s.member(e.account)) {
+                     mem->spec.abilities = e.abilities;
+                     mem->update_time = at;
+                     if (mem->membership_id) {
+                       auto ms = s.memberships.find(*mem->membership_id);
+                       if (ms != s.memberships.end()) ms->second.update_time = at;
+                     }
+                   }
+                 },
+                 [&](const events::auto_approved_changed& e) {
+                   s.info.auto_approved = e.types;
+                   s.update_time = at;
                  },
                  // Events of other aggregates never reach this stream (check.cpp refuses them).
                  [&](const events::configured_table_created&) {},

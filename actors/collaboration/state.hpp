@@ -56,6 +56,34 @@ struct association_record {
   std::map<analysis_rule_type, association_rule_record> rules;
 };
 
+// An analysis template (SPEC.md 13), owned by a membership, readable collaboration-wide.
+struct template_record {
+  std::string id;
+  std::string membership_id;
+  account_id account;
+  std::string region;
+  std::string name;
+  std::optional<std::string> description;
+  analysis_format format = analysis_format::sql;
+  analysis_source source;
+  std::vector<std::string> referenced_tables;
+  std::optional<std::vector<analysis_parameter>> parameters;
+  bool detailed_errors = false;
+  time_ms create_time = 0;
+  time_ms update_time = 0;
+};
+
+// A collaboration change request (SPEC.md 14); `approvals` empty for auto-approved ones.
+struct change_request_record {
+  std::string id;
+  std::vector<change> changes;
+  bool auto_approved = false;
+  change_request_status status = change_request_status::pending;
+  std::map<account_id, approval_status> approvals;
+  time_ms create_time = 0;
+  time_ms update_time = 0;
+};
+
 struct payer {
   account_id account;
   bool accepted = false;
@@ -70,8 +98,10 @@ struct state {
   time_ms update_time = 0;
   std::vector<member_record> members;                    // the creator first, then invitation order
   std::map<std::string, membership_record> memberships;  // by id
-  std::map<std::string, association_record> associations;  // by id
-  std::map<std::string, tag_map> tags;                     // by resource ARN, live resources only
+  std::map<std::string, association_record> associations;        // by id
+  std::map<std::string, template_record> templates;              // by id
+  std::map<std::string, change_request_record> change_requests;  // by id
+  std::map<std::string, tag_map> tags;  // by resource ARN, live resources only
   std::array<std::optional<payer>, payment_dimension_count> payers;
 
   const member_record* member(std::string_view account) const;
@@ -94,6 +124,8 @@ std::string collaboration_arn(const state& s);
 std::string membership_arn(const membership_record& m);
 // SPEC.md Q1: the IAM form, arn:...:membership/<mid>/configuredtableassociation/<id>.
 std::string association_arn(const association_record& a);
+// arn:aws:cleanrooms:<region>:<account>:membership/<mid>/analysistemplate/<id> (SPEC.md 4.2).
+std::string template_arn(const template_record& t);
 std::string make_collaboration_arn(std::string_view region, std::string_view account,
                                    std::string_view id);
 std::string make_membership_arn(std::string_view region, std::string_view account,

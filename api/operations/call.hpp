@@ -118,6 +118,20 @@ void list_schemas(call& c);
 void batch_get_schema(call& c);
 void get_schema_analysis_rule(call& c);
 void batch_get_schema_analysis_rule(call& c);
+// Analysis templates (templates.cpp).
+void create_analysis_template(call& c);
+void get_analysis_template(call& c);
+void update_analysis_template(call& c);
+void delete_analysis_template(call& c);
+void list_analysis_templates(call& c);
+void get_collaboration_analysis_template(call& c);
+void list_collaboration_analysis_templates(call& c);
+void batch_get_collaboration_analysis_template(call& c);
+// Collaboration change requests (change_requests.cpp).
+void create_collaboration_change_request(call& c);
+void get_collaboration_change_request(call& c);
+void list_collaboration_change_requests(call& c);
+void update_collaboration_change_request(call& c);
 void not_supported(call& c);
 
 }  // namespace crs::api
