@@ -12,6 +12,7 @@ add_library(crs_api_ops STATIC
   operations/schemas.cpp
   operations/templates.cpp
   operations/change_requests.cpp
-  operations/quota_gate.cpp)
+  operations/quota_gate.cpp
+  operations/access.cpp)
 target_link_libraries(crs_api_ops PUBLIC crs_api_base crs_projections crs_readers crs_schema_view
                                    spdlog::spdlog)

@@ -4,6 +4,7 @@
 // spans two aggregates, so it runs the registry's association protocol (command_bus::associate).
 #include <boost/json/parse.hpp>
 
+#include "api/operations/access.hpp"
 #include "api/operations/call.hpp"
 #include "api/operations/table_shapes.hpp"
 #include "projections/collaboration_rows.hpp"
@@ -19,31 +20,6 @@ constexpr string_rule text_rule{0, 255, pattern::text};
 constexpr string_rule alias_rule{1, 128, pattern::alias};
 constexpr string_rule role_rule{32, 512, pattern::role_arn};
 constexpr const char* rule_type_values = "AGGREGATION, LIST, CUSTOM";
-
-struct owned_membership {
-  std::string collaboration_id;
-  bool active = false;
-};
-
-// The caller's membership `mid` in the request's region, or nullopt (then answer 404).
-std::optional<owned_membership> membership_of_caller(const call& c, const std::string& mid) {
-  auto row = c.svc.store.get_view(keys::membership(c.region, mid));
-  projections::membership_row m;
-  if (!row || !projections::parse_membership_row(*row, m) || m.owner != c.caller)
-    return std::nullopt;
-  owned_membership out;
-  out.collaboration_id = std::string(m.collaboration_id);
-  boost::system::error_code ec;
-  auto json = boost::json::parse(m.json, ec);
-  if (!ec && json.is_object())
-    if (const auto* status = json.as_object().if_contains("status"))
-      out.active = status->is_string() && status->as_string() == "ACTIVE";
-  return out;
-}
-
-void membership_not_found(call& c, const std::string& mid) {
-  c.fail(not_found("Membership " + mid + " does not exist", mid, "MEMBERSHIP"));
-}
 
 void association_not_found(call& c, const std::string& id) {
   c.fail(not_found("Configured table association " + id + " does not exist", id,
@@ -63,7 +39,7 @@ std::optional<analysis_rule_type> labels_ok(call& c, validator& v, bool with_typ
 }
 
 // The membership, after checking the association belongs to it; answers the 404s itself.
-std::optional<owned_membership> association_of_caller(call& c) {
+std::optional<caller_membership> association_of_caller(call& c) {
   auto ms = membership_of_caller(c, c.labels[0]);
   if (!ms) {
     membership_not_found(c, c.labels[0]);
@@ -97,7 +73,7 @@ void create_configured_table_association(call& c) {
 
   auto ms = membership_of_caller(c, cmd.membership_id);
   if (!ms) return membership_not_found(c, cmd.membership_id);
-  if (!ms->active)
+  if (!ms->active())
     return c.fail(access_denied("Membership " + cmd.membership_id +
                                 " is not ACTIVE; only an ACTIVE membership can associate tables"));
   // An unknown or foreign table never wakes an actor (its actor re-checks under the hold).

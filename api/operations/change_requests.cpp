@@ -2,6 +2,7 @@
 // cannot see (unknown, deleted, or the caller LEFT/REMOVED) is 403; a change request that is not
 // this collaboration's is 404 COLLABORATION with the request id (SPEC.md 3.3, 2.4). Invited and
 // active members read; who may create, vote, cancel and commit is the actor's decision.
+#include "api/operations/access.hpp"
 #include "api/operations/call.hpp"
 #include "api/operations/shapes.hpp"
 #include "projections/collaboration_rows.hpp"
@@ -14,8 +15,6 @@ namespace {
 namespace keys = projections::keys;
 using shapes::path;
 
-constexpr const char* not_visible =
-    "The collaboration does not exist or the caller is not a member of it";
 constexpr std::string_view spec_type_values = "MEMBER, COLLABORATION";
 constexpr std::string_view auto_type_values =
     "ADD_MEMBER, GRANT_RECEIVE_RESULTS_ABILITY, REVOKE_RECEIVE_RESULTS_ABILITY";
@@ -27,13 +26,6 @@ std::optional<collaboration::change_spec_type> parse_spec_type(std::string_view 
   if (s == "MEMBER") return collaboration::change_spec_type::member;
   if (s == "COLLABORATION") return collaboration::change_spec_type::collaboration;
   return std::nullopt;
-}
-
-// The caller's member status is INVITED or ACTIVE in this live collaboration of its region.
-bool visible(const call& c, const std::string& cid) {
-  auto frag = c.svc.store.get_view(keys::caller(c.region, cid, c.caller));
-  return frag && (frag->rfind("\"memberStatus\":\"INVITED\"", 0) == 0 ||
-                  frag->rfind("\"memberStatus\":\"ACTIVE\"", 0) == 0);
 }
 
 // MemberChangeSpecification.
@@ -110,7 +102,7 @@ void create_collaboration_change_request(call& c) {
       if (auto ch = change_item(v, (*arr)[i], path("changes", i)))
         cmd.changes.push_back(std::move(*ch));
   if (!v.ok() || !label_ok) return c.fail(v.to_error());
-  if (!visible(c, c.labels[0])) return c.fail(access_denied(not_visible));
+  if (!visible_fragment(c, c.labels[0])) return c.fail(access_denied(not_visible));
   c.send(c.labels[0], std::move(cmd), c.context());
 }
 
@@ -120,7 +112,7 @@ void get_collaboration_change_request(call& c) {
   v.check(c.labels.at(1), "changeRequestIdentifier", uuid_rule);
   if (!v.ok()) return c.fail(v.to_error());
   const auto& cid = c.labels[0];
-  if (!visible(c, cid)) return c.fail(access_denied(not_visible));
+  if (!visible_fragment(c, cid)) return c.fail(access_denied(not_visible));
   auto row = c.svc.store.get_view(keys::change_request(cid, c.labels[1]));
   if (!row) return request_not_found(c, c.labels[1]);
   c.ok("{\"collaborationChangeRequest\":" + *row + "}");
@@ -136,7 +128,7 @@ void list_collaboration_change_requests(call& c) {
   const std::string filter = cid + "|" + status.value_or("");
   auto args = read_page_args(c, v, filter);
   if (!v.ok() || !label_ok || !args) return c.fail(v.to_error());
-  if (!visible(c, cid)) return c.fail(access_denied(not_visible));
+  if (!visible_fragment(c, cid)) return c.fail(access_denied(not_visible));
   const std::string wanted = status.value_or("");
   auto page = projections::read_page(c.svc.store, keys::change_requests_prefix(cid), args->cursor,
                                      args->limit, [&](std::string_view value) {
@@ -160,7 +152,7 @@ void update_collaboration_change_request(call& c) {
   auto action =
       v.enumeration(c.body, "action", "action", &parse_change_request_action, action_values, true);
   if (!v.ok() || !cid_ok || !id_ok) return c.fail(v.to_error());
-  if (!visible(c, c.labels[0])) return c.fail(access_denied(not_visible));
+  if (!visible_fragment(c, c.labels[0])) return c.fail(access_denied(not_visible));
   c.send(c.labels[0], collaboration::update_change_request{c.labels[1], *action}, c.context());
 }
 

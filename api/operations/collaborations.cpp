@@ -1,4 +1,5 @@
 // Collaborations and members (SPEC.md section 6).
+#include "api/operations/access.hpp"
 #include "api/operations/call.hpp"
 #include "api/operations/shapes.hpp"
 #include "projections/collaboration_rows.hpp"
@@ -11,19 +12,6 @@ namespace {
 
 namespace keys = projections::keys;
 using shapes::path;
-
-constexpr const char* not_visible =
-    "The collaboration does not exist or the caller is not a member of it";
-
-// The caller's fragment when the collaboration is live and the caller INVITED or ACTIVE.
-std::optional<std::string> visible_fragment(const call& c, const std::string& cid) {
-  auto frag = c.svc.store.get_view(keys::caller(c.region, cid, c.caller));
-  if (!frag) return std::nullopt;
-  if (frag->rfind("\"memberStatus\":\"INVITED\"", 0) != 0 &&
-      frag->rfind("\"memberStatus\":\"ACTIVE\"", 0) != 0)
-    return std::nullopt;
-  return frag;
-}
 
 std::optional<std::string> collaboration_label(call& c) {
   validator v;

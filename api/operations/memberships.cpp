@@ -1,5 +1,6 @@
 // Memberships (SPEC.md section 7). Membership-addressed calls answer 404 for an unknown id and
 // for another account's membership alike (SPEC.md 3.3).
+#include "api/operations/access.hpp"
 #include "api/operations/call.hpp"
 #include "api/operations/shapes.hpp"
 #include "projections/collaboration_rows.hpp"
@@ -12,15 +13,6 @@ namespace {
 namespace keys = projections::keys;
 
 constexpr const char* log_values = "ENABLED, DISABLED";
-
-bool owned_by_caller(const call& c, const std::optional<std::string>& row,
-                     projections::membership_row& out) {
-  return row && projections::parse_membership_row(*row, out) && out.owner == c.caller;
-}
-
-void membership_not_found(call& c) {
-  c.fail(not_found("Membership " + c.labels[0] + " does not exist", c.labels[0], "MEMBERSHIP"));
-}
 
 }  // namespace
 
@@ -61,10 +53,9 @@ void create_membership(call& c) {
 void get_membership(call& c) {
   validator v;
   if (!v.check(c.labels.at(0), "membershipIdentifier", uuid_rule)) return c.fail(v.to_error());
-  auto row = c.svc.store.get_view(keys::membership(c.region, c.labels[0]));
-  projections::membership_row m;
-  if (!owned_by_caller(c, row, m)) return membership_not_found(c);
-  c.ok("{\"membership\":" + std::string(m.json) + "}");
+  auto m = membership_of_caller(c, c.labels[0]);
+  if (!m) return membership_not_found(c, c.labels[0]);
+  c.ok("{\"membership\":" + m->json + "}");
 }
 
 void update_membership(call& c) {
@@ -82,20 +73,17 @@ void update_membership(call& c) {
   cmd.default_job_result =
       shapes::job_result(v, b, "defaultJobResultConfiguration", "defaultJobResultConfiguration");
   if (!v.ok() || !label_ok) return c.fail(v.to_error());
-  auto row = c.svc.store.get_view(keys::membership(c.region, c.labels[0]));
-  projections::membership_row m;
-  if (!owned_by_caller(c, row, m)) return membership_not_found(c);
-  c.send(std::string(m.collaboration_id), std::move(cmd), c.context());
+  auto m = membership_of_caller(c, c.labels[0]);
+  if (!m) return membership_not_found(c, c.labels[0]);
+  c.send(m->collaboration_id, std::move(cmd), c.context());
 }
 
 void delete_membership(call& c) {
   validator v;
   if (!v.check(c.labels.at(0), "membershipIdentifier", uuid_rule)) return c.fail(v.to_error());
-  auto row = c.svc.store.get_view(keys::membership(c.region, c.labels[0]));
-  projections::membership_row m;
-  if (!owned_by_caller(c, row, m)) return membership_not_found(c);
-  c.send(std::string(m.collaboration_id), collaboration::delete_membership{c.labels[0]},
-         c.context());
+  auto m = membership_of_caller(c, c.labels[0]);
+  if (!m) return membership_not_found(c, c.labels[0]);
+  c.send(m->collaboration_id, collaboration::delete_membership{c.labels[0]}, c.context());
 }
 
 void list_memberships(call& c) {

@@ -4,6 +4,7 @@
 // CONFIGURED_TABLE_ASSOCIATION with the name as resourceId (SPEC.md 3.3).
 #include <set>
 
+#include "api/operations/access.hpp"
 #include "api/operations/call.hpp"
 #include "projections/json_writer.hpp"
 #include "projections/keys.hpp"
@@ -15,14 +16,7 @@ namespace {
 namespace keys = projections::keys;
 
 constexpr string_rule alias_rule{1, 128, pattern::alias};
-constexpr const char* not_active =
-    "The collaboration does not exist or the caller is not an active member of it";
 constexpr const char* schema_type_values = "AGGREGATION, LIST, CUSTOM, ID_MAPPING_TABLE";
-
-bool active_member(const call& c, const std::string& cid) {
-  auto frag = c.svc.store.get_view(keys::caller(c.region, cid, c.caller));
-  return frag && frag->rfind("\"memberStatus\":\"ACTIVE\"", 0) == 0;
-}
 
 void schema_not_found(call& c, const std::string& name) {
   c.fail(not_found("Schema " + name + " does not exist in the collaboration", name,
@@ -40,7 +34,7 @@ void get_schema(call& c) {
   v.check(c.labels.at(0), "collaborationIdentifier", uuid_rule);
   v.check(c.labels.at(1), "name", alias_rule);
   if (!v.ok()) return c.fail(v.to_error());
-  if (!active_member(c, c.labels[0])) return c.fail(access_denied(not_active));
+  if (!active_in(c, c.labels[0])) return c.fail(access_denied(not_active));
   auto json = c.svc.schemas->schema(c.labels[0], c.labels[1]);
   if (!json) return schema_not_found(c, c.labels[1]);
   c.ok("{\"schema\":" + *json + "}");
@@ -56,7 +50,7 @@ void list_schemas(call& c) {
   auto args = read_page_args(c, v, filter);
   if (!v.ok() || !label_ok || !args) return c.fail(v.to_error());
   const auto& cid = c.labels[0];
-  if (!active_member(c, cid)) return c.fail(access_denied(not_active));
+  if (!active_in(c, cid)) return c.fail(access_denied(not_active));
   if (type && *type == "ID_MAPPING_TABLE")  // no ID mapping tables in this emulator
     return c.ok(list_body(c, "schemaSummaries", {}, "", false, filter));
   auto page =
@@ -86,7 +80,7 @@ void batch_get_schema(call& c) {
     }
   if (!v.ok() || !label_ok) return c.fail(v.to_error());
   const auto& cid = c.labels[0];
-  if (!active_member(c, cid)) return c.fail(access_denied(not_active));
+  if (!active_in(c, cid)) return c.fail(access_denied(not_active));
   projections::json_writer schemas, errors;
   schemas.begin_array();
   errors.begin_array();
@@ -113,7 +107,7 @@ void get_schema_analysis_rule(call& c) {
   if (!is_rule_type(c.labels.at(2)))
     v.add("type", validator::enum_message(c.labels[2], "type", schema_type_values));
   if (!v.ok()) return c.fail(v.to_error());
-  if (!active_member(c, c.labels[0])) return c.fail(access_denied(not_active));
+  if (!active_in(c, c.labels[0])) return c.fail(access_denied(not_active));
   std::string json;
   switch (c.svc.schemas->analysis_rule(c.labels[0], c.labels[1], c.labels[2], json)) {
     case projections::schema_view::rule_lookup::found:
@@ -149,7 +143,7 @@ void batch_get_schema_analysis_rule(call& c) {
     }
   if (!v.ok() || !label_ok) return c.fail(v.to_error());
   const auto& cid = c.labels[0];
-  if (!active_member(c, cid)) return c.fail(access_denied(not_active));
+  if (!active_in(c, cid)) return c.fail(access_denied(not_active));
   projections::json_writer rules, errors;
   rules.begin_array();
   errors.begin_array();

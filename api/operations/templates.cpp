@@ -7,6 +7,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "api/operations/access.hpp"
 #include "api/operations/call.hpp"
 #include "api/operations/shapes.hpp"
 #include "projections/collaboration_rows.hpp"
@@ -35,43 +36,11 @@ constexpr const char* parameter_type_values =
     "SMALLINT, INTEGER, BIGINT, DECIMAL, REAL, DOUBLE_PRECISION, BOOLEAN, CHAR, VARCHAR, DATE, "
     "TIMESTAMP, TIMESTAMPTZ, TIME, TIMETZ, VARBYTE, BINARY, BYTE, CHARACTER, DOUBLE, FLOAT, INT, "
     "LONG, NUMERIC, SHORT, STRING, TIMESTAMP_LTZ, TIMESTAMP_NTZ, TINYINT";
-constexpr const char* not_active =
-    "The collaboration does not exist or the caller is not an active member of it";
 constexpr std::string_view wrapper = "{\"analysisTemplate\":";
 
 std::optional<bool> parse_detailed(std::string_view s) {
   if (s == "DETAILED") return true;
   return std::nullopt;
-}
-
-struct owned_membership {
-  std::string collaboration_id;
-  bool active = false;
-};
-
-// The caller's membership `mid` in the request's region, or nullopt (then answer 404).
-std::optional<owned_membership> membership_of_caller(const call& c, const std::string& mid) {
-  auto row = c.svc.store.get_view(keys::membership(c.region, mid));
-  projections::membership_row m;
-  if (!row || !projections::parse_membership_row(*row, m) || m.owner != c.caller)
-    return std::nullopt;
-  owned_membership out;
-  out.collaboration_id = std::string(m.collaboration_id);
-  boost::system::error_code ec;
-  auto json = boost::json::parse(m.json, ec);
-  if (!ec && json.is_object())
-    if (const auto* status = json.as_object().if_contains("status"))
-      out.active = status->is_string() && status->as_string() == "ACTIVE";
-  return out;
-}
-
-void membership_not_found(call& c, const std::string& mid) {
-  c.fail(not_found("Membership " + mid + " does not exist", mid, "MEMBERSHIP"));
-}
-
-bool active_member(const call& c, const std::string& cid) {
-  auto frag = c.svc.store.get_view(keys::caller(c.region, cid, c.caller));
-  return frag && frag->rfind("\"memberStatus\":\"ACTIVE\"", 0) == 0;
 }
 
 std::string with_validations(const call& c, std::string_view template_json) {
@@ -267,7 +236,7 @@ void create_analysis_template(call& c) {
 
   auto ms = membership_of_caller(c, cmd.membership_id);
   if (!ms) return membership_not_found(c, cmd.membership_id);
-  if (!ms->active)
+  if (!ms->active())
     return c.fail(access_denied("Membership " + cmd.membership_id +
                                 " is not ACTIVE; only an ACTIVE membership can create templates"));
   // Clean Rooms ML synthetic data generation is outside this emulator: refused rather than
@@ -340,7 +309,7 @@ void get_collaboration_analysis_template(call& c) {
   if (!v.ok()) return c.fail(v.to_error());
   const auto& cid = c.labels[0];
   const auto& arn = c.labels[1];
-  if (!active_member(c, cid)) return c.fail(access_denied(not_active));
+  if (!active_in(c, cid)) return c.fail(access_denied(not_active));
   auto row = collaboration_template(c, cid, arn);
   if (!row)
     return c.fail(not_found("Analysis template " + arn + " does not exist in collaboration " + cid,
@@ -354,7 +323,7 @@ void list_collaboration_analysis_templates(call& c) {
   auto args = read_page_args(c, v, c.labels[0]);
   if (!v.ok() || !label_ok || !args) return c.fail(v.to_error());
   const auto& cid = c.labels[0];
-  if (!active_member(c, cid)) return c.fail(access_denied(not_active));
+  if (!active_in(c, cid)) return c.fail(access_denied(not_active));
   auto page = projections::read_page(c.svc.store, keys::collaboration_templates_prefix(cid),
                                      args->cursor, args->limit);
   std::vector<std::string> items;
@@ -375,7 +344,7 @@ void batch_get_collaboration_analysis_template(call& c) {
         wanted.push_back(std::move(*arn));
   if (!v.ok() || !label_ok) return c.fail(v.to_error());
   const auto& cid = c.labels[0];
-  if (!active_member(c, cid)) return c.fail(access_denied(not_active));
+  if (!active_in(c, cid)) return c.fail(access_denied(not_active));
   projections::json_writer found, errors;
   found.begin_array();
   errors.begin_array();
