@@ -1,4 +1,5 @@
 #include "actors/collaboration/associations.hpp"
+#include "actors/collaboration/membership_access.hpp"
 
 #include <algorithm>
 
@@ -9,21 +10,6 @@ namespace {
 
 using events::event_payload;
 using event_list = std::vector<event_payload>;
-
-const membership_record* owned(const state& s, const std::string& id, const decide_context& ctx) {
-  const auto* ms = s.membership(id);
-  return ms && ms->account == ctx.caller && ms->region == ctx.region ? ms : nullptr;
-}
-
-domain_error membership_missing(const std::string& id) {
-  return not_found("Membership " + id + " does not exist", id, "MEMBERSHIP");
-}
-
-std::optional<domain_error> must_be_active(const membership_record& ms) {
-  if (ms.status == membership_status::active) return std::nullopt;
-  return access_denied("Membership " + ms.id + " is " + std::string(to_string(ms.status)) +
-                       "; only an ACTIVE membership can change its associations");
-}
 
 domain_error rule_missing(const association_record& a, analysis_rule_type t) {
   return not_found("Configured table association " + a.id + " has no " + std::string(to_string(t)) +
@@ -60,9 +46,9 @@ std::optional<domain_error> receivers_are_members(const state& s,
 association_lookup find_association(const state& s, const std::string& membership_id,
                                     const std::string& association_id, const decide_context& ctx) {
   association_lookup out;
-  out.membership = owned(s, membership_id, ctx);
+  out.membership = owned_membership(s, membership_id, ctx);
   if (!out.membership) {
-    out.error = membership_missing(membership_id);
+    out.error = membership_not_found(membership_id);
     return out;
   }
   const auto* a = s.association(association_id);
@@ -77,9 +63,9 @@ association_lookup find_association(const state& s, const std::string& membershi
 
 decision decide_association(const state& s, const create_association& c,
                             const decide_context& ctx) {
-  const auto* ms = owned(s, c.membership_id, ctx);
-  if (!ms) return membership_missing(c.membership_id);
-  if (auto e = must_be_active(*ms)) return *e;
+  const auto* ms = owned_membership(s, c.membership_id, ctx);
+  if (!ms) return membership_not_found(c.membership_id);
+  if (auto e = must_be_active(*ms, "its associations")) return *e;
   if (const auto* same = s.association_named(c.name))
     return conflict("A schema named " + same->name + " already exists in the collaboration",
                     same->id, "CONFIGURED_TABLE_ASSOCIATION", "ALREADY_EXISTS");
@@ -120,7 +106,7 @@ decision decide_association(const state& s, const update_association& c,
                             const decide_context& ctx) {
   auto found = find_association(s, c.membership_id, c.association_id, ctx);
   if (found.error) return *found.error;
-  if (auto e = must_be_active(*found.membership)) return *e;
+  if (auto e = must_be_active(*found.membership, "its associations")) return *e;
   if (!c.description && !c.role_arn) return event_list{};
   return event_list{events::association_updated{c.association_id, c.description, c.role_arn}};
 }
@@ -137,7 +123,7 @@ decision decide_association(const state& s, const create_association_rule& c,
                             const decide_context& ctx) {
   auto found = find_association(s, c.membership_id, c.association_id, ctx);
   if (found.error) return *found.error;
-  if (auto e = must_be_active(*found.membership)) return *e;
+  if (auto e = must_be_active(*found.membership, "its associations")) return *e;
   if (auto e = type_matches(c.type, c.policy_type)) return *e;
   if (found.association->rules.count(c.type))
     return conflict("Configured table association " + c.association_id + " already has a " +
@@ -153,7 +139,7 @@ decision decide_association(const state& s, const update_association_rule& c,
   auto found = find_association(s, c.membership_id, c.association_id, ctx);
   if (found.error) return *found.error;
   if (!found.association->rules.count(c.type)) return rule_missing(*found.association, c.type);
-  if (auto e = must_be_active(*found.membership)) return *e;
+  if (auto e = must_be_active(*found.membership, "its associations")) return *e;
   if (auto e = type_matches(c.type, c.policy_type)) return *e;
   if (auto e = configured_table::check_association_policy(c.policy)) return *e;
   if (auto e = receivers_are_members(s, c.policy)) return *e;

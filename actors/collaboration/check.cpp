@@ -1,17 +1,7 @@
 #include "actors/collaboration/check.hpp"
+#include "events/overloaded.hpp"
 
 namespace crs::collaboration {
-namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
-
-}  // namespace
-
 std::optional<std::string> why_not_applicable(const state& s, const events::event_payload& e) {
   using R = std::optional<std::string>;
   const bool live = s.created && !s.deleted;

@@ -5,8 +5,10 @@
 
 #include "actors/collaboration/associations.hpp"
 #include "actors/collaboration/change_requests.hpp"
+#include "actors/collaboration/membership_access.hpp"
 #include "actors/collaboration/payment.hpp"
 #include "actors/collaboration/templates.hpp"
+#include "actors/tags.hpp"
 
 namespace crs::collaboration {
 namespace {
@@ -239,22 +241,10 @@ decision join(const state& s, const create_membership& c, const decide_context& 
   return out;
 }
 
-const membership_record* owned_membership(const state& s, const std::string& id,
-                                          const decide_context& ctx) {
-  const auto* ms = s.membership(id);
-  return ms && ms->account == ctx.caller && ms->region == ctx.region ? ms : nullptr;
-}
-
-domain_error membership_not_found(const std::string& id) {
-  return not_found("Membership " + id + " does not exist", id, "MEMBERSHIP");
-}
-
 decision update_ms(const state& s, const update_membership& c, const decide_context& ctx) {
   const auto* ms = owned_membership(s, c.membership_id, ctx);
   if (!ms) return membership_not_found(c.membership_id);
-  if (ms->status != membership_status::active)
-    return access_denied("Membership " + ms->id + " is " + std::string(to_string(ms->status)) +
-                         " and can no longer be changed");
+  if (auto e = must_be_active(*ms, "its settings")) return *e;
   const auto* m = s.member(ctx.caller);
   if (!m) return internal_error("membership without a member record");
   if (auto e =
@@ -317,30 +307,13 @@ std::optional<domain_error> owned_arn(const state& s, const std::string& arn,
 
 decision tag(const state& s, const tag_resource& c, const decide_context& ctx) {
   if (auto e = owned_arn(s, c.resource_arn, ctx)) return *e;
-  tag_map merged = s.tags.at(c.resource_arn);
-  for (const auto& [k, v] : c.tags) merged[k] = v;
-  if (merged.size() > ctx.quotas.tags_per_resource)
-    return domain_error{
-        error_kind::validation,
-        "A resource can have at most " + std::to_string(ctx.quotas.tags_per_resource) + " tags",
-        "FIELD_VALIDATION_FAILED",
-        {},
-        {},
-        {},
-        0};
-  if (c.tags.empty()) return event_list{};
-  return event_list{events::tags_changed{c.resource_arn, c.tags, {}}};
+  return decide_tagging(c.resource_arn, s.tags.at(c.resource_arn), c.tags,
+                        ctx.quotas.tags_per_resource);
 }
 
 decision untag(const state& s, const untag_resource& c, const decide_context& ctx) {
   if (auto e = owned_arn(s, c.resource_arn, ctx)) return *e;
-  const auto& current = s.tags.at(c.resource_arn);
-  std::vector<std::string> present;  // keys that are not there are ignored
-  for (const auto& k : c.keys)
-    if (current.count(k) && std::find(present.begin(), present.end(), k) == present.end())
-      present.push_back(k);
-  if (present.empty()) return event_list{};
-  return event_list{events::tags_changed{c.resource_arn, {}, std::move(present)}};
+  return decide_untagging(c.resource_arn, s.tags.at(c.resource_arn), c.keys);
 }
 
 }  // namespace

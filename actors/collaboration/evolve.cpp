@@ -1,18 +1,12 @@
 // evolve: the only way state changes. Pure: every input is in the event and its time.
 #include <algorithm>
 #include <cctype>
+#include "events/overloaded.hpp"
 
 #include "actors/collaboration/state.hpp"
 
 namespace crs::collaboration {
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 void set_request_status(state& s, const std::string& id, change_request_status status, time_ms at) {
   auto it = s.change_requests.find(id);

@@ -1,4 +1,5 @@
 #include "actors/collaboration/templates.hpp"
+#include "actors/collaboration/membership_access.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -17,21 +18,6 @@ using event_list = std::vector<event_payload>;
 constexpr std::size_t clean_rooms_sql_text_bytes = 90 * 1024;
 constexpr std::size_t max_parameters = 50;  // AnalysisParameterList, also checked with the shape
 
-const membership_record* owned(const state& s, const std::string& id, const decide_context& ctx) {
-  const auto* ms = s.membership(id);
-  return ms && ms->account == ctx.caller && ms->region == ctx.region ? ms : nullptr;
-}
-
-domain_error membership_missing(const std::string& id) {
-  return not_found("Membership " + id + " does not exist", id, "MEMBERSHIP");
-}
-
-std::optional<domain_error> must_be_active(const membership_record& ms) {
-  if (ms.status == membership_status::active) return std::nullopt;
-  return access_denied("Membership " + ms.id + " is " + std::string(to_string(ms.status)) +
-                       "; only an ACTIVE membership can change its analysis templates");
-}
-
 domain_error invalid_query(std::string message) {
   return {error_kind::validation, std::move(message), "INVALID_QUERY", {}, {}, {}, 0};
 }
@@ -47,9 +33,9 @@ struct lookup {
 lookup find_template(const state& s, const std::string& membership_id,
                      const std::string& template_id, const decide_context& ctx) {
   lookup out;
-  out.membership = owned(s, membership_id, ctx);
+  out.membership = owned_membership(s, membership_id, ctx);
   if (!out.membership) {
-    out.error = membership_missing(membership_id);
+    out.error = membership_not_found(membership_id);
     return out;
   }
   auto it = s.templates.find(template_id);
@@ -333,9 +319,9 @@ std::optional<domain_error> check_format(const state& s, const create_analysis_t
 
 decision decide_template(const state& s, const create_analysis_template& c,
                          const decide_context& ctx) {
-  const auto* ms = owned(s, c.membership_id, ctx);
-  if (!ms) return membership_missing(c.membership_id);
-  if (auto e = must_be_active(*ms)) return *e;
+  const auto* ms = owned_membership(s, c.membership_id, ctx);
+  if (!ms) return membership_not_found(c.membership_id);
+  if (auto e = must_be_active(*ms, "its analysis templates")) return *e;
   if (auto e = check_format(s, c)) return *e;
 
   std::vector<std::string> tables;
@@ -389,7 +375,7 @@ decision decide_template(const state& s, const update_analysis_template& c,
                          const decide_context& ctx) {
   auto found = find_template(s, c.membership_id, c.template_id, ctx);
   if (found.error) return *found.error;
-  if (auto e = must_be_active(*found.membership)) return *e;
+  if (auto e = must_be_active(*found.membership, "its analysis templates")) return *e;
   if (!c.description || c.description == found.templ->description) return event_list{};
   return event_list{events::analysis_template_updated{c.template_id, c.description}};
 }

@@ -1,17 +1,7 @@
 #include "actors/configured_table/check.hpp"
+#include "events/overloaded.hpp"
 
 namespace crs::configured_table {
-namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
-
-}  // namespace
-
 std::optional<std::string> why_not_applicable(const state& s, const events::event_payload& e) {
   using R = std::optional<std::string>;
   auto live = [&]() -> R {

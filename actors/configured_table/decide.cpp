@@ -4,6 +4,7 @@
 #include <set>
 
 #include "actors/configured_table/rules.hpp"
+#include "actors/tags.hpp"
 
 namespace crs::configured_table {
 namespace {
@@ -215,30 +216,13 @@ domain_error tag_target_not_found(const std::string& arn) {
 
 decision tag(const state& s, const tag_resource& c, const decide_context& ctx) {
   if (!s.tags.count(c.resource_arn)) return tag_target_not_found(c.resource_arn);
-  tag_map merged = s.tags.at(c.resource_arn);
-  for (const auto& [k, v] : c.tags) merged[k] = v;
-  if (merged.size() > ctx.quotas.tags_per_resource)
-    return domain_error{
-        error_kind::validation,
-        "A resource can have at most " + std::to_string(ctx.quotas.tags_per_resource) + " tags",
-        "FIELD_VALIDATION_FAILED",
-        {},
-        {},
-        {},
-        0};
-  if (c.tags.empty()) return event_list{};
-  return event_list{events::tags_changed{c.resource_arn, c.tags, {}}};
+  return decide_tagging(c.resource_arn, s.tags.at(c.resource_arn), c.tags,
+                        ctx.quotas.tags_per_resource);
 }
 
 decision untag(const state& s, const untag_resource& c) {
   if (!s.tags.count(c.resource_arn)) return tag_target_not_found(c.resource_arn);
-  const auto& current = s.tags.at(c.resource_arn);
-  std::vector<std::string> present;  // keys that are not there are ignored
-  for (const auto& k : c.keys)
-    if (current.count(k) && std::find(present.begin(), present.end(), k) == present.end())
-      present.push_back(k);
-  if (present.empty()) return event_list{};
-  return event_list{events::tags_changed{c.resource_arn, {}, std::move(present)}};
+  return decide_untagging(c.resource_arn, s.tags.at(c.resource_arn), c.keys);
 }
 
 }  // namespace

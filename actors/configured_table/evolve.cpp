@@ -1,18 +1,8 @@
 // evolve: the only way a configured table's state changes. Pure: every input is in the event.
 #include "actors/configured_table/state.hpp"
+#include "events/overloaded.hpp"
 
 namespace crs::configured_table {
-namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
-
-}  // namespace
-
 bool state::owned_by(std::string_view account, std::string_view region) const {
   return live() && info.owner == account && info.region == region;
 }
