@@ -2,15 +2,10 @@
 
 #include <array>
 
+#include "events/enum_names.hpp"
+
 namespace crs {
 namespace {
-
-template <class E, std::size_t N>
-std::optional<E> parse_in(const std::array<std::string_view, N>& names, std::string_view s) {
-  for (std::size_t i = 0; i < N; ++i)
-    if (names[i] == s) return static_cast<E>(i);
-  return std::nullopt;
-}
 
 constexpr std::array<std::string_view, 2> format_names{"SQL", "PYSPARK_1_0"};
 constexpr std::array<std::string_view, parameter_type_count> parameter_names{

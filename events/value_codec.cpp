@@ -1,19 +1,13 @@
 // The shared values' FlatBuffers encoding (see value_codec.hpp). The byte layout written here is
 // part of the event log's format: keep the order in which fields are added.
 #include "events/value_codec.hpp"
+#include "events/overloaded.hpp"
 
 #include <type_traits>
 #include <variant>
 
 namespace crs::codec {
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 // The schema enums are the C++ enums by ordinal; a reordering on either side must not compile.
 #define CRS_SAME_ENUM(fb_value, cpp_value) \

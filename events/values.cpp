@@ -3,15 +3,10 @@
 #include <algorithm>
 #include <array>
 
+#include "events/enum_names.hpp"
+
 namespace crs {
 namespace {
-
-template <class E, std::size_t N>
-std::optional<E> parse_in(const std::array<std::string_view, N>& names, std::string_view s) {
-  for (std::size_t i = 0; i < N; ++i)
-    if (names[i] == s) return static_cast<E>(i);
-  return std::nullopt;
-}
 
 constexpr std::array<std::string_view, 3> member_ability_names{"CAN_QUERY", "CAN_RECEIVE_RESULTS",
                                                                "CAN_RUN_JOB"};

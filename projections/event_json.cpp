@@ -1,4 +1,5 @@
 #include "projections/event_json.hpp"
+#include "events/overloaded.hpp"
 
 #include "projections/value_json.hpp"
 
@@ -11,13 +12,6 @@ namespace crs::projections {
 namespace {
 
 using namespace crs::events;
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 // ------------------------------------------------------------------------------- JSON payloads
 
