@@ -28,7 +28,7 @@ std::string collaboration_template_json(const collaboration::state& s,
 std::string template_response(const collaboration::state& s, const collaboration::command& c,
                               const decide_context& ctx);
 
-// Lower-case hex SHA-256 (FIPS 180-4). PySpark artifacts are never fetched, so their
+// Lower-case hex SHA-256 (OpenSSL). PySpark artifacts are never fetched, so their
 // sourceMetadata hashes are of the S3 location string "s3://bucket/key" [decision, SPEC.md 13]:
 // deterministic, and different for every location.
 std::string sha256_hex(std::string_view data);
