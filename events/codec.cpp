@@ -21,7 +21,7 @@ using codec::builder;
 using codec::fb_string;
 using codec::to_fb;
 
-static_assert(std::variant_size_v<event_payload> == 35, "add the new event to Payload");
+static_assert(std::variant_size_v<event_payload> == 39, "add the new event to Payload");
 // Union tag == variant index + 1: the schema appends members in the variant's order.
 static_assert(static_cast<std::size_t>(fb::Payload::MAX) == std::variant_size_v<event_payload>);
 static_assert(static_cast<int>(fb::Payload::TagsChanged) == 12);
@@ -31,6 +31,8 @@ static_assert(static_cast<int>(fb::Payload::AnalysisTemplateCreated) == 25);
 static_assert(static_cast<int>(fb::Payload::ChangeRequestCreated) == 28);
 static_assert(static_cast<int>(fb::Payload::ChangeRequestCommitted) == 33);
 static_assert(static_cast<int>(fb::Payload::AutoApprovedChangeTypesChanged) == 35);
+static_assert(static_cast<int>(fb::Payload::QueryStarted) == 36);
+static_assert(static_cast<int>(fb::Payload::QueryCompleted) == 39);
 // The anchors above, checked against the variant's own order.
 static_assert(
     std::is_same_v<std::variant_alternative_t<24, event_payload>, analysis_template_created>);
@@ -39,6 +41,8 @@ static_assert(
 static_assert(
     std::is_same_v<std::variant_alternative_t<32, event_payload>, change_request_committed>);
 static_assert(std::is_same_v<std::variant_alternative_t<34, event_payload>, auto_approved_changed>);
+static_assert(std::is_same_v<std::variant_alternative_t<35, event_payload>, query_started>);
+static_assert(std::is_same_v<std::variant_alternative_t<38, event_payload>, query_completed>);
 
 // ---------------------------------------------------------------- encode
 
@@ -314,6 +318,40 @@ struct encoder : codec::value_encoder {
     auto types = enums<fb::AutoApprovedChangeType>(e.types);
     return {fb::Payload::AutoApprovedChangeTypesChanged,
             fb::CreateAutoApprovedChangeTypesChanged(b, types).Union()};
+  }
+
+  tagged operator()(const query_started& e) {
+    auto id = str(e.query_id);
+    auto membership = str(e.membership_id);
+    auto account = str(e.account);
+    auto sql = value(e.sql);
+    auto output = value(e.output);
+    auto compute = value(e.compute);
+    auto receivers = strings(e.receivers);
+    auto receiver_memberships = strings(e.receiver_memberships);
+    auto t = fb::CreateQueryStarted(b, id, membership, account, sql, output, compute, receivers,
+                                    receiver_memberships);
+    return {fb::Payload::QueryStarted, t.Union()};
+  }
+
+  tagged operator()(const query_running& e) {
+    auto id = str(e.query_id);
+    return {fb::Payload::QueryRunning, fb::CreateQueryRunning(b, id).Union()};
+  }
+
+  tagged operator()(const query_cancel_requested& e) {
+    auto id = str(e.query_id);
+    return {fb::Payload::QueryCancelRequested, fb::CreateQueryCancelRequested(b, id).Union()};
+  }
+
+  tagged operator()(const query_completed& e) {
+    auto id = str(e.query_id);
+    auto location = str(e.result_location);
+    auto error_code = str(e.error_code);
+    auto error_message = str(e.error_message);
+    auto t = fb::CreateQueryCompleted(b, id, to_fb<fb::QueryStatus>(e.status), e.duration_ms,
+                                      location, e.result_rows, error_code, error_message);
+    return {fb::Payload::QueryCompleted, t.Union()};
   }
 };
 

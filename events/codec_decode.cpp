@@ -259,8 +259,42 @@ struct reader : codec::value_reader {
         enums<auto_approved_change_type>(t.types(), "bad auto-approved change type")};
   }
 
-  // A union-valued member the event cannot do without (a table reference, a table's policy):
-  // unlike a string it has no neutral default, so even the lenient log reader refuses its absence.
+  event_payload event(const fb::QueryStarted& t) {
+    query_started e;
+    e.query_id = str(t.query_id());
+    e.membership_id = str(t.membership_id());
+    e.account = str(t.account());
+    // Without its SQL parameters a query is neither a query string nor a template run.
+    e.sql = required(t.sql(), "query SQL parameters missing");
+    e.output = opt_value(t.output());
+    e.compute = opt_value(t.compute());
+    e.receivers = strings(t.receivers());
+    e.receiver_memberships = strings(t.receiver_memberships());
+    return e;
+  }
+
+  event_payload event(const fb::QueryRunning& t) { return query_running{str(t.query_id())}; }
+
+  event_payload event(const fb::QueryCancelRequested& t) {
+    return query_cancel_requested{str(t.query_id())};
+  }
+
+  event_payload event(const fb::QueryCompleted& t) {
+    query_completed e;
+    e.query_id = str(t.query_id());
+    e.status = enum_of<query_status>(t.status(), "bad query status");
+    e.duration_ms = t.duration_ms();
+    e.result_location = opt_str(t.result_location());
+    e.result_rows = t.result_rows();
+    e.error_code = opt_str(t.error_code());
+    e.error_message = opt_str(t.error_message());
+    return e;
+  }
+
+  // A member the event cannot do without (a table reference, a table's policy, a query's SQL
+  // parameters): unlike a string it has no neutral default (a union has no value at all, SQL
+  // parameters without a query string or a template are no query), so even the lenient log
+  // reader refuses its absence.
   template <class Fb>
   auto required(const Fb* t, const char* what) -> decltype(value(*t)) {
     if (t) return value(*t);
@@ -349,6 +383,14 @@ struct reader : codec::value_reader {
         return member<fb::MemberAbilitiesChanged>(env);
       case P::AutoApprovedChangeTypesChanged:
         return member<fb::AutoApprovedChangeTypesChanged>(env);
+      case P::QueryStarted:
+        return member<fb::QueryStarted>(env);
+      case P::QueryRunning:
+        return member<fb::QueryRunning>(env);
+      case P::QueryCancelRequested:
+        return member<fb::QueryCancelRequested>(env);
+      case P::QueryCompleted:
+        return member<fb::QueryCompleted>(env);
       default:
         return std::nullopt;
     }

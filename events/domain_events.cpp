@@ -84,6 +84,12 @@ struct type_namer {
   std::string_view operator()(const auto_approved_changed&) const {
     return "AutoApprovedChangeTypesChanged";
   }
+  std::string_view operator()(const query_started&) const { return "QueryStarted"; }
+  std::string_view operator()(const query_running&) const { return "QueryRunning"; }
+  std::string_view operator()(const query_cancel_requested&) const {
+    return "QueryCancelRequested";
+  }
+  std::string_view operator()(const query_completed&) const { return "QueryCompleted"; }
 };
 }  // namespace
 
@@ -224,6 +230,25 @@ bool operator==(const member_abilities_changed& a, const member_abilities_change
 }
 bool operator==(const auto_approved_changed& a, const auto_approved_changed& b) {
   return a.types == b.types;
+}
+
+bool operator==(const query_started& a, const query_started& b) {
+  return std::tie(a.query_id, a.membership_id, a.account, a.sql, a.output, a.compute, a.receivers,
+                  a.receiver_memberships) == std::tie(b.query_id, b.membership_id, b.account, b.sql,
+                                                      b.output, b.compute, b.receivers,
+                                                      b.receiver_memberships);
+}
+bool operator==(const query_running& a, const query_running& b) {
+  return a.query_id == b.query_id;
+}
+bool operator==(const query_cancel_requested& a, const query_cancel_requested& b) {
+  return a.query_id == b.query_id;
+}
+bool operator==(const query_completed& a, const query_completed& b) {
+  return std::tie(a.query_id, a.status, a.duration_ms, a.result_location, a.result_rows,
+                  a.error_code, a.error_message) == std::tie(b.query_id, b.status, b.duration_ms,
+                                                             b.result_location, b.result_rows,
+                                                             b.error_code, b.error_message);
 }
 
 }  // namespace crs::events

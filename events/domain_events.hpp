@@ -6,6 +6,7 @@
 #include <string_view>
 #include <variant>
 
+#include "events/query_values.hpp"
 #include "events/table_values.hpp"
 #include "events/template_values.hpp"
 #include "events/values.hpp"
@@ -265,6 +266,46 @@ struct auto_approved_changed {
   std::vector<auto_approved_change_type> types;
 };
 
+// ---- protected queries, in the collaboration stream (SPEC.md 12, 16.3) ----
+// The work itself (parsing, rule checks, execution) happens outside the actors; these events
+// record what it decided, so replay never runs a query again.
+
+// A querier's StartProtectedQuery was accepted: status SUBMITTED.
+struct query_started {
+  std::string query_id;
+  std::string membership_id;
+  account_id account;  // owns the membership
+  query_sql_parameters sql;
+  // The effective output (the request's, else the membership's default); absent when the
+  // results go to the collaboration's result receivers.
+  std::optional<query_output> output;
+  std::optional<query_compute> compute;
+  // The accounts that receive the results, each with its membership at the time (SPEC.md 12).
+  std::vector<account_id> receivers;
+  std::vector<std::string> receiver_memberships;
+};
+
+// The engine picked the query up: SUBMITTED -> STARTED.
+struct query_running {
+  std::string query_id;
+};
+
+// The querier asked to cancel a STARTED query: STARTED -> CANCELLING.
+struct query_cancel_requested {
+  std::string query_id;
+};
+
+// The query reached a terminal status: SUCCESS, FAILED, CANCELLED or TIMED_OUT.
+struct query_completed {
+  std::string query_id;
+  query_status status = query_status::success;
+  std::int64_t duration_ms = 0;  // statistics.totalDurationInMillis: time spent executing
+  std::optional<std::string> result_location;  // SUCCESS with an S3 output: s3://bucket/...
+  std::int64_t result_rows = 0;                // rows written (audit only; not in the API)
+  std::optional<std::string> error_code;       // FAILED / TIMED_OUT
+  std::optional<std::string> error_message;
+};
+
 using event_payload =
     std::variant<collaboration_created, member_invited, payment_assigned, membership_created,
                  membership_updated, membership_status_changed, membership_deleted, member_left,
@@ -276,7 +317,8 @@ using event_payload =
                  analysis_template_created, analysis_template_updated, analysis_template_deleted,
                  change_request_created, change_request_voted, change_request_approved,
                  change_request_denied, change_request_cancelled, change_request_committed,
-                 member_abilities_changed, auto_approved_changed>;
+                 member_abilities_changed, auto_approved_changed, query_started, query_running,
+                 query_cancel_requested, query_completed>;
 
 // The stable type name written into the envelope ("CollaborationCreated", ...).
 std::string_view type_name(const event_payload& e);
@@ -318,5 +360,10 @@ bool operator==(const change_request_cancelled& a, const change_request_cancelle
 bool operator==(const change_request_committed& a, const change_request_committed& b);
 bool operator==(const member_abilities_changed& a, const member_abilities_changed& b);
 bool operator==(const auto_approved_changed& a, const auto_approved_changed& b);
+
+bool operator==(const query_started& a, const query_started& b);
+bool operator==(const query_running& a, const query_running& b);
+bool operator==(const query_cancel_requested& a, const query_cancel_requested& b);
+bool operator==(const query_completed& a, const query_completed& b);
 
 }  // namespace crs::events

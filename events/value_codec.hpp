@@ -1,8 +1,9 @@
 // FlatBuffers encoding of the shared values (schema: events/schema/values.fbs, namespace crs::fb):
 // the enums, payment_config, data_encryption_metadata, query_result_config, job_result_config,
 // member_spec, tag maps, the configured-table values (table_reference, analysis_rule_policy,
-// association_rule_policy) and the template and change request values (analysis parameters,
-// analysis_source, change). Used by the event codec (events/codec*.cpp) and the snapshot codec
+// association_rule_policy), the template and change request values (analysis parameters,
+// analysis_source, change) and the protected query values (query_sql_parameters, query_output,
+// query_compute). Used by the event codec (events/codec*.cpp) and the snapshot codec
 // (snapshots/collaboration_snapshot.cpp). Pure: no RocksDB, no I/O.
 //
 // Encoding maps every std::optional to "field absent" and every present value, even a default
@@ -13,11 +14,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "events/query_values.hpp"
 #include "events/table_values.hpp"
 #include "events/template_values.hpp"
 #include "events/values.hpp"
@@ -80,6 +83,10 @@ struct value_encoder {
   flatbuffers::Offset<fb::Change> value(const change& c);
   // Named, not `value`: a std::string or a template_artifacts converts to analysis_source.
   flatbuffers::Offset<fb::AnalysisSource> source(const analysis_source& s);
+  flatbuffers::Offset<fb::QuerySqlParameters> value(const query_sql_parameters& p);
+  flatbuffers::Offset<fb::QueryLocation> value(const query_location& l);
+  flatbuffers::Offset<fb::QueryOutput> value(const query_output& o);
+  flatbuffers::Offset<fb::QueryCompute> value(const query_compute& c);
 
   // A list of tables, each through value(); the optional form writes nullopt as absent.
   template <class Cpp>
@@ -216,6 +223,14 @@ class value_reader {
   member_change value(const fb::MemberChange& t);
   collaboration_change value(const fb::CollaborationChange& t);
 
+  query_sql_parameters value(const fb::QuerySqlParameters& p);
+  // Like the holders above: a kind that is NONE, unknown or missing its table is a problem.
+  query_location value(const fb::QueryLocation& l);
+  query_s3_output value(const fb::QueryS3Output& t);
+  query_member_output value(const fb::QueryMemberOutput& t);
+  query_output value(const fb::QueryOutput& o);
+  query_compute value(const fb::QueryCompute& c);
+
   // A list of tables, each through value(); absent reads as empty (optional form: nullopt).
   template <class Fb>
   auto values(const flatbuffers::Vector<flatbuffers::Offset<Fb>>* v)
@@ -242,6 +257,10 @@ class value_reader {
 
   // An absent vector reads as no tags.
   tag_map tags(const fb_tags* v);
+  // Query parameters, name -> value; a repeated name keeps the last value (lenient) or is a
+  // problem (strict), like a repeated tag key. An absent vector reads as no parameters.
+  std::map<std::string, std::string> parameters(
+      const flatbuffers::Vector<flatbuffers::Offset<fb::QueryParameter>>* v);
 
  private:
   mode mode_;

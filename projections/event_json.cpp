@@ -108,6 +108,43 @@ void change_json(json_writer& w, const change& c) {
   w.end_object();
 }
 
+// A ProtectedQueryDistributeOutputConfigurationLocation: {"s3": {...}} | {"member": {...}}.
+void query_location_json(json_writer& w, const query_location& l) {
+  w.begin_object();
+  std::visit(overloaded{
+                 [&](const query_s3_output& s3) {
+                   w.key("s3").begin_object();
+                   w.key("resultFormat").string(to_string(s3.format));
+                   w.key("bucket").string(s3.bucket);
+                   opt_string(w, "keyPrefix", s3.key_prefix);
+                   opt_bool(w, "singleFileOutput", s3.single_file_output);
+                   w.end_object();
+                 },
+                 [&](const query_member_output& m) {
+                   w.key("member").begin_object().key("accountId").string(m.account).end_object();
+                 },
+             },
+             l);
+  w.end_object();
+}
+
+// ProtectedQueryOutputConfiguration: the one location's own object ({"s3": ...} | {"member":
+// ...}), or {"distribute": {"locations": [...]}}. A non-distributed output with other than one
+// location is not one the decider writes; it is shown as {"locations": [...]} rather than lost.
+void query_output_json(json_writer& w, const query_output& o) {
+  if (!o.distribute && o.locations.size() == 1) {
+    query_location_json(w, o.locations.front());
+    return;
+  }
+  w.begin_object();
+  if (o.distribute) w.key("distribute").begin_object();
+  w.key("locations").begin_array();
+  for (const auto& l : o.locations) query_location_json(w, l);
+  w.end_array();
+  if (o.distribute) w.end_object();
+  w.end_object();
+}
+
 struct payload_writer {
   json_writer& w;
 
@@ -301,8 +338,59 @@ struct payload_writer {
     enum_array(w.key("autoApprovedChangeTypes"), e.types);
   }
 
+  // The API's ProtectedQuery members where it has them (sqlParameters, resultConfiguration,
+  // computeConfiguration, statistics, result, error).
+  void operator()(const query_started& e) const {
+    query(e.query_id);
+    w.key("membershipId").string(e.membership_id);
+    w.key("accountId").string(e.account);
+    w.key("sqlParameters").begin_object();
+    opt_string(w, "queryString", e.sql.query_string);
+    opt_string(w, "analysisTemplateArn", e.sql.analysis_template_arn);
+    if (e.sql.parameters) {
+      w.key("parameters").begin_object();
+      for (const auto& [k, v] : *e.sql.parameters) w.key(k).string(v);
+      w.end_object();
+    }
+    w.end_object();
+    if (e.output) {
+      w.key("resultConfiguration").begin_object();
+      query_output_json(w.key("outputConfiguration"), *e.output);
+      w.end_object();
+    }
+    if (e.compute) {
+      w.key("computeConfiguration").begin_object().key("worker").begin_object();
+      w.key("type").string(e.compute->worker_type);
+      w.key("number").number(e.compute->number);
+      w.end_object().end_object();
+    }
+    string_array(w.key("receiverAccountIds"), e.receivers);
+    string_array(w.key("receiverMembershipIds"), e.receiver_memberships);
+  }
+  void operator()(const query_running& e) const { query(e.query_id); }
+  void operator()(const query_cancel_requested& e) const { query(e.query_id); }
+  void operator()(const query_completed& e) const {
+    query(e.query_id);
+    w.key("status").string(to_string(e.status));
+    w.key("statistics").begin_object().key("totalDurationInMillis").number(e.duration_ms);
+    w.end_object();
+    if (e.result_location) {
+      w.key("result").begin_object().key("output").begin_object().key("s3").begin_object();
+      w.key("location").string(*e.result_location);
+      w.end_object().end_object().end_object();
+    }
+    w.key("resultRows").number(e.result_rows);
+    if (e.error_code || e.error_message) {
+      w.key("error").begin_object();
+      opt_string(w, "code", e.error_code);
+      opt_string(w, "message", e.error_message);
+      w.end_object();
+    }
+  }
+
  private:
   void request(const std::string& id) const { w.key("changeRequestId").string(id); }
+  void query(const std::string& id) const { w.key("protectedQueryId").string(id); }
   void rule(const analysis_rule_policy& p) const {
     w.key("analysisRuleType").string(to_string(type_of(p)));
     write_policy(w.key("policy"), p);
@@ -588,6 +676,56 @@ struct summary_writer {
     out.add("account", e.account).add("abilities", enum_list(e.abilities));
   }
   void operator()(const auto_approved_changed& e) const { out.add("types", enum_list(e.types)); }
+
+  // sql="SELECT ..." (cut like a template's) or template=<ARN>, parameters=name=value,...,
+  // output=s3://bucket/prefix | member:<account> | distribute(<location>,...), compute=CR.1X:4.
+  void operator()(const query_started& e) const {
+    out.add("query", e.query_id).add("membership", e.membership_id).add("account", e.account);
+    if (e.sql.query_string) out.add("sql", quoted_prefix(*e.sql.query_string, 60));
+    if (e.sql.analysis_template_arn)
+      out.add("template", bare_or_quoted(*e.sql.analysis_template_arn));
+    if (e.sql.parameters) {
+      std::string params;
+      for (const auto& [k, v] : *e.sql.parameters) {
+        if (!params.empty()) params += ',';
+        params.append(bare_or_quoted(k)).append("=").append(bare_or_quoted(v));
+      }
+      out.add("parameters", params.empty() ? "none" : params);
+    }
+    if (e.output) {
+      std::string locations;
+      for (const auto& l : e.output->locations) {
+        if (!locations.empty()) locations += ',';
+        std::visit(overloaded{
+                       [&](const query_s3_output& s3) {
+                         locations += bare_or_quoted(s3_uri(s3.bucket, s3.key_prefix));
+                       },
+                       [&](const query_member_output& m) {
+                         locations.append("member:").append(bare_or_quoted(m.account));
+                       },
+                   },
+                   l);
+      }
+      if (e.output->distribute)
+        out.add("output", "distribute(" + locations + ")");
+      else
+        out.add("output", locations.empty() ? "none" : locations);
+    }
+    if (e.compute)
+      out.add("compute",
+              bare_or_quoted(e.compute->worker_type) + ":" + std::to_string(e.compute->number));
+    out.add("receivers", list_words(e.receivers));
+  }
+  void operator()(const query_running& e) const { out.add("query", e.query_id); }
+  void operator()(const query_cancel_requested& e) const { out.add("query", e.query_id); }
+  void operator()(const query_completed& e) const {
+    out.add("query", e.query_id).add("status", to_string(e.status));
+    out.add("durationMs", std::to_string(e.duration_ms));
+    out.add("rows", std::to_string(e.result_rows));
+    if (e.result_location) out.add("result", bare_or_quoted(*e.result_location));
+    if (e.error_code) out.add("errorCode", bare_or_quoted(*e.error_code));
+    if (e.error_message) out.add("errorMessage", quoted(*e.error_message));
+  }
 
  private:
   static std::string list_words(const std::vector<std::string>& items) {

@@ -151,6 +151,24 @@ struct encoder : codec::value_encoder {
                                            r.create_time, r.update_time);
   }
 
+  flatbuffers::Offset<snap::QueryRecord> value(const collaboration::query_record& q) {
+    auto id = str(q.id);
+    auto membership_id = str(q.membership_id);
+    auto account = str(q.account);
+    auto sql = value(q.sql);
+    auto output = value(q.output);
+    auto compute = value(q.compute);
+    auto receivers = strings(q.receivers);
+    auto receiver_memberships = strings(q.receiver_memberships);
+    auto result_location = str(q.result_location);
+    auto error_code = str(q.error_code);
+    auto error_message = str(q.error_message);
+    return snap::CreateQueryRecord(b, id, membership_id, account, sql, output, compute, receivers,
+                                   receiver_memberships, to_fb<fb::QueryStatus>(q.status),
+                                   q.create_time, q.update_time, q.duration_ms, result_location,
+                                   q.result_rows, error_code, error_message);
+  }
+
   flatbuffers::Offset<snap::CollaborationState> value(const collaboration::state& s) {
     auto info = value(s.info);
     std::vector<flatbuffers::Offset<snap::MemberRecord>> members;
@@ -186,9 +204,13 @@ struct encoder : codec::value_encoder {
     requests.reserve(s.change_requests.size());
     for (const auto& [id, r] : s.change_requests) requests.push_back(value(r));
     auto requests_v = b.CreateVector(requests);
+    std::vector<flatbuffers::Offset<snap::QueryRecord>> queries;
+    queries.reserve(s.queries.size());
+    for (const auto& [id, q] : s.queries) queries.push_back(value(q));
+    auto queries_v = b.CreateVector(queries);
     return snap::CreateCollaborationState(b, s.version, s.created, s.deleted, info, s.create_time,
                                           s.update_time, members_v, memberships_v, tags_v, payers_v,
-                                          associations_v, templates_v, requests_v);
+                                          associations_v, templates_v, requests_v, queries_v);
   }
 };
 
@@ -328,6 +350,32 @@ struct reader : codec::value_reader {
     return r;
   }
 
+  collaboration::query_record value(const snap::QueryRecord& t) {
+    collaboration::query_record q;
+    q.id = str(t.id());
+    q.membership_id = str(t.membership_id());
+    q.account = str(t.account());
+    if (t.sql())
+      q.sql = value(*t.sql());
+    else
+      fail("query SQL parameters missing");
+    q.output = opt_value(t.output());
+    q.compute = opt_value(t.compute());
+    require_list(t.receivers());
+    q.receivers = strings(t.receivers());
+    require_list(t.receiver_memberships());
+    q.receiver_memberships = strings(t.receiver_memberships());
+    q.status = enum_of<query_status>(t.status(), "bad query status");
+    q.create_time = t.create_time_ms();
+    q.update_time = t.update_time_ms();
+    q.duration_ms = t.duration_ms();
+    q.result_location = opt_str(t.result_location());
+    q.result_rows = t.result_rows();
+    q.error_code = opt_str(t.error_code());
+    q.error_message = opt_str(t.error_message());
+    return q;
+  }
+
   collaboration::state value(const snap::CollaborationState& t) {
     collaboration::state s;
     s.version = t.version();
@@ -340,7 +388,7 @@ struct reader : codec::value_reader {
     s.create_time = t.create_time_ms();
     s.update_time = t.update_time_ms();
     if (!t.members() || !t.memberships() || !t.tags() || !t.payers() || !t.associations() ||
-        !t.templates() || !t.change_requests()) {
+        !t.templates() || !t.change_requests() || !t.queries()) {
       fail("a required list is missing");
       return s;
     }
@@ -375,6 +423,11 @@ struct reader : codec::value_reader {
       auto id = record.id;
       if (!s.change_requests.emplace(std::move(id), std::move(record)).second)
         fail("duplicate change request id");
+    }
+    for (const auto* x : *t.queries()) {
+      auto record = value(*x);
+      auto id = record.id;
+      if (!s.queries.emplace(std::move(id), std::move(record)).second) fail("duplicate query id");
     }
     for (const auto* r : *t.tags()) {
       auto resource_tags = tags(r->tags());

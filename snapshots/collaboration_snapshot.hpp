@@ -34,7 +34,15 @@ namespace crs::snapshots {
 // makes it replay, and fail loudly on the template and change request events it cannot decode),
 // and builds between those events and this encoder wrote format-2 snapshots of states that had
 // templates or change requests, without them. Again one full replay per collaboration.
-inline constexpr std::uint32_t collaboration_format = 3;
+//
+// 4: the state gained `queries` (the protected queries, finished ones included). The same two
+// reasons once more: a format-3 reader would accept format-4 bytes and silently drop the queries
+// (a running query it no longer knows would stop counting against the concurrency quota and
+// could never be cancelled or completed; a finished one would vanish from the read models), so
+// the bump makes it replay instead, and fail loudly on the query events it cannot decode; and
+// builds between the query events and this encoder wrote format-3 snapshots of states that had
+// queries, without them. Again one full replay per collaboration.
+inline constexpr std::uint32_t collaboration_format = 4;
 inline constexpr std::size_t header_bytes = 16;
 
 [[nodiscard]] std::string encode_snapshot(const collaboration::state& s);

@@ -84,6 +84,28 @@ struct change_request_record {
   time_ms update_time = 0;
 };
 
+// A protected query (SPEC.md 12, 16.3): what QueryStarted recorded, then its status and, once
+// terminal, its statistics and result or error (QueryCompleted). Kept whole, finished ones
+// included, because the projections are a function of the state (collaboration_rows.hpp).
+struct query_record {
+  std::string id;
+  std::string membership_id;
+  account_id account;  // owns the membership
+  query_sql_parameters sql;
+  std::optional<query_output> output;  // the effective output; absent: the result receivers
+  std::optional<query_compute> compute;
+  std::vector<account_id> receivers;
+  std::vector<std::string> receiver_memberships;
+  query_status status = query_status::submitted;
+  time_ms create_time = 0;
+  time_ms update_time = 0;
+  std::int64_t duration_ms = 0;
+  std::optional<std::string> result_location;
+  std::int64_t result_rows = 0;
+  std::optional<std::string> error_code;
+  std::optional<std::string> error_message;
+};
+
 struct payer {
   account_id account;
   bool accepted = false;
@@ -101,6 +123,7 @@ struct state {
   std::map<std::string, association_record> associations;        // by id
   std::map<std::string, template_record> templates;              // by id
   std::map<std::string, change_request_record> change_requests;  // by id
+  std::map<std::string, query_record> queries;                   // by id, finished ones too
   std::map<std::string, tag_map> tags;  // by resource ARN, live resources only
   std::array<std::optional<payer>, payment_dimension_count> payers;
 

@@ -820,3 +820,268 @@ SCENARIO("decode checks the template and change request values the verifier cann
     }
   }
 }
+
+// ---- protected queries ----
+
+TEST_CASE("the samples cover both SQL kinds, every output shape and every terminal status",
+          "[codec]") {
+  std::set<std::size_t> kinds;
+  std::set<int> finished;
+  bool query_string = false, template_arn = false, parameters = false, distributed = false,
+       single = false, no_output = false;
+  for (const auto& s : all_samples()) {
+    if (const auto* q = std::get_if<ev::query_started>(&s.payload)) {
+      query_string |= q->sql.query_string.has_value();
+      template_arn |= q->sql.analysis_template_arn.has_value();
+      parameters |= q->sql.parameters && !q->sql.parameters->empty();
+      no_output |= !q->output;
+      if (q->output) {
+        (q->output->distribute ? distributed : single) = true;
+        std::set<std::size_t> in_this;
+        for (const auto& l : q->output->locations) in_this.insert(l.index());
+        if (q->output->distribute && in_this.size() == std::variant_size_v<crs::query_location>)
+          kinds.insert(99);  // one distributed output holding both kinds
+        kinds.insert(in_this.begin(), in_this.end());
+      }
+    }
+    if (const auto* c = std::get_if<ev::query_completed>(&s.payload))
+      finished.insert(static_cast<int>(c->status));
+  }
+  CHECK(query_string);
+  CHECK(template_arn);
+  CHECK(parameters);
+  CHECK(distributed);
+  CHECK(single);
+  CHECK(no_output);
+  CHECK(kinds == std::set<std::size_t>{0, 1, 99});
+  for (auto st : {crs::query_status::success, crs::query_status::failed,
+                  crs::query_status::cancelled, crs::query_status::timed_out})
+    CHECK(finished.count(static_cast<int>(st)) == 1);
+}
+
+SCENARIO("query optionals: present, present-but-empty and absent differ", "[codec]") {
+  auto round_trip = [](const ev::event_payload& p) {
+    auto r = ev::decode(ev::encode(sample_envelope(p), p));
+    REQUIRE(r.ok());
+    return r->payload;
+  };
+  GIVEN("SQL parameters with a parameters map that is full, empty and absent") {
+    ev::query_started full;
+    full.sql.analysis_template_arn = "arn:t";
+    full.sql.parameters = std::map<std::string, std::string>{{"b", "2"}, {"a", ""}, {"c", "3"}};
+    ev::query_started empty;
+    empty.sql.analysis_template_arn = "arn:t";
+    empty.sql.parameters = std::map<std::string, std::string>{};
+    ev::query_started absent;
+    absent.sql.query_string = "SELECT 1";
+    THEN("each reads back as written") {
+      auto f = std::get<ev::query_started>(round_trip(full));
+      REQUIRE(f.sql.parameters.has_value());
+      CHECK(*f.sql.parameters ==
+            std::map<std::string, std::string>{{"a", ""}, {"b", "2"}, {"c", "3"}});
+      CHECK_FALSE(f.sql.query_string.has_value());
+      auto e = std::get<ev::query_started>(round_trip(empty));
+      REQUIRE(e.sql.parameters.has_value());
+      CHECK(e.sql.parameters->empty());
+      auto a = std::get<ev::query_started>(round_trip(absent));
+      CHECK_FALSE(a.sql.parameters.has_value());
+      CHECK_FALSE(a.sql.analysis_template_arn.has_value());
+      CHECK(a.sql.query_string == std::optional<std::string>("SELECT 1"));
+    }
+  }
+  GIVEN("outputs: absent, single, distributed with both kinds, distributed and empty") {
+    ev::query_started none;
+    ev::query_started single;
+    single.output = crs::query_output{false, {crs::query_member_output{"1"}}};
+    ev::query_started both;
+    both.output = crs::query_output{
+        true,
+        {crs::query_member_output{"2"},
+         crs::query_s3_output{crs::result_format::parquet, "b", std::string(), false},
+         crs::query_s3_output{crs::result_format::csv, "c", std::nullopt, std::nullopt}}};
+    ev::query_started empty;
+    empty.output = crs::query_output{true, {}};
+    THEN("each reads back as written, location order and S3 optionals included") {
+      CHECK_FALSE(std::get<ev::query_started>(round_trip(none)).output.has_value());
+      auto s = std::get<ev::query_started>(round_trip(single)).output;
+      REQUIRE(s.has_value());
+      CHECK_FALSE(s->distribute);
+      REQUIRE(s->locations.size() == 1);
+      CHECK(std::get<crs::query_member_output>(s->locations[0]).account == "1");
+      auto b = std::get<ev::query_started>(round_trip(both)).output;
+      REQUIRE(b.has_value());
+      CHECK(b->distribute);
+      REQUIRE(b->locations.size() == 3);
+      CHECK(std::holds_alternative<crs::query_member_output>(b->locations[0]));
+      const auto& with = std::get<crs::query_s3_output>(b->locations[1]);
+      CHECK(with.format == crs::result_format::parquet);
+      CHECK(with.key_prefix == std::optional<std::string>(""));
+      CHECK(with.single_file_output == std::optional<bool>(false));
+      const auto& without = std::get<crs::query_s3_output>(b->locations[2]);
+      CHECK_FALSE(without.key_prefix.has_value());
+      CHECK_FALSE(without.single_file_output.has_value());
+      auto e = std::get<ev::query_started>(round_trip(empty)).output;
+      REQUIRE(e.has_value());
+      CHECK(e->distribute);
+      CHECK(e->locations.empty());
+    }
+  }
+  GIVEN("a compute configuration absent and present with zero values") {
+    ev::query_started zero;
+    zero.compute = crs::query_compute{"", 0};
+    THEN("they stay distinct") {
+      CHECK_FALSE(std::get<ev::query_started>(round_trip(ev::query_started{})).compute);
+      CHECK(std::get<ev::query_started>(round_trip(zero)).compute == zero.compute);
+    }
+  }
+  GIVEN("completions with their optional members absent and present-but-empty") {
+    ev::query_completed empty{
+        "q", crs::query_status::failed, 0, std::string(), 0, std::string(), std::string()};
+    THEN("they stay distinct, and the schema-default status reads back as itself") {
+      auto e = std::get<ev::query_completed>(round_trip(empty));
+      CHECK(e.result_location == std::optional<std::string>(""));
+      CHECK(e.error_code == std::optional<std::string>(""));
+      CHECK(e.error_message == std::optional<std::string>(""));
+      auto a = std::get<ev::query_completed>(round_trip(ev::query_completed{}));
+      CHECK(a.status == crs::query_status::success);
+      CHECK_FALSE(a.result_location.has_value());
+      CHECK_FALSE(a.error_code.has_value());
+      CHECK_FALSE(a.error_message.has_value());
+      for (int st = 0; st < crs::query_status_count; ++st) {
+        ev::query_completed c;
+        c.status = static_cast<crs::query_status>(st);
+        CHECK(std::get<ev::query_completed>(round_trip(c)).status == c.status);
+      }
+    }
+  }
+}
+
+namespace {
+
+// A QueryStarted around the given SQL parameters and output (0 = absent).
+std::string forged_query(flatbuffers::FlatBufferBuilder& b,
+                         flatbuffers::Offset<fb::QuerySqlParameters> sql,
+                         flatbuffers::Offset<fb::QueryOutput> output = 0) {
+  auto id = b.CreateString("q-1");
+  auto t = fb::CreateQueryStarted(b, id, 0, 0, sql, output);
+  return forged(1, fb::Payload::QueryStarted, t.Union(), "QueryStarted", b);
+}
+
+flatbuffers::Offset<fb::QuerySqlParameters> forged_sql(flatbuffers::FlatBufferBuilder& b) {
+  auto text = b.CreateString("SELECT 1");
+  return fb::CreateQuerySqlParameters(b, text);
+}
+
+// A distributed QueryOutput holding the one given location holder.
+flatbuffers::Offset<fb::QueryOutput> forged_output(flatbuffers::FlatBufferBuilder& b,
+                                                   flatbuffers::Offset<fb::QueryLocation> l) {
+  std::vector<flatbuffers::Offset<fb::QueryLocation>> locations{l};
+  return fb::CreateQueryOutput(b, true, b.CreateVector(locations));
+}
+
+}  // namespace
+
+SCENARIO("decode checks the query values the verifier cannot", "[codec]") {
+  flatbuffers::FlatBufferBuilder b;
+
+  WHEN("a well-formed query start is forged") {
+    auto account = b.CreateString("444455556666");
+    auto member = fb::CreateQueryMemberOutput(b, account);
+    auto bytes = forged_query(
+        b, forged_sql(b),
+        forged_output(b, fb::CreateQueryLocation(b, fb::QueryLocationKind::QueryMemberOutput,
+                                                 member.Union())));
+    THEN("the forgery decodes, so the refusals below are the checks at work") {
+      auto r = ev::decode(bytes);
+      REQUIRE(r.ok());
+      const auto& q = std::get<ev::query_started>(r->payload);
+      CHECK(q.query_id == "q-1");
+      CHECK(q.sql.query_string == std::optional<std::string>("SELECT 1"));
+      REQUIRE(q.output.has_value());
+      REQUIRE(q.output->locations.size() == 1);
+      CHECK(std::get<crs::query_member_output>(q.output->locations[0]).account == "444455556666");
+      CHECK_FALSE(q.compute.has_value());
+    }
+  }
+  WHEN("a query start has no SQL parameters at all") {
+    auto bytes = forged_query(b, 0);
+    THEN("it is corruption, even for the lenient log reader") {
+      CHECK(corrupt_because(ev::decode(bytes), "query SQL parameters missing"));
+    }
+  }
+  WHEN("an output location's kind is NONE") {
+    auto bytes = forged_query(b, forged_sql(b), forged_output(b, fb::CreateQueryLocation(b)));
+    THEN("it is corruption: bad query output location kind") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad query output location kind"));
+    }
+  }
+  WHEN("an output location's kind is one this version does not know") {
+    auto member = fb::CreateQueryMemberOutput(b);
+    auto bytes = forged_query(
+        b, forged_sql(b),
+        forged_output(
+            b, fb::CreateQueryLocation(b, static_cast<fb::QueryLocationKind>(3), member.Union())));
+    THEN("it is corruption: bad query output location kind") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad query output location kind"));
+    }
+  }
+  WHEN("an output location's kind is known but its table is missing") {
+    auto bytes = forged_query(
+        b, forged_sql(b),
+        forged_output(b, fb::CreateQueryLocation(b, fb::QueryLocationKind::QueryS3Output, 0)));
+    THEN("it is corruption: bad query output location kind") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad query output location kind"));
+    }
+  }
+  WHEN("an S3 location's result format is outside the schema") {
+    auto bucket = b.CreateString("b");
+    auto s3 = fb::CreateQueryS3Output(b, static_cast<fb::ResultFormat>(2), bucket);
+    auto bytes = forged_query(
+        b, forged_sql(b),
+        forged_output(
+            b, fb::CreateQueryLocation(b, fb::QueryLocationKind::QueryS3Output, s3.Union())));
+    THEN("it is corruption: bad result format") {
+      CHECK(corrupt_because(ev::decode(bytes), "bad result format"));
+    }
+  }
+  WHEN("a completion's status is outside the schema") {
+    auto completed = [](int raw) {
+      flatbuffers::FlatBufferBuilder fbb;
+      auto id = fbb.CreateString("q-1");
+      auto t = fb::CreateQueryCompleted(fbb, id, static_cast<fb::QueryStatus>(raw));
+      return forged(1, fb::Payload::QueryCompleted, t.Union(), "QueryCompleted", fbb);
+    };
+    THEN("it is corruption: bad query status, just past the last status as well as far off") {
+      REQUIRE(ev::decode(completed(crs::query_status_count - 1)).ok());
+      CHECK(corrupt_because(ev::decode(completed(crs::query_status_count)), "bad query status"));
+      CHECK(corrupt_because(ev::decode(completed(200)), "bad query status"));
+    }
+  }
+  WHEN("an output has no locations list") {
+    auto bytes = forged_query(b, forged_sql(b), fb::CreateQueryOutput(b, false));
+    THEN("the lenient log reader reads no locations") {
+      auto r = ev::decode(bytes);
+      REQUIRE(r.ok());
+      const auto& q = std::get<ev::query_started>(r->payload);
+      REQUIRE(q.output.has_value());
+      CHECK(q.output->locations.empty());
+    }
+  }
+  WHEN("a parameter name repeats (never written by encode)") {
+    auto name = b.CreateString("day");
+    auto first = b.CreateString("1");
+    auto second = b.CreateString("2");
+    std::vector<flatbuffers::Offset<fb::QueryParameter>> params{
+        fb::CreateQueryParameter(b, name, first), fb::CreateQueryParameter(b, name, second)};
+    auto params_v = b.CreateVector(params);
+    auto arn = b.CreateString("arn:t");
+    auto bytes = forged_query(b, fb::CreateQuerySqlParameters(b, 0, arn, params_v));
+    THEN("the lenient log reader keeps the last value, as it does for tags") {
+      auto r = ev::decode(bytes);
+      REQUIRE(r.ok());
+      const auto& q = std::get<ev::query_started>(r->payload);
+      CHECK(q.sql.parameters == std::optional<std::map<std::string, std::string>>(
+                                    std::map<std::string, std::string>{{"day", "2"}}));
+    }
+  }
+}

@@ -2,6 +2,7 @@
 // absent, present with default or empty values, and present with everything set.
 #pragma once
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -502,11 +503,108 @@ inline std::vector<sample> change_request_samples() {
   return out;
 }
 
+// ---- protected queries: both SQL kinds, every output shape and every terminal status ----
+
+inline query_s3_output full_query_s3() {
+  return {result_format::parquet, "results-bucket", "queries/q-1/"s, true};
+}
+
+inline std::vector<sample> query_samples() {
+  using namespace events;
+  query_started sql;  // a query string, one S3 output, a compute configuration
+  sql.query_id = "q-1";
+  sql.membership_id = "m-1";
+  sql.account = "444455556666";
+  sql.sql.query_string =
+      "SELECT region, COUNT(DISTINCT email) AS n\nFROM orders JOIN customers USING (email)\n"
+      "WHERE name = 'Jos\xc3\xa9' GROUP BY region"s;
+  sql.output = query_output{false, {full_query_s3()}};
+  sql.compute = query_compute{"CR.4X", 16};
+  sql.receivers = {"444455556666"};
+  sql.receiver_memberships = {"m-1"};
+
+  query_started templated;  // a template run with parameters, a member output, no compute
+  templated.query_id = "q-2";
+  templated.membership_id = "m-2";
+  templated.account = "777788889999";
+  templated.sql.analysis_template_arn =
+      "arn:aws:cleanrooms:us-east-1:111122223333:membership/m-1/analysistemplate/at-1"s;
+  templated.sql.parameters = std::map<std::string, std::string>{
+      {"day", "2026-01-01"}, {"empty", ""}, {"region name", "eu west, \"1\""}, {"\xc3\xa9", "x"}};
+  templated.output = query_output{false, {query_member_output{"777788889999"}}};
+  templated.receivers = {"777788889999"};
+  templated.receiver_memberships = {"m-2"};
+
+  query_started distribute = sql;  // both location kinds, several receivers
+  distribute.query_id = "q-3";
+  distribute.output =
+      query_output{true,
+                   {query_s3_output{result_format::csv, "bucket-a", std::nullopt, false},
+                    query_member_output{"444455556666"}, query_member_output{"111122223333"},
+                    query_s3_output{result_format::parquet, "bucket-b", "p/"s, std::nullopt}}};
+  distribute.compute = query_compute{"CR.1X", 2};
+  distribute.receivers = {"444455556666", "111122223333"};
+  distribute.receiver_memberships = {"m-1", "m-0"};
+
+  query_started to_receivers = sql;  // no output: the collaboration's result receivers
+  to_receivers.query_id = "q-4";
+  to_receivers.output.reset();
+  to_receivers.compute.reset();
+
+  query_started bare;  // every optional absent, every string and list empty
+
+  query_started empties;  // every optional present with an empty or zero value
+  empties.sql = query_sql_parameters{""s, ""s, std::map<std::string, std::string>{}};
+  empties.output = query_output{true, {}};
+  empties.compute = query_compute{"", 0};
+
+  query_started empty_s3 = bare;  // an S3 location whose optionals are present and empty
+  empty_s3.output = query_output{false, {query_s3_output{result_format::csv, "", ""s, false}}};
+
+  query_completed success;
+  success.query_id = "q-1";
+  success.status = query_status::success;
+  success.duration_ms = 1234;
+  success.result_location = "s3://results-bucket/queries/q-1/result.parquet"s;
+  success.result_rows = 1LL << 40;
+
+  query_completed failed;
+  failed.query_id = "q-2";
+  failed.status = query_status::failed;
+  failed.duration_ms = 17;
+  failed.error_code = "SQL_ERROR"s;
+  failed.error_message = "column \"ssn\" is not allowed\nby the analysis rule"s;
+
+  query_completed cancelled{"q-3",       query_status::cancelled, 0, std::nullopt, 0, std::nullopt,
+                            std::nullopt};
+  query_completed timed_out{
+      "q-4", query_status::timed_out, 86400000, std::nullopt, 0, "TIMED_OUT"s, std::nullopt};
+  query_completed empties_done{"", query_status::failed, -1, ""s, -5, ""s, ""s};
+
+  return {{"QueryStarted/sql", sql},
+          {"QueryStarted/template", templated},
+          {"QueryStarted/distribute", distribute},
+          {"QueryStarted/receivers", to_receivers},
+          {"QueryStarted/bare", bare},
+          {"QueryStarted/empties", empties},
+          {"QueryStarted/empty_s3", empty_s3},
+          {"QueryRunning", query_running{"q-1"}},
+          {"QueryRunning/bare", query_running{}},
+          {"QueryCancelRequested", query_cancel_requested{"q-1"}},
+          {"QueryCancelRequested/bare", query_cancel_requested{}},
+          {"QueryCompleted/success", success},
+          {"QueryCompleted/failed", failed},
+          {"QueryCompleted/cancelled", cancelled},
+          {"QueryCompleted/timed_out", timed_out},
+          {"QueryCompleted/empties", empties_done},
+          {"QueryCompleted/bare", query_completed{}}};
+}
+
 inline std::vector<sample> all_samples() {
   std::vector<sample> out;
   for (auto* group : {&collaboration_samples, &member_samples, &membership_samples, &tag_samples,
                       &configured_table_samples, &association_samples, &template_samples,
-                      &change_request_samples})
+                      &change_request_samples, &query_samples})
     for (auto& s : (*group)()) out.push_back(std::move(s));
   return out;
 }

@@ -3,12 +3,15 @@
 #include <condition_variable>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <random>
+#include <set>
 
 #include "actors/activation.hpp"
 #include "actors/given_when_then.hpp"
 #include "actors/registry.hpp"
+#include "collaboration_snapshot_generated.h"
 #include "events/event_store.hpp"
 #include "events/journal.hpp"
 #include "projections/collaboration_rows.hpp"
@@ -18,6 +21,7 @@ using namespace crs;
 using namespace crs::testing;
 using snapshots::decode_snapshot;
 using snapshots::encode_snapshot;
+namespace snap = crs::snap;
 
 namespace {
 
@@ -112,6 +116,28 @@ void require_same(const collaboration::state& a, const collaboration::state& b) 
     CHECK(m.approvals == n.approvals);
     CHECK(m.create_time == n.create_time);
     CHECK(m.update_time == n.update_time);
+  }
+  REQUIRE(a.queries.size() == b.queries.size());
+  for (auto x = a.queries.begin(), y = b.queries.begin(); x != a.queries.end(); ++x, ++y) {
+    CHECK(x->first == y->first);
+    const auto& m = x->second;
+    const auto& n = y->second;
+    CHECK(m.id == n.id);
+    CHECK(m.membership_id == n.membership_id);
+    CHECK(m.account == n.account);
+    CHECK(m.sql == n.sql);
+    CHECK(m.output == n.output);
+    CHECK(m.compute == n.compute);
+    CHECK(m.receivers == n.receivers);
+    CHECK(m.receiver_memberships == n.receiver_memberships);
+    CHECK(m.status == n.status);
+    CHECK(m.create_time == n.create_time);
+    CHECK(m.update_time == n.update_time);
+    CHECK(m.duration_ms == n.duration_ms);
+    CHECK(m.result_location == n.result_location);
+    CHECK(m.result_rows == n.result_rows);
+    CHECK(m.error_code == n.error_code);
+    CHECK(m.error_message == n.error_message);
   }
   CHECK(a.tags == b.tags);
   for (int d = 0; d < payment_dimension_count; ++d) {
@@ -246,6 +272,80 @@ void add_templates_and_requests(collaboration::state& st) {
   for (auto* r : {&pending, &committed, &empty}) st.change_requests[r->id] = *r;
 }
 
+collaboration::query_record query_of(const std::string& id,
+                                     const collaboration::membership_record& m) {
+  collaboration::query_record q;
+  q.id = id;
+  q.membership_id = m.id;
+  q.account = m.account;
+  q.sql.query_string = "SELECT COUNT(*) FROM orders";
+  q.receivers = {m.account};
+  q.receiver_memberships = {m.id};
+  q.create_time = 1767225600000;
+  q.update_time = 1767225600000;
+  return q;
+}
+
+// Queries written straight into the state (the deciders are not under test): every status, both
+// SQL kinds, every output shape, and each optional present, present-but-empty and absent.
+void add_queries(collaboration::state& st) {
+  REQUIRE(st.memberships.size() >= 2);
+  const auto& first = st.memberships.begin()->second;
+  const auto& second = std::next(st.memberships.begin())->second;
+  auto submitted = query_of("q-1", first);  // the schema-default status
+  submitted.output = query_output{
+      false, {query_s3_output{result_format::parquet, "results", std::string("q/"), true}}};
+  submitted.compute = query_compute{"CR.4X", 16};
+  auto started = query_of("q-2", second);
+  started.sql = query_sql_parameters{
+      std::nullopt, std::string("arn:aws:cleanrooms:us-east-1:1:membership/m/analysistemplate/t"),
+      std::map<std::string, std::string>{{"day", "2026-01-01"}, {"empty", ""}}};
+  started.output = query_output{false, {query_member_output{second.account}}};
+  started.status = query_status::started;
+  started.update_time = 1767225601000;
+  auto cancelling = query_of("q-3", second);
+  cancelling.output =
+      query_output{true,
+                   {query_member_output{first.account},
+                    query_s3_output{result_format::csv, "b", std::nullopt, std::nullopt},
+                    query_s3_output{result_format::parquet, "", std::string(), false}}};
+  cancelling.receivers = {first.account, second.account};
+  cancelling.receiver_memberships = {first.id, second.id};
+  cancelling.status = query_status::cancelling;
+  auto success = query_of("q-4", first);
+  success.status = query_status::success;
+  success.duration_ms = 4321;
+  success.result_location = "s3://results/q/q-4/result.csv";
+  success.result_rows = std::int64_t{1} << 40;
+  success.update_time = 1767225609999;
+  auto failed = query_of("q-5", first);
+  failed.status = query_status::failed;
+  failed.duration_ms = 12;
+  failed.error_code = "SQL_ERROR";
+  failed.error_message = "column \"ssn\" is not allowed\n\xc3\xa9";
+  auto timed_out = query_of("q-6", first);
+  timed_out.status = query_status::timed_out;
+  timed_out.error_code = "TIMED_OUT";
+  auto cancelled = query_of("q-7", first);
+  cancelled.status = query_status::cancelled;
+  auto bare = query_of("q-8", first);  // no SQL member, no receivers, no optionals
+  bare.sql = query_sql_parameters{};
+  bare.receivers = {};
+  bare.receiver_memberships = {};
+  auto empties = query_of("q-9", first);  // every optional present and empty
+  empties.sql =
+      query_sql_parameters{std::string(), std::string(), std::map<std::string, std::string>{}};
+  empties.output = query_output{true, {}};
+  empties.compute = query_compute{"", 0};
+  empties.status = query_status::failed;
+  empties.result_location = std::string();
+  empties.error_code = std::string();
+  empties.error_message = std::string();
+  for (auto* q : {&submitted, &started, &cancelling, &success, &failed, &timed_out, &cancelled,
+                  &bare, &empties})
+    st.queries[q->id] = *q;
+}
+
 // A collaboration that exercises every optional: encryption, job logging, SPARK, change types,
 // result regions, metrics, ML abilities, payment configurations, result configurations, tags on
 // the collaboration and on memberships, a removed member and accepted payers.
@@ -298,6 +398,7 @@ scenario rich() {
               .ok());
   add_associations(s.state);
   add_templates_and_requests(s.state);
+  add_queries(s.state);
   return s;
 }
 
@@ -539,6 +640,42 @@ TEST_CASE("a rich state round-trips exactly") {
   CHECK(std::get<collaboration_change>(committed.changes.at(1).spec).auto_approved->empty());
   CHECK_FALSE(std::get<collaboration_change>(committed.changes.at(2).spec).auto_approved);
   CHECK(back.change_requests.at("cr-3").changes.empty());
+  REQUIRE(back.queries.size() == 9);
+  std::set<int> statuses;
+  for (const auto& [id, q] : back.queries) statuses.insert(static_cast<int>(q.status));
+  CHECK(static_cast<int>(statuses.size()) == query_status_count);
+  // SUBMITTED is the schema default: it must still read back as itself.
+  CHECK(back.queries.at("q-1").status == query_status::submitted);
+  CHECK(back.queries.at("q-1").output->locations.size() == 1);
+  CHECK(back.queries.at("q-1").compute == std::optional<query_compute>(query_compute{"CR.4X", 16}));
+  const auto& templated = back.queries.at("q-2").sql;
+  CHECK_FALSE(templated.query_string.has_value());
+  REQUIRE(templated.parameters.has_value());
+  CHECK(templated.parameters->at("empty").empty());
+  const auto& distributed = *back.queries.at("q-3").output;
+  CHECK(distributed.distribute);
+  REQUIRE(distributed.locations.size() == 3);
+  CHECK(std::holds_alternative<query_member_output>(distributed.locations[0]));
+  CHECK_FALSE(std::get<query_s3_output>(distributed.locations[1]).key_prefix.has_value());
+  CHECK(std::get<query_s3_output>(distributed.locations[2]).key_prefix ==
+        std::optional<std::string>(""));
+  CHECK(std::get<query_s3_output>(distributed.locations[2]).single_file_output ==
+        std::optional<bool>(false));
+  CHECK(back.queries.at("q-4").result_rows == std::int64_t{1} << 40);
+  CHECK(back.queries.at("q-6").error_code == std::optional<std::string>("TIMED_OUT"));
+  CHECK_FALSE(back.queries.at("q-6").error_message.has_value());
+  const auto& bare_q = back.queries.at("q-8");
+  CHECK_FALSE(bare_q.sql.query_string.has_value());
+  CHECK_FALSE(bare_q.sql.parameters.has_value());
+  CHECK_FALSE(bare_q.output.has_value());
+  CHECK_FALSE(bare_q.compute.has_value());
+  CHECK_FALSE(bare_q.result_location.has_value());
+  const auto& empty_q = back.queries.at("q-9");
+  CHECK(empty_q.sql.parameters ==
+        std::optional<std::map<std::string, std::string>>(std::map<std::string, std::string>{}));
+  CHECK(empty_q.output->locations.empty());
+  CHECK(empty_q.result_location == std::optional<std::string>(""));
+  CHECK(empty_q.error_message == std::optional<std::string>(""));
   CHECK(encode_snapshot(back) == encode_snapshot(st));  // deterministic bytes
 }
 
@@ -602,9 +739,9 @@ TEST_CASE("decode refuses anything but the exact bytes it wrote") {
     b[0] = 'X';
     CHECK_FALSE(decode_snapshot(b).has_value());
   }
-  SECTION("unknown format version, the formats before associations and templates included") {
-    REQUIRE(snapshots::collaboration_format == 3);
-    for (std::uint32_t v : {0u, 1u, 2u, 4u, 0xFFFFFFFFu}) {
+  SECTION("unknown format version, the formats before associations, templates and queries too") {
+    REQUIRE(snapshots::collaboration_format == 4);
+    for (std::uint32_t v : {0u, 1u, 2u, 3u, 5u, 0xFFFFFFFFu}) {
       auto b = good;
       for (int i = 0; i < 4; ++i) b[4 + i] = static_cast<char>((v >> (8 * i)) & 0xff);
       auto r = snapshots::try_decode_snapshot(b);
@@ -694,6 +831,13 @@ TEST_CASE("enum values this build does not know are refused") {
   }
   SECTION("change request status") {
     base.change_requests.begin()->second.status = static_cast<change_request_status>(5);
+  }
+  SECTION("query status") {
+    base.queries.at("q-2").status = static_cast<query_status>(query_status_count);
+  }
+  SECTION("result format of a query's output location") {
+    std::get<query_s3_output>(base.queries.at("q-3").output->locations[1]).format =
+        static_cast<result_format>(2);
   }
   SECTION("approval status") {
     base.change_requests.at("cr-1").approvals[creator] = static_cast<approval_status>(3);
@@ -793,6 +937,24 @@ TEST_CASE("duplicate template, change request and approval keys are refused") {
     for (const char* id : {"cr-1", "cr-3"}) b.change_requests[id] = request_of(id);
     refused(a, b, '2', '1', "duplicate change request id");
   }
+  SECTION("two queries with one id") {
+    auto a = base;
+    auto b = base;
+    for (const char* id : {"q-1", "q-2"}) a.queries[id] = query_of(id, m);
+    for (const char* id : {"q-1", "q-3"}) b.queries[id] = query_of(id, m);
+    refused(a, b, '2', '1', "duplicate query id");
+  }
+  SECTION("two parameters of one query with one name") {
+    auto a = base;
+    auto b = base;
+    auto qa = query_of("q-1", m);
+    auto qb = qa;
+    qa.sql.parameters = std::map<std::string, std::string>{{"p1", "x"}, {"p2", "y"}};
+    qb.sql.parameters = std::map<std::string, std::string>{{"p1", "x"}, {"p3", "y"}};
+    a.queries[qa.id] = qa;
+    b.queries[qb.id] = qb;
+    refused(a, b, '2', '1', "duplicate query parameter");
+  }
   SECTION("two approvals by one account") {
     auto a = base;
     auto b = base;
@@ -805,6 +967,67 @@ TEST_CASE("duplicate template, change request and approval keys are refused") {
     a.change_requests[ra.id] = ra;
     b.change_requests[rb.id] = rb;
     refused(a, b, '2', '1', "duplicate approval account");
+  }
+}
+
+namespace {
+
+// The payload as a format-3 writer would have written it: the same tables without the
+// queries field of the root (FlatBuffers marks an absent field with a 0 in the vtable).
+std::string without_queries(std::string payload) {
+  auto u16 = [&](std::size_t at) {
+    return static_cast<std::uint16_t>(static_cast<unsigned char>(payload[at]) |
+                                      static_cast<unsigned char>(payload[at + 1]) << 8);
+  };
+  auto u32 = [&](std::size_t at) {
+    std::uint32_t v = 0;
+    for (int i = 0; i < 4; ++i)
+      v |= static_cast<std::uint32_t>(static_cast<unsigned char>(payload[at + i])) << (8 * i);
+    return v;
+  };
+  const std::size_t root = u32(0);
+  const std::size_t vtable = root - static_cast<std::int32_t>(u32(root));
+  constexpr std::size_t slot = snap::CollaborationState::VT_QUERIES;
+  REQUIRE(u16(vtable) > slot);       // the vtable has the slot...
+  REQUIRE(u16(vtable + slot) != 0);  // ... and it is set
+  payload[vtable + slot] = 0;
+  payload[vtable + slot + 1] = 0;
+  // Only that field is gone.
+  const auto* st = snap::GetCollaborationState(payload.data());
+  REQUIRE(st->queries() == nullptr);
+  REQUIRE(st->change_requests() != nullptr);
+  REQUIRE(st->info() != nullptr);
+  return payload;
+}
+
+std::string with_format(std::string snapshot, std::uint32_t format) {
+  for (int i = 0; i < 4; ++i) snapshot[4 + i] = static_cast<char>((format >> (8 * i)) & 0xff);
+  return snapshot;
+}
+
+}  // namespace
+
+TEST_CASE("format-3 snapshots are refused: they would lose the queries") {
+  const auto st = rich().state;
+  REQUIRE_FALSE(st.queries.empty());
+  const auto format3_payload = without_queries(payload_of(encode_snapshot(st)));
+
+  SECTION("format-3 bytes, under their own header, are an unknown format") {
+    auto r = snapshots::try_decode_snapshot(with_format(with_header(format3_payload), 3));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message == "snapshot: unknown format version 3");
+  }
+  SECTION("relabelled as format 4, they fail verification: queries is required") {
+    auto r = snapshots::try_decode_snapshot(with_header(format3_payload));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message == "snapshot: verification failed");
+  }
+  SECTION("a format-4 snapshot with no queries still writes the empty list") {
+    auto none = st;
+    none.queries.clear();
+    auto back = round_trip(none);
+    CHECK(back.queries.empty());
+    CHECK(payload_of(encode_snapshot(none)) != without_queries(payload_of(encode_snapshot(none))));
   }
 }
 

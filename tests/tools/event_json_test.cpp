@@ -596,3 +596,163 @@ TEST_CASE("the one-line form of the template and change request events") {
           std::string::npos);
   }
 }
+
+TEST_CASE("protected queries: SQL, parameters, outputs and results under the API's names") {
+  auto p = payload_of(sample("QueryStarted/sql"));
+  CHECK(S(p.at("protectedQueryId")) == "q-1");
+  CHECK(S(p.at("membershipId")) == "m-1");
+  CHECK(S(p.at("accountId")) == "444455556666");
+  const auto& sql = p.at("sqlParameters").as_object();
+  CHECK(S(sql.at("queryString")) ==
+        "SELECT region, COUNT(DISTINCT email) AS n\nFROM orders JOIN customers USING (email)\n"
+        "WHERE name = 'Jos\xc3\xa9' GROUP BY region");
+  CHECK(sql.size() == 1);
+  const auto& out = p.at("resultConfiguration").at("outputConfiguration").as_object();
+  REQUIRE(out.size() == 1);
+  const auto& s3 = out.at("s3").as_object();
+  CHECK(S(s3.at("resultFormat")) == "PARQUET");
+  CHECK(S(s3.at("bucket")) == "results-bucket");
+  CHECK(S(s3.at("keyPrefix")) == "queries/q-1/");
+  CHECK(s3.at("singleFileOutput").as_bool());
+  const auto& worker = p.at("computeConfiguration").at("worker").as_object();
+  CHECK(S(worker.at("type")) == "CR.4X");
+  CHECK(worker.at("number").to_number<int>() == 16);
+  CHECK(strings(p.at("receiverAccountIds")) == std::vector<std::string>{"444455556666"});
+  CHECK(strings(p.at("receiverMembershipIds")) == std::vector<std::string>{"m-1"});
+  CHECK(p.size() == 8);
+
+  auto t = payload_of(sample("QueryStarted/template"));
+  const auto& tsql = t.at("sqlParameters").as_object();
+  CHECK_FALSE(tsql.contains("queryString"));
+  CHECK(S(tsql.at("analysisTemplateArn")) ==
+        "arn:aws:cleanrooms:us-east-1:111122223333:membership/m-1/analysistemplate/at-1");
+  const auto& params = tsql.at("parameters").as_object();
+  CHECK(params.size() == 4);
+  CHECK(S(params.at("day")) == "2026-01-01");
+  CHECK(S(params.at("empty")).empty());
+  CHECK(S(params.at("region name")) == "eu west, \"1\"");
+  CHECK(S(params.at("\xc3\xa9")) == "x");
+  CHECK(S(t.at("resultConfiguration").at("outputConfiguration").at("member").at("accountId")) ==
+        "777788889999");
+  CHECK_FALSE(t.contains("computeConfiguration"));
+  CHECK(t.size() == 7);
+
+  auto d = payload_of(sample("QueryStarted/distribute"));
+  const auto& dist = d.at("resultConfiguration").at("outputConfiguration").as_object();
+  REQUIRE(dist.size() == 1);
+  const auto& locations = dist.at("distribute").at("locations").as_array();
+  REQUIRE(locations.size() == 4);
+  const auto& a = locations[0].at("s3").as_object();
+  CHECK(S(a.at("resultFormat")) == "CSV");
+  CHECK(S(a.at("bucket")) == "bucket-a");
+  CHECK_FALSE(a.contains("keyPrefix"));
+  CHECK_FALSE(a.at("singleFileOutput").as_bool());
+  CHECK(S(locations[1].at("member").at("accountId")) == "444455556666");
+  CHECK(S(locations[2].at("member").at("accountId")) == "111122223333");
+  CHECK(locations[2].as_object().size() == 1);
+  CHECK(S(locations[3].at("s3").at("keyPrefix")) == "p/");
+  CHECK_FALSE(locations[3].at("s3").as_object().contains("singleFileOutput"));
+  CHECK(strings(d.at("receiverMembershipIds")) == std::vector<std::string>{"m-1", "m-0"});
+
+  auto r = payload_of(sample("QueryStarted/receivers"));
+  CHECK_FALSE(r.contains("resultConfiguration"));
+  CHECK_FALSE(r.contains("computeConfiguration"));
+
+  auto bare = payload_of(sample("QueryStarted/bare"));
+  CHECK(bare.at("sqlParameters").as_object().empty());
+  CHECK(bare.at("receiverAccountIds").as_array().empty());
+  CHECK(bare.at("receiverMembershipIds").as_array().empty());
+  CHECK(bare.size() == 6);
+
+  auto empties = payload_of(sample("QueryStarted/empties"));
+  const auto& esql = empties.at("sqlParameters").as_object();
+  CHECK(S(esql.at("queryString")).empty());
+  CHECK(S(esql.at("analysisTemplateArn")).empty());
+  CHECK(esql.at("parameters").as_object().empty());
+  CHECK(empties.at("resultConfiguration")
+            .at("outputConfiguration")
+            .at("distribute")
+            .at("locations")
+            .as_array()
+            .empty());
+  CHECK(S(empties.at("computeConfiguration").at("worker").at("type")).empty());
+  CHECK(empties.at("computeConfiguration").at("worker").at("number").to_number<int>() == 0);
+  auto empty_s3 = payload_of(sample("QueryStarted/empty_s3"));
+  const auto& es3 = empty_s3.at("resultConfiguration").at("outputConfiguration");
+  CHECK(S(es3.at("s3").at("keyPrefix")).empty());
+  CHECK_FALSE(es3.at("s3").at("singleFileOutput").as_bool());
+
+  for (const char* name : {"QueryRunning", "QueryCancelRequested"}) {
+    INFO(name);
+    auto q = payload_of(sample(name));
+    CHECK(S(q.at("protectedQueryId")) == "q-1");
+    CHECK(q.size() == 1);
+  }
+
+  auto ok = payload_of(sample("QueryCompleted/success"));
+  CHECK(S(ok.at("protectedQueryId")) == "q-1");
+  CHECK(S(ok.at("status")) == "SUCCESS");
+  CHECK(ok.at("statistics").at("totalDurationInMillis").to_number<std::int64_t>() == 1234);
+  CHECK(S(ok.at("result").at("output").at("s3").at("location")) ==
+        "s3://results-bucket/queries/q-1/result.parquet");
+  CHECK(ok.at("resultRows").to_number<std::int64_t>() == (std::int64_t{1} << 40));
+  CHECK_FALSE(ok.contains("error"));
+  CHECK(ok.size() == 5);
+
+  auto failed = payload_of(sample("QueryCompleted/failed"));
+  CHECK(S(failed.at("status")) == "FAILED");
+  CHECK(S(failed.at("error").at("code")) == "SQL_ERROR");
+  CHECK(S(failed.at("error").at("message")) ==
+        "column \"ssn\" is not allowed\nby the analysis rule");
+  CHECK_FALSE(failed.contains("result"));
+  auto timed_out = payload_of(sample("QueryCompleted/timed_out"));
+  CHECK(S(timed_out.at("status")) == "TIMED_OUT");
+  CHECK(timed_out.at("error").as_object().size() == 1);  // the code alone: no message recorded
+  auto cancelled = payload_of(sample("QueryCompleted/cancelled"));
+  CHECK(S(cancelled.at("status")) == "CANCELLED");
+  CHECK(cancelled.size() == 4);
+  auto done_empty = payload_of(sample("QueryCompleted/empties"));
+  CHECK(S(done_empty.at("result").at("output").at("s3").at("location")).empty());
+  CHECK(S(done_empty.at("error").at("code")).empty());
+  CHECK(S(done_empty.at("error").at("message")).empty());
+  CHECK(done_empty.at("statistics").at("totalDurationInMillis").to_number<std::int64_t>() == -1);
+  auto done_bare = payload_of(sample("QueryCompleted/bare"));
+  CHECK(S(done_bare.at("status")) == "SUCCESS");
+  CHECK(done_bare.at("resultRows").to_number<std::int64_t>() == 0);
+  CHECK(done_bare.size() == 4);
+}
+
+TEST_CASE("the one-line form of the protected query events") {
+  using projections::payload_summary;
+  CHECK(payload_summary(sample("QueryStarted/sql")) ==
+        "query=q-1 membership=m-1 account=444455556666 "
+        "sql=\"SELECT region, COUNT(DISTINCT email) AS n\\nFROM orders JOIN c...\" "
+        "output=s3://results-bucket/queries/q-1/ compute=CR.4X:16 receivers=444455556666");
+  CHECK(payload_summary(sample("QueryStarted/template")) ==
+        "query=q-2 membership=m-2 account=777788889999 "
+        "template=arn:aws:cleanrooms:us-east-1:111122223333:membership/m-1/analysistemplate/at-1 "
+        "parameters=day=2026-01-01,empty=\"\",\"region name\"=\"eu west, \\\"1\\\"\",\xc3\xa9=x "
+        "output=member:777788889999 receivers=777788889999");
+  CHECK(payload_summary(sample("QueryStarted/distribute")) ==
+        "query=q-3 membership=m-1 account=444455556666 "
+        "sql=\"SELECT region, COUNT(DISTINCT email) AS n\\nFROM orders JOIN c...\" "
+        "output=distribute(s3://bucket-a/,member:444455556666,member:111122223333,"
+        "s3://bucket-b/p/) compute=CR.1X:2 receivers=444455556666,111122223333");
+  CHECK(payload_summary(sample("QueryStarted/bare")) ==
+        "query= membership= account= receivers=none");
+  CHECK(payload_summary(sample("QueryStarted/empties")) ==
+        "query= membership= account= sql=\"\" template=\"\" parameters=none output=distribute() "
+        "compute=\"\":0 receivers=none");
+  CHECK(payload_summary(sample("QueryRunning")) == "query=q-1");
+  CHECK(payload_summary(sample("QueryCancelRequested")) == "query=q-1");
+  CHECK(payload_summary(sample("QueryCompleted/success")) ==
+        "query=q-1 status=SUCCESS durationMs=1234 rows=1099511627776 "
+        "result=s3://results-bucket/queries/q-1/result.parquet");
+  CHECK(payload_summary(sample("QueryCompleted/failed")) ==
+        "query=q-2 status=FAILED durationMs=17 rows=0 errorCode=SQL_ERROR "
+        "errorMessage=\"column \\\"ssn\\\" is not allowed\\nby the analysis rule\"");
+  CHECK(payload_summary(sample("QueryCompleted/timed_out")) ==
+        "query=q-4 status=TIMED_OUT durationMs=86400000 rows=0 errorCode=TIMED_OUT");
+  CHECK(payload_summary(sample("QueryCompleted/bare")) ==
+        "query= status=SUCCESS durationMs=0 rows=0");
+}
