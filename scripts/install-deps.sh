@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 pkgs=(
   build-essential cmake pkg-config
   libcaf-dev librocksdb-dev libflatbuffers-dev flatbuffers-compiler
-  libboost1.81-dev libboost-json1.81-dev libssl-dev libspdlog-dev libcli11-dev libsqlite3-dev
+  libboost1.81-dev libboost-json1.81-dev libssl-dev libspdlog-dev libcli11-dev libsqlite3-dev libpg-query-dev
   catch2
   awscli jq curl ca-certificates clang-format
 )
