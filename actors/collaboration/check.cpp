@@ -31,6 +31,13 @@ std::optional<std::string> why_not_applicable(const state& s, const events::even
       if (it->second.status == st) return std::nullopt;
     return "change request " + id + " is " + std::string(to_string(it->second.status));
   };
+  auto query_in = [&](const std::string& id, std::initializer_list<query_status> allowed) -> R {
+    auto it = s.queries.find(id);
+    if (it == s.queries.end()) return "protected query " + id + " does not exist";
+    for (auto st : allowed)
+      if (it->second.status == st) return std::nullopt;
+    return "protected query " + id + " is " + std::string(to_string(it->second.status));
+  };
   auto foreign = []() -> R { return "a configured table event in a collaboration stream"; };
   return std::visit(
       overloaded{
@@ -163,6 +170,25 @@ std::optional<std::string> why_not_applicable(const state& s, const events::even
           [&](const events::auto_approved_changed&) -> R {
             if (!live) return "no live collaboration to change";
             return std::nullopt;
+          },
+          [&](const events::query_started& x) -> R {
+            if (!live) return "no live collaboration to query";
+            if (auto why = membership(x.membership_id)) return why;
+            if (s.queries.count(x.query_id)) return "protected query id reused";
+            if (x.receivers.size() != x.receiver_memberships.size())
+              return "receivers and receiver memberships differ in length";
+            return std::nullopt;
+          },
+          [&](const events::query_running& x) -> R {
+            return query_in(x.query_id, {query_status::submitted});
+          },
+          [&](const events::query_cancel_requested& x) -> R {
+            return query_in(x.query_id, {query_status::started});
+          },
+          [&](const events::query_completed& x) -> R {
+            if (!is_terminal(x.status)) return "a completion with a non-terminal status";
+            return query_in(x.query_id, {query_status::submitted, query_status::started,
+                                         query_status::cancelling});
           },
           [&](const events::configured_table_created&) -> R { return foreign(); },
           [&](const events::configured_table_updated&) -> R { return foreign(); },

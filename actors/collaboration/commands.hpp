@@ -4,6 +4,7 @@
 
 #include <variant>
 
+#include "events/query_values.hpp"
 #include "events/table_values.hpp"
 #include "events/template_values.hpp"
 #include "events/values.hpp"
@@ -159,12 +160,47 @@ struct update_change_request {
   change_request_action action = change_request_action::approve;
 };
 
+// ---- protected queries (SPEC.md 12, 16.3) ----
+
+// StartProtectedQuery. The SQL is checked against the analysis rules outside the aggregate
+// (query/sql, over the projections) and its verdict travels here as a plain fact, so the decider
+// reports it in SPEC.md 12's order (check 8) and stays pure.
+struct start_query {
+  std::string membership_id;
+  query_sql_parameters sql;
+  std::optional<query_output> output;  // resultConfiguration.outputConfiguration as sent
+  std::optional<query_compute> compute;
+  std::optional<std::string> rule_violation;  // why the SQL may not run; none: it may
+};
+
+// UpdateProtectedQuery {targetStatus: CANCELLED}.
+struct cancel_query {
+  std::string membership_id;
+  std::string query_id;
+};
+
+// Reports of the query runner (query/runner), never built from a request: it picked the query
+// up, and it finished. The decider turns them into the status events of SPEC.md 16.3.
+struct begin_query {
+  std::string query_id;
+};
+struct finish_query {
+  std::string query_id;
+  query_status status = query_status::success;  // SUCCESS, FAILED, TIMED_OUT or CANCELLED
+  std::int64_t duration_ms = 0;
+  std::optional<std::string> result_location;
+  std::int64_t result_rows = 0;
+  std::optional<std::string> error_code;
+  std::optional<std::string> error_message;
+};
+
 using command =
     std::variant<create_collaboration, update_collaboration, delete_collaboration, delete_member,
                  create_membership, update_membership, delete_membership, tag_resource,
                  untag_resource, create_association, update_association, delete_association,
                  create_association_rule, update_association_rule, delete_association_rule,
                  create_analysis_template, update_analysis_template, delete_analysis_template,
-                 create_change_request, update_change_request>;
+                 create_change_request, update_change_request, start_query, cancel_query,
+                 begin_query, finish_query>;
 
 }  // namespace crs::collaboration

@@ -7,6 +7,7 @@
 #include "actors/collaboration/change_requests.hpp"
 #include "actors/collaboration/membership_access.hpp"
 #include "actors/collaboration/payment.hpp"
+#include "actors/collaboration/queries.hpp"
 #include "actors/collaboration/templates.hpp"
 #include "actors/tags.hpp"
 
@@ -123,8 +124,10 @@ decision remove(const state& s, const delete_collaboration&, const decide_contex
     if (m.status == membership_status::active)
       out.emplace_back(
           events::membership_status_changed{id, membership_status::collaboration_deleted});
-  // Open change requests are cancelled (SPEC.md 6, DeleteCollaboration).
+  // Open change requests are cancelled (SPEC.md 6, DeleteCollaboration), and so are the
+  // queries still running (SPEC.md 16.3).
   for (auto& e : cancel_open_requests(s)) out.push_back(std::move(e));
+  for (auto& e : cancel_unfinished_queries(s, {})) out.push_back(std::move(e));
   return out;
 }
 
@@ -144,6 +147,8 @@ decision remove_member(const state& s, const delete_member& c, const decide_cont
     const auto* ms = s.membership(*m->membership_id);
     if (ms && ms->status == membership_status::active)
       out.emplace_back(events::membership_status_changed{ms->id, membership_status::removed});
+    if (ms)
+      for (auto& e : cancel_unfinished_queries(s, ms->id)) out.push_back(std::move(e));
   }
   // Its pending votes stop counting (change_requests.hpp, vote_counts): a request waiting only
   // for this member is approved now.
@@ -271,7 +276,9 @@ decision leave(const state& s, const delete_membership& c, const decide_context&
       return conflict("Membership " + ms->id + " still has analysis template " + t.name + " (" +
                           id + "); delete its sub-resources first",
                       ms->id, "MEMBERSHIP", "SUBRESOURCES_EXIST");
-  event_list out{events::membership_deleted{ms->id, ms->account}};
+  // Its unfinished queries are cancelled first, while their membership still exists.
+  event_list out = cancel_unfinished_queries(s, ms->id);
+  out.emplace_back(events::membership_deleted{ms->id, ms->account});
   const auto* m = s.member(ctx.caller);
   if (!s.deleted && m && m->status == member_status::active) {
     out.emplace_back(events::member_left{ctx.caller});
@@ -347,6 +354,9 @@ decision decide(const state& s, const command& c, const decide_context& ctx) {
         else if constexpr (std::is_same_v<T, create_change_request> ||
                            std::is_same_v<T, update_change_request>)
           return decide_change_request(s, cmd, ctx);
+        else if constexpr (std::is_same_v<T, start_query> || std::is_same_v<T, cancel_query> ||
+                           std::is_same_v<T, begin_query> || std::is_same_v<T, finish_query>)
+          return decide_query(s, cmd, ctx);
         else
           return decide_association(s, cmd, ctx);
       },

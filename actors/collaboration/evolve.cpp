@@ -15,6 +15,14 @@ void set_request_status(state& s, const std::string& id, change_request_status s
   it->second.update_time = at;
 }
 
+query_record* set_query_status(state& s, const std::string& id, query_status status, time_ms at) {
+  auto it = s.queries.find(id);
+  if (it == s.queries.end()) return nullptr;
+  it->second.status = status;
+  it->second.update_time = at;
+  return &it->second;
+}
+
 }  // namespace
 
 const member_record* state::member(std::string_view account) const {
@@ -295,6 +303,34 @@ void apply(state& s, const events::event_payload& event, time_ms at) {
                  [&](const events::auto_approved_changed& e) {
                    s.info.auto_approved = e.types;
                    s.update_time = at;
+                 },
+                 [&](const events::query_started& e) {
+                   query_record q;
+                   q.id = e.query_id;
+                   q.membership_id = e.membership_id;
+                   q.account = e.account;
+                   q.sql = e.sql;
+                   q.output = e.output;
+                   q.compute = e.compute;
+                   q.receivers = e.receivers;
+                   q.receiver_memberships = e.receiver_memberships;
+                   q.create_time = q.update_time = at;
+                   s.queries[q.id] = std::move(q);
+                 },
+                 [&](const events::query_running& e) {
+                   set_query_status(s, e.query_id, query_status::started, at);
+                 },
+                 [&](const events::query_cancel_requested& e) {
+                   set_query_status(s, e.query_id, query_status::cancelling, at);
+                 },
+                 [&](const events::query_completed& e) {
+                   if (auto* q = set_query_status(s, e.query_id, e.status, at)) {
+                     q->duration_ms = e.duration_ms;
+                     q->result_location = e.result_location;
+                     q->result_rows = e.result_rows;
+                     q->error_code = e.error_code;
+                     q->error_message = e.error_message;
+                   }
                  },
                  // Events of other aggregates never reach this stream (check.cpp refuses them).
                  [&](const events::configured_table_created&) {},

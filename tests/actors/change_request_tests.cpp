@@ -1,26 +1,12 @@
 // Collaboration change requests (SPEC.md 14, 16.4): every transition of the status machine, every
 // check of Create/UpdateCollaborationChangeRequest, and the cascades of DeleteCollaboration and
 // DeleteMember (SPEC.md 6).
-#include <initializer_list>
-
 #include "actors/collaboration/change_requests.hpp"
 #include "given_when_then.hpp"
 
 using namespace crs;
 using namespace crs::testing;
 namespace co = crs::collaboration;
-
-// then: rejected with this kind, reason and resourceType; the message holds every fragment.
-#define THEN_REJECTED(decision, kind_, reason_, type_, ...)                       \
-  do {                                                                            \
-    const auto& d_ = (decision);                                                  \
-    REQUIRE_FALSE(d_.ok());                                                       \
-    CHECK(d_.error().kind == (kind_));                                            \
-    CHECK(d_.error().reason == (reason_));                                        \
-    CHECK(d_.error().resource_type == (type_));                                   \
-    for (const std::string& f_ : std::initializer_list<std::string>{__VA_ARGS__}) \
-      CHECK_THAT(d_.error().message, Catch::Contains(f_));                        \
-  } while (0)
 
 namespace {
 

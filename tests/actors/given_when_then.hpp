@@ -1,10 +1,31 @@
 // given(events) / when(command) / then(events or error) for the collaboration decider.
 #pragma once
 
+#include <initializer_list>
+
 #include <catch2/catch.hpp>
 
 #include "actors/collaboration/check.hpp"
 #include "actors/collaboration/decide.hpp"
+
+// then: rejected with this kind, reason and resourceType; the message holds every fragment.
+#define THEN_REJECTED(decision, kind_, reason_, type_, ...)                       \
+  do {                                                                            \
+    const auto& d_ = (decision);                                                  \
+    REQUIRE_FALSE(d_.ok());                                                       \
+    CHECK(d_.error().kind == (kind_));                                            \
+    CHECK(d_.error().reason == (reason_));                                        \
+    CHECK(d_.error().resource_type == (type_));                                   \
+    for (const std::string& f_ : std::initializer_list<std::string>{__VA_ARGS__}) \
+      CHECK_THAT(d_.error().message, Catch::Contains(f_));                        \
+  } while (0)
+
+#define THEN_NOTHING_HAPPENS(decision) \
+  do {                                 \
+    const auto& d_ = (decision);       \
+    REQUIRE(d_.ok());                  \
+    CHECK(d_.value().empty());         \
+  } while (0)
 
 namespace crs::testing {
 
@@ -116,5 +137,30 @@ std::size_t count_events(const std::vector<events::event_payload>& evs) {
     CHECK((decision).error().kind == (kind_));     \
     CHECK((decision).error().reason == (reason_)); \
   } while (0)
+
+// standard_create (creator, querier, provider), everyone joined.
+struct three_joined {
+  scenario s;
+  std::string creator_mid, querier_mid, provider_mid;
+};
+
+inline three_joined joined(std::optional<analytics_engine> engine = std::nullopt) {
+  three_joined t;
+  auto create = standard_create();
+  create.engine = engine;
+  auto ctx = t.s.as(creator);
+  ctx.fresh_id = cid;
+  REQUIRE(t.s.when(create, ctx).ok());
+  auto c = t.s.as(creator);
+  REQUIRE(t.s.when(join_cmd(), c).ok());
+  t.creator_mid = c.fresh_id;
+  auto q = t.s.as(querier);
+  REQUIRE(t.s.when(join_cmd(), q).ok());
+  t.querier_mid = q.fresh_id;
+  auto p = t.s.as(provider);
+  REQUIRE(t.s.when(join_cmd(), p).ok());
+  t.provider_mid = p.fresh_id;
+  return t;
+}
 
 }  // namespace crs::testing

@@ -1,8 +1,6 @@
 // Analysis templates inside the collaboration aggregate (SPEC.md 13): every check of
 // Create/Update/DeleteAnalysisTemplate in its order, the SQL scanning they rely on, and the
 // DeleteMembership / tags interplay.
-#include <initializer_list>
-
 #include "actors/collaboration/templates.hpp"
 #include "given_when_then.hpp"
 
@@ -10,55 +8,11 @@ using namespace crs;
 using namespace crs::testing;
 namespace co = crs::collaboration;
 
-// then: rejected with this kind, reason and resourceType; the message holds every fragment.
-#define THEN_REJECTED(decision, kind_, reason_, type_, ...)                       \
-  do {                                                                            \
-    const auto& d_ = (decision);                                                  \
-    REQUIRE_FALSE(d_.ok());                                                       \
-    CHECK(d_.error().kind == (kind_));                                            \
-    CHECK(d_.error().reason == (reason_));                                        \
-    CHECK(d_.error().resource_type == (type_));                                   \
-    for (const std::string& f_ : std::initializer_list<std::string>{__VA_ARGS__}) \
-      CHECK_THAT(d_.error().message, Catch::Contains(f_));                        \
-  } while (0)
-
-#define THEN_NOTHING_HAPPENS(decision) \
-  do {                                 \
-    const auto& d_ = (decision);       \
-    REQUIRE(d_.ok());                  \
-    CHECK(d_.value().empty());         \
-  } while (0)
-
 namespace {
 
 const std::string unknown_id = "99999999-9999-4999-8999-999999999999";
 const std::string role = "arn:aws:iam::222222222222:role/cleanrooms-jobs";
 using names = std::vector<std::string>;
-
-struct three_joined {
-  scenario s;
-  std::string creator_mid, querier_mid, provider_mid;
-};
-
-// standard_create (creator, querier, provider), everyone joined.
-three_joined joined(std::optional<analytics_engine> engine = std::nullopt) {
-  three_joined t;
-  auto create = standard_create();
-  create.engine = engine;
-  auto ctx = t.s.as(creator);
-  ctx.fresh_id = cid;
-  REQUIRE(t.s.when(create, ctx).ok());
-  auto c = t.s.as(creator);
-  REQUIRE(t.s.when(join_cmd(), c).ok());
-  t.creator_mid = c.fresh_id;
-  auto q = t.s.as(querier);
-  REQUIRE(t.s.when(join_cmd(), q).ok());
-  t.querier_mid = q.fresh_id;
-  auto p = t.s.as(provider);
-  REQUIRE(t.s.when(join_cmd(), p).ok());
-  t.provider_mid = p.fresh_id;
-  return t;
-}
 
 co::create_analysis_template sql_template(const std::string& membership, const std::string& name,
                                           std::string text = "SELECT COUNT(*) FROM orders") {
