@@ -42,6 +42,13 @@ struct dispatcher_options {
 struct dispatcher_ports {
   std::function<time_ms()> now;
   std::function<std::string()> new_id;
+  // The query runner (query/runner.hpp): a query was accepted (collaboration, membership,
+  // querier, query id, request id), or its cancellation was recorded. Unset: queries stay
+  // SUBMITTED (tests of the API alone).
+  std::function<void(const std::string& cid, const std::string& mid, const account_id& account,
+                     const std::string& qid, const std::string& request_id)>
+      run_query;
+  std::function<void(const std::string& qid)> cancel_query;
 };
 
 class dispatcher final : public request_handler {

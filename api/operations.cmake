@@ -13,6 +13,8 @@ add_library(crs_api_ops STATIC
   operations/templates.cpp
   operations/change_requests.cpp
   operations/quota_gate.cpp
-  operations/access.cpp)
+  operations/access.cpp
+  operations/queries.cpp
+  operations/query_plan.cpp)
 target_link_libraries(crs_api_ops PUBLIC crs_api_base crs_projections crs_readers crs_schema_view
-                                   spdlog::spdlog)
+                                   crs_query_sql crs_query_runner spdlog::spdlog)

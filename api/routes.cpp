@@ -122,7 +122,7 @@ const std::vector<route_entry>& route_table() {
       {"GET", "/memberships/{membershipIdentifier}/protectedJobs/{protectedJobIdentifier}",
        "GetProtectedJob", &not_supported},
       {"GET", "/memberships/{membershipIdentifier}/protectedQueries/{protectedQueryIdentifier}",
-       "GetProtectedQuery", &not_supported},
+       "GetProtectedQuery", &get_protected_query},
       {"GET", "/collaborations/{collaborationIdentifier}/schemas/{name}", "GetSchema", &get_schema},
       {"GET", "/collaborations/{collaborationIdentifier}/schemas/{name}/analysisRule/{type}",
        "GetSchemaAnalysisRule", &get_schema_analysis_rule},
@@ -159,7 +159,7 @@ const std::vector<route_entry>& route_table() {
       {"GET", "/memberships/{membershipIdentifier}/protectedJobs", "ListProtectedJobs",
        &not_supported},
       {"GET", "/memberships/{membershipIdentifier}/protectedQueries", "ListProtectedQueries",
-       &not_supported},
+       &list_protected_queries},
       {"GET", "/collaborations/{collaborationIdentifier}/schemas", "ListSchemas", &list_schemas},
       {"GET", "/tags/{resourceArn}", "ListTagsForResource", &list_tags_for_resource},
       {"POST",
@@ -170,7 +170,7 @@ const std::vector<route_entry>& route_table() {
       {"POST", "/memberships/{membershipIdentifier}/protectedJobs", "StartProtectedJob",
        &not_supported},
       {"POST", "/memberships/{membershipIdentifier}/protectedQueries", "StartProtectedQuery",
-       &not_supported},
+       &start_protected_query},
       {"POST", "/tags/{resourceArn}", "TagResource", &tag_resource},
       {"DELETE", "/tags/{resourceArn}", "UntagResource", &untag_resource},
       {"PATCH",
@@ -212,7 +212,7 @@ const std::vector<route_entry>& route_table() {
       {"PATCH", "/memberships/{membershipIdentifier}/protectedJobs/{protectedJobIdentifier}",
        "UpdateProtectedJob", &not_supported},
       {"PATCH", "/memberships/{membershipIdentifier}/protectedQueries/{protectedQueryIdentifier}",
-       "UpdateProtectedQuery", &not_supported},
+       "UpdateProtectedQuery", &update_protected_query},
   };
   return table;
 }

@@ -18,6 +18,7 @@
 #include "projections/configured_table_rows.hpp"
 #include "projections/event_json.hpp"
 #include "projections/json_writer.hpp"
+#include "projections/query_rows.hpp"
 #include "projections/render.hpp"
 #include "projections/table_render.hpp"
 #include "projections/template_rows.hpp"
@@ -151,8 +152,8 @@ void last_event(json_writer& w, const events::envelope& env) {
 
 // What the API answered then: GetCollaboration as the creator, ListMembers, GetMembership of
 // every membership, GetConfiguredTableAssociation of every association, GetAnalysisTemplate of
-// every template, GetCollaborationChangeRequest of every change request, ListTagsForResource of
-// every live taggable resource.
+// every template, GetCollaborationChangeRequest of every change request, GetProtectedQuery of
+// every query (as its querier sees it), ListTagsForResource of every live taggable resource.
 void collaboration_view(json_writer& w, const folded& f) {
   const auto& s = f.state;
   w.begin_object();
@@ -176,6 +177,10 @@ void collaboration_view(json_writer& w, const folded& f) {
   w.end_array();
   w.key("changeRequests").begin_array();
   for (const auto& [id, r] : s.change_requests) w.raw(projections::change_request_json(s, r));
+  w.end_array();
+  // Recorded outcomes only: replay never runs a query again.
+  w.key("protectedQueries").begin_array();
+  for (const auto& [id, q] : s.queries) w.raw(projections::protected_query_json(s, q));
   w.end_array();
   w.key("tags").begin_object();
   for (const auto& [arn, tags] : s.tags) w.key(arn).raw(projections::tags_json(tags));

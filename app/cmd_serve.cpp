@@ -14,6 +14,7 @@
 #include "api/uuid.hpp"
 #include "app/admin_file.hpp"
 #include "app/commands.hpp"
+#include "app/query_ports.hpp"
 #include "catalog/catalog.hpp"
 #include "events/event_store.hpp"
 #include "events/journal.hpp"
@@ -34,6 +35,9 @@ struct serve_flags {
   std::uint64_t snapshot_every = 100;
   std::string catalog_dir;  // empty: <data-dir>/catalog
   bool strict_catalog = false;
+  std::string results_dir;  // empty: <data-dir>/results
+  int query_workers = 2;
+  int query_timeout_seconds = 300;
 };
 
 // The catalog port of the configured table actors: what the local catalog says of a reference.
@@ -145,9 +149,27 @@ int serve(const serve_flags& f) {
     if (!done) return done.error();
     return position;
   };
-  crs::api::dispatcher dispatcher(
-      *store.value(), actors, dopts,
-      crs::api::dispatcher_ports{&wall_clock_ms, &crs::api::random_uuid_v4});
+  // Protected queries run on the runner's threads; S3 outputs land under the results dir.
+  crs::query::runner_options qopts;
+  qopts.workers = static_cast<std::size_t>(f.query_workers);
+  qopts.results_dir = f.results_dir.empty() ? std::filesystem::path(f.data_dir) / "results"
+                                            : std::filesystem::path(f.results_dir);
+  qopts.limits.timeout = std::chrono::seconds(f.query_timeout_seconds);
+  crs::query::runner queries(
+      qopts,
+      query_runner_ports(actors, *store.value(), cat, &wall_clock_ms, &crs::api::random_uuid_v4),
+      crs::query::make_sqlite_engine());
+  spdlog::info("protected queries: {} workers, timeout {} s, results in {}", qopts.workers,
+               f.query_timeout_seconds, qopts.results_dir.string());
+  crs::api::dispatcher_ports dports{&wall_clock_ms, &crs::api::random_uuid_v4};
+  dports.run_query = [&queries](const std::string& cid, const std::string& mid,
+                                const crs::account_id& account, const std::string& qid,
+                                const std::string& rid) {
+    if (!queries.submit({cid, mid, qid, account, rid}))
+      spdlog::error("query {}: the runner's queue is full; it stays SUBMITTED until restart", qid);
+  };
+  dports.cancel_query = [&queries](const std::string& qid) { queries.cancel(qid); };
+  crs::api::dispatcher dispatcher(*store.value(), actors, dopts, dports);
   crs::api::server_options sopts;
   sopts.host = host;
   sopts.port = port;
@@ -164,11 +186,17 @@ int serve(const serve_flags& f) {
     spdlog::warn("cannot write {}: `cleanroomsd backup` will not reach this server",
                  admin_file_path(f.data_dir));
 
+  if (auto n = resubmit_unfinished(*store.value(), queries))
+    spdlog::info("{} unfinished protected queries submitted again", n);
+
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   remove_admin_file(f.data_dir);
   server.stop(std::chrono::milliseconds(5000));
+  // Running queries are interrupted unreported (they run again after a restart); the runner
+  // goes before the actors its reports need.
+  queries.stop();
   actors.stop();
   journal.stop();
   store.value()->close();
@@ -206,6 +234,16 @@ void add_serve(CLI::App& app, int& exit_code) {
                   "(default: <data-dir>/catalog)");
   cmd->add_flag("--strict-catalog", f->strict_catalog,
                 "Reject configured tables whose table is missing from the catalog");
+  cmd->add_option("--results-dir", f->results_dir,
+                  "Where protected query results go: an S3 output s3://B/P/ is written to "
+                  "DIR/B/P/<queryId>/result.csv (default: <data-dir>/results)");
+  cmd->add_option("--query-workers", f->query_workers, "Protected queries run at once")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--query-timeout", f->query_timeout_seconds,
+                  "Seconds a protected query may run before it is TIMED_OUT")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
   cmd->callback([f, &exit_code] { exit_code = serve(*f); });
 }
 

@@ -2,6 +2,7 @@
 
 #include "projections/change_request_rows.hpp"
 #include "projections/keys.hpp"
+#include "projections/query_rows.hpp"
 #include "projections/render.hpp"
 #include "projections/table_render.hpp"
 #include "projections/template_rows.hpp"
@@ -50,6 +51,7 @@ row_set rows(const collaboration::state& s) {
   }
   template_rows(s, out);
   change_request_rows(s, out);
+  query_rows(s, out);
   for (const auto& [arn, tags] : s.tags) out[keys::tags(arn)] = tags_json(tags);
   return out;
 }

@@ -33,6 +33,12 @@
 //   atl/<mid>/<inv>/<tid>             AnalysisTemplateSummary JSON
 //   cat/<cid>/<tid>                   CollaborationAnalysisTemplate JSON
 //   catl/<cid>/<inv>/<tid>            CollaborationAnalysisTemplateSummary JSON
+// Protected queries, in collaboration streams (while the membership record exists):
+//   pq/<mid>/<qid>                    ProtectedQuery JSON, under the querier's membership and
+//                                     each receiver's (SPEC.md 12 GetProtectedQuery)
+//   pql/<mid>/<inv>/<qid>             <status>|ProtectedQuerySummary JSON
+//   pqu/<qid>                         <cid>|<mid>|<account>: an unfinished query (the runner's
+//                                     work list after a restart)
 #pragma once
 
 #include <cstdint>
@@ -159,6 +165,9 @@ inline std::string lower(std::string_view s) {
 inline std::string schema(std::string_view cid, std::string_view name) {
   return cat({"sc/", cid, "/", lower(name)});
 }
+inline std::string schema_sources_prefix(std::string_view cid) {
+  return cat({"sc/", cid, "/"});
+}
 inline std::string schemas_prefix(std::string_view cid) {
   return cat({"scl/", cid, "/"});
 }
@@ -197,6 +206,21 @@ inline std::string collaboration_templates_prefix(std::string_view cid) {
 inline std::string collaboration_template_listing(std::string_view cid, std::int64_t create_ms,
                                                   std::string_view tid) {
   return cat({"catl/", cid, "/", inverted_time(create_ms), "/", tid});
+}
+
+inline std::string protected_query(std::string_view mid, std::string_view qid) {
+  return cat({"pq/", mid, "/", qid});
+}
+inline std::string membership_queries_prefix(std::string_view mid) {
+  return cat({"pql/", mid, "/"});
+}
+inline std::string membership_query(std::string_view mid, std::int64_t create_ms,
+                                    std::string_view qid) {
+  return cat({"pql/", mid, "/", inverted_time(create_ms), "/", qid});
+}
+inline constexpr std::string_view unfinished_queries_prefix = "pqu/";
+inline std::string unfinished_query(std::string_view qid) {
+  return cat({"pqu/", qid});
 }
 
 }  // namespace crs::projections::keys

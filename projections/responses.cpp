@@ -1,6 +1,7 @@
 #include "projections/responses.hpp"
 
 #include "projections/change_request_rows.hpp"
+#include "projections/query_rows.hpp"
 #include "projections/render.hpp"
 #include "projections/table_render.hpp"
 #include "projections/template_rows.hpp"
@@ -60,6 +61,9 @@ std::string response_for(const collaboration::state& s, const collaboration::com
         else if constexpr (std::is_same_v<T, create_change_request> ||
                            std::is_same_v<T, update_change_request>)
           return change_request_response(s, c, ctx);
+        else if constexpr (std::is_same_v<T, start_query> || std::is_same_v<T, cancel_query> ||
+                           std::is_same_v<T, begin_query> || std::is_same_v<T, finish_query>)
+          return query_response(s, c, ctx);
         else if constexpr (std::is_same_v<T, create_association>)
           return association_response(s, ctx.fresh_id);
         else if constexpr (std::is_same_v<T, update_association>)

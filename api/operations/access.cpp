@@ -43,4 +43,16 @@ void membership_not_found(const call& c, const std::string& mid) {
   c.fail(not_found("Membership " + mid + " does not exist", mid, "MEMBERSHIP"));
 }
 
+std::optional<std::string> collaboration_template_row(const events::event_store& store,
+                                                      const std::string& cid,
+                                                      const std::string& arn) {
+  const auto slash = arn.rfind('/');
+  if (slash == std::string::npos) return std::nullopt;
+  const auto tid = arn.substr(slash + 1);
+  auto row = store.get_view(keys::collaboration_template(cid, tid));
+  const std::string head = "{\"id\":\"" + tid + "\",\"arn\":\"" + arn + "\",";
+  if (!row || row->rfind(head, 0) != 0) return std::nullopt;
+  return row;
+}
+
 }  // namespace crs::api

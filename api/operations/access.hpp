@@ -28,6 +28,13 @@ struct caller_membership {
   bool active() const;
 };
 std::optional<caller_membership> membership_of_caller(const call& c, const std::string& mid);
+// The collaboration-wide row (CollaborationAnalysisTemplate JSON) of the template `arn` names
+// in `cid`, if it is listed there. Rows are keyed by template id; the row's own head must carry
+// the very ARN asked for, so an ARN naming another account, membership or region finds nothing.
+std::optional<std::string> collaboration_template_row(const events::event_store& store,
+                                                      const std::string& cid,
+                                                      const std::string& arn);
+
 // The answer for a membership that is unknown or another account's: 404 MEMBERSHIP.
 void membership_not_found(const call& c, const std::string& mid);
 

@@ -132,6 +132,11 @@ void create_collaboration_change_request(call& c);
 void get_collaboration_change_request(call& c);
 void list_collaboration_change_requests(call& c);
 void update_collaboration_change_request(call& c);
+// Protected queries (queries.cpp).
+void start_protected_query(call& c);
+void get_protected_query(call& c);
+void list_protected_queries(call& c);
+void update_protected_query(call& c);
 void not_supported(call& c);
 
 }  // namespace crs::api

@@ -120,6 +120,71 @@ std::optional<query_result_config> query_result(validator& v, const boost::json:
   return query_result_config{*format, *bucket, prefix, single, role};
 }
 
+namespace {
+// ProtectedQueryS3OutputConfiguration.
+std::optional<query_s3_output> query_s3(validator& v, const boost::json::object& s3,
+                                        const std::string& sp) {
+  auto format = v.enumeration(s3, "resultFormat", path(sp, "resultFormat"), &parse_result_format,
+                              "CSV, PARQUET", true);
+  auto bucket = v.str(s3, "bucket", path(sp, "bucket"), bucket_rule, true);
+  auto prefix = v.str(s3, "keyPrefix", path(sp, "keyPrefix"), key_prefix_rule, false);
+  auto single = v.boolean(s3, "singleFileOutput", path(sp, "singleFileOutput"), false);
+  if (!format || !bucket) return std::nullopt;
+  return query_s3_output{*format, *bucket, prefix, single};
+}
+
+// One of s3 | member, as a union object at `p` (`kinds` says which members are known).
+std::optional<query_location> query_location_at(validator& v, const boost::json::object& u,
+                                                const std::string& p,
+                                                std::initializer_list<std::string_view> kinds) {
+  const auto kind = one_of(v, u, p, kinds);
+  if (kind.empty()) return std::nullopt;
+  const auto* body = v.object(u, kind, path(p, kind), true);
+  if (!body) return std::nullopt;
+  if (kind == "s3") {
+    auto s3 = query_s3(v, *body, path(p, "s3"));
+    if (!s3) return std::nullopt;
+    return query_location{std::move(*s3)};
+  }
+  auto account = v.str(*body, "accountId", path(path(p, kind), "accountId"), account_rule, true);
+  if (!account) return std::nullopt;
+  return query_location{query_member_output{std::move(*account)}};
+}
+}  // namespace
+
+std::optional<query_output> query_output_config(validator& v, const boost::json::object& o,
+                                                std::string_view member, const std::string& p) {
+  const auto* obj = v.object(o, member, p, false);
+  if (!obj) return std::nullopt;
+  const std::string op = path(p, "outputConfiguration");
+  const auto* out_cfg = v.object(*obj, "outputConfiguration", op, true);
+  if (!out_cfg) return std::nullopt;
+  if (out_cfg->contains("distribute") && !out_cfg->at("distribute").is_null() &&
+      !out_cfg->contains("s3") && !out_cfg->contains("member")) {
+    const auto dp = path(op, "distribute");
+    const auto* d = v.object(*out_cfg, "distribute", dp, true);
+    if (!d) return std::nullopt;
+    const auto lp = path(dp, "locations");
+    const auto* arr = v.array(*d, "locations", lp, 1, 5, true);
+    if (!arr) return std::nullopt;
+    query_output out;
+    out.distribute = true;
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const auto* item = v.object_item((*arr)[i], path(lp, i));
+      if (!item) continue;
+      if (auto l = query_location_at(v, *item, path(lp, i), {"s3", "member"}))
+        out.locations.push_back(std::move(*l));
+    }
+    if (out.locations.size() != arr->size()) return std::nullopt;
+    return out;
+  }
+  auto l = query_location_at(v, *out_cfg, op, {"s3", "member", "distribute"});
+  if (!l) return std::nullopt;
+  query_output out;
+  out.locations.push_back(std::move(*l));
+  return out;
+}
+
 std::optional<job_result_config> job_result(validator& v, const boost::json::object& o,
                                             std::string_view member, const std::string& p) {
   const auto* obj = v.object(o, member, p, false);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/validate.hpp"
+#include "events/query_values.hpp"
 #include "events/values.hpp"
 
 namespace crs::api::shapes {
@@ -20,6 +21,9 @@ std::optional<payment_config> payment(validator& v, const boost::json::object& o
 std::optional<member_spec> member(validator& v, const boost::json::value& item,
                                   const std::string& p);
 std::optional<query_result_config> query_result(validator& v, const boost::json::object& o,
+                                                std::string_view member, const std::string& p);
+// ProtectedQueryResultConfiguration: {outputConfiguration: s3 | member | distribute}.
+std::optional<query_output> query_output_config(validator& v, const boost::json::object& o,
                                                 std::string_view member, const std::string& p);
 std::optional<job_result_config> job_result(validator& v, const boost::json::object& o,
                                             std::string_view member, const std::string& p);

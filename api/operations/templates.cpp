@@ -163,19 +163,9 @@ bool template_arn_ok(validator& v, std::string_view arn, const std::string& p) {
   return v.check(arn, p, template_arn_rule);
 }
 
-// The collaboration-wide row of `arn` in `cid`, if the ARN names a template listed there. Rows
-// are keyed by template id; the row's own head ({"id":..,"arn":..}, rendered by
-// projections/template_rows) must carry the very ARN asked for, so an ARN naming another
-// account, membership or region finds nothing.
 std::optional<std::string> collaboration_template(const call& c, const std::string& cid,
                                                   const std::string& arn) {
-  const auto slash = arn.rfind('/');
-  if (slash == std::string::npos) return std::nullopt;
-  const auto tid = arn.substr(slash + 1);
-  auto row = c.svc.store.get_view(keys::collaboration_template(cid, tid));
-  const std::string head = "{\"id\":\"" + tid + "\",\"arn\":\"" + arn + "\",";
-  if (!row || row->rfind(head, 0) != 0) return std::nullopt;
-  return row;
+  return collaboration_template_row(c.svc.store, cid, arn);
 }
 
 // Sends a Create/Update and answers with the template plus its validations, computed once the

@@ -89,6 +89,11 @@ snapshot() {
   save 200 "$A" GET "/collaborations/$CID/schemas/Restart%20Orders"
   save 200 "$A" GET "/collaborations/$CID/schemas/restart%20orders/analysisRule/LIST"
   save 200 "$B" GET "/tags/$(jq -rn --arg a "$CTARN" '$a|@uri')"
+  save 200 "$B" GET "/memberships/$MB/protectedQueries/$PQ"
+  save 200 "$A" GET "/memberships/$MA/protectedQueries/$PQ"
+  save 200 "$B" GET "/memberships/$MB/protectedQueries"
+  save 200 "$B" GET "/memberships/$MB/protectedQueries?status=FAILED"
+  save 404 "$C" GET "/memberships/$MC/protectedQueries/$PQ"
   [ "$bad" -eq 0 ] || { echo "restart: $bad unexpected answers" >&2; exit 1; }
 }
 
@@ -136,6 +141,20 @@ capture)
     jq -r .configuredTableAssociation.id)
   ok "$B" POST "/memberships/$mb/configuredTableAssociations/$cta/analysisRule" "{\"analysisRuleType\":\"LIST\",
     \"analysisRulePolicy\":{\"v1\":{\"list\":{\"allowedResultReceivers\":[\"$A\"]}}}}" >/dev/null
+  # a protected query by B, results to A; the table is not in the catalog, so the runner records
+  # FAILED (DATA_UNAVAILABLE): a finished query whose reads must survive the restart
+  pq=$(ok "$B" POST "/memberships/$mb/protectedQueries" "{\"type\":\"SQL\",
+    \"sqlParameters\":{\"queryString\":\"SELECT o.amount FROM \\\"Restart Orders\\\" o JOIN \\\"Restart Orders\\\" p ON o.customer_id = p.customer_id\"},
+    \"resultConfiguration\":{\"outputConfiguration\":{\"member\":{\"accountId\":\"$A\"}}}}" | jq -r .protectedQuery.id)
+  for _ in $(seq 1 100); do
+    st=$(ok "$B" GET "/memberships/$mb/protectedQueries/$pq" | jq -r .protectedQuery.status)
+    [ "$st" = FAILED ] && break
+    sleep 0.1
+  done
+  if [ "$st" != FAILED ]; then
+    echo "restart: the protected query is $st, expected FAILED (its table is not in the catalog)" >&2
+    exit 1
+  fi
   enc() { jq -rn --arg v "$1" '$v|@uri'; }
   cat >"$dir/state.env" <<EOF
 A=$A
@@ -152,6 +171,7 @@ DELETED=$del
 CT=$ct
 CTARN='$ctarn'
 CTA=$cta
+PQ=$pq
 TOKEN='$(enc "$token")'
 CTOKEN='$(enc "$ctoken")'
 EOF
