@@ -150,7 +150,8 @@ std::string list_body(const call& c, std::string_view list_member,
 }
 
 void list_by_status(const call& c, const page_args& args, const std::string& prefix,
-                    const std::string& status_filter, std::string_view list_member) {
+                    const std::string& status_filter, std::string_view list_member,
+                    const std::optional<std::string>& token_filter) {
   auto page = projections::read_page(c.svc.store, prefix, args.cursor, args.limit,
                                      [&](std::string_view value) {
                                        std::string_view status, json;
@@ -163,7 +164,7 @@ void list_by_status(const call& c, const page_args& args, const std::string& pre
     if (projections::split_status_row(value, status, json)) items.emplace_back(json);
   }
   c.ok(list_body(c, list_member, items, page.rows.empty() ? "" : page.rows.back().first, page.more,
-                 status_filter));
+                 token_filter.value_or(status_filter)));
 }
 
 void not_supported(call& c) {

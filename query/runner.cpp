@@ -86,6 +86,10 @@ struct runner::impl {
     } else {
       const auto outcome =
           eng->run(plan.value().checked, plan.value().tables, place->file, options.limits, cancel);
+      if (outcome.what != run_outcome::kind::success) {
+        std::error_code ec;  // the query's own folder, if the engine left it empty
+        std::filesystem::remove(place->file.parent_path(), ec);
+      }
       if (outcome.what == run_outcome::kind::cancelled) {
         std::lock_guard lock(mu);
         if (stopping) return;  // interrupted by shutdown: unreported, run again after restart
@@ -118,6 +122,7 @@ struct runner::impl {
     if (written && !(done && done.value() == query_status::success)) {
       std::error_code ec;
       std::filesystem::remove(*written, ec);
+      std::filesystem::remove(written->parent_path(), ec);
     }
   }
 };

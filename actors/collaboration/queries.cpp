@@ -72,6 +72,20 @@ std::optional<domain_error> check_s3(const state& s, const query_s3_output& o) {
   if (o.format != result_format::csv)
     return invalid_configuration("resultFormat " + std::string(to_string(o.format)) +
                                  " is not supported by the local engine; use CSV");
+  // The results directory stands in for S3: a prefix that climbs out of it is refused here,
+  // where the client still gets an answer, rather than failing the query later [decision].
+  if (o.key_prefix) {
+    const auto& k = *o.key_prefix;
+    for (std::size_t start = 0; start <= k.size();) {
+      auto end = k.find('/', start);
+      if (end == std::string::npos) end = k.size();
+      if (k.compare(start, end - start, "..") == 0 && end - start == 2)
+        return invalid_configuration("keyPrefix '" + k +
+                                     "' has a '..' segment, which the local results directory "
+                                     "cannot hold");
+      start = end + 1;
+    }
+  }
   if (o.single_file_output == true && s.info.engine != analytics_engine::spark)
     return invalid_configuration(
         "singleFileOutput requires the collaboration's analyticsEngine to be SPARK");

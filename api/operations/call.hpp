@@ -71,8 +71,10 @@ std::string list_body(const call& c, std::string_view list_member,
 
 // Answers a List over "<status>|json" rows under `prefix`, keeping rows whose status equals
 // `status_filter` (all when empty) before paging.
+// `token_filter` binds nextToken to the listing (default: the status filter).
 void list_by_status(const call& c, const page_args& args, const std::string& prefix,
-                    const std::string& status_filter, std::string_view list_member);
+                    const std::string& status_filter, std::string_view list_member,
+                    const std::optional<std::string>& token_filter = std::nullopt);
 
 using handler_fn = void (*)(call&);
 

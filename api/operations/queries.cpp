@@ -8,9 +8,7 @@
 #include "api/operations/call.hpp"
 #include "api/operations/query_plan.hpp"
 #include "api/operations/shapes.hpp"
-#include "projections/collaboration_rows.hpp"
 #include "projections/keys.hpp"
-#include "projections/reader.hpp"
 
 namespace crs::api {
 namespace {
@@ -182,19 +180,8 @@ void list_protected_queries(call& c) {
   auto args = read_page_args(c, v, filter);
   if (!v.ok() || !label_ok || !args) return c.fail(v.to_error());
   if (!membership_of_caller(c, c.labels[0])) return membership_not_found(c, c.labels[0]);
-  auto page = projections::read_page(c.svc.store, keys::membership_queries_prefix(c.labels[0]),
-                                     args->cursor, args->limit, [&](std::string_view value) {
-                                       std::string_view st, json;
-                                       return projections::split_status_row(value, st, json) &&
-                                              (status.empty() || st == status);
-                                     });
-  std::vector<std::string> items;
-  for (const auto& [key, value] : page.rows) {
-    std::string_view st, json;
-    if (projections::split_status_row(value, st, json)) items.emplace_back(json);
-  }
-  c.ok(list_body(c, "protectedQueries", items, page.rows.empty() ? "" : page.rows.back().first,
-                 page.more, filter));
+  list_by_status(c, *args, keys::membership_queries_prefix(c.labels[0]), status, "protectedQueries",
+                 filter);
 }
 
 void update_protected_query(call& c) {

@@ -96,8 +96,8 @@ TEST_CASE("CreateConfiguredTable checks the allowlist and the analysis methods (
 
   SECTION("a column listed twice in allowedColumns") {
     cmd.allowed_columns = {"city", "age", "city"};
-    THEN_TABLE_ERROR(s.when(cmd, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
-                     "allowedColumns", "\"city\"");
+    THEN_REJECTED(s.when(cmd, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
+                  "allowedColumns", "\"city\"");
     CHECK_FALSE(s.state.created);
   }
   SECTION("MULTIPLE needs both methods selected") {
@@ -111,8 +111,8 @@ TEST_CASE("CreateConfiguredTable checks the allowlist and the analysis methods (
       cmd.selected_methods = std::vector<selected_analysis_method>{
           selected_analysis_method::direct_job, selected_analysis_method::direct_job};
     }
-    THEN_TABLE_ERROR(s.when(cmd, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
-                     "selectedAnalysisMethods", "MULTIPLE");
+    THEN_REJECTED(s.when(cmd, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
+                  "selectedAnalysisMethods", "MULTIPLE");
     CHECK_FALSE(s.state.created);
   }
   SECTION("MULTIPLE with both methods is accepted and recorded") {
@@ -131,8 +131,8 @@ TEST_CASE("CreateConfiguredTable checks the allowlist and the analysis methods (
     cmd.method = analysis_method::direct_job;
     cmd.selected_methods =
         std::vector<selected_analysis_method>{selected_analysis_method::direct_job};
-    THEN_TABLE_ERROR(s.when(cmd, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
-                     "selectedAnalysisMethods", "DIRECT_JOB");
+    THEN_REJECTED(s.when(cmd, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
+                  "selectedAnalysisMethods", "DIRECT_JOB");
     CHECK_FALSE(s.state.created);
   }
 }
@@ -145,8 +145,8 @@ TEST_CASE("CreateConfiguredTable checks the allowlist against the data catalog (
     s.catalog.found = true;
     s.catalog.columns = without(standard_columns(), "email");
     s.catalog.columns.push_back("signup_date");
-    THEN_TABLE_ERROR(s.when(cmd, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
-                     "\"email\"", "sales.customers");
+    THEN_REJECTED(s.when(cmd, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
+                  "\"email\"", "sales.customers");
     CHECK_FALSE(s.state.created);
   }
   SECTION("the catalog has the table with every allowed column (and more)") {
@@ -160,14 +160,14 @@ TEST_CASE("CreateConfiguredTable checks the allowlist against the data catalog (
     s.catalog.found = true;
     s.catalog.columns = standard_columns();
     s.catalog.problem = "sidecar customers.schema.json: unknown type \"blob\"";
-    THEN_TABLE_ERROR(s.when(cmd, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
-                     "sales.customers", "unknown type \"blob\"");
+    THEN_REJECTED(s.when(cmd, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
+                  "sales.customers", "unknown type \"blob\"");
     CHECK_FALSE(s.state.created);
   }
   SECTION("strict catalog: a table it does not have is not found, named database.table") {
     s.catalog.strict = true;
     auto d = s.when(cmd, owner);
-    THEN_TABLE_ERROR(d, error_kind::not_found, "", "CONFIGURED_TABLE", "sales.customers");
+    THEN_REJECTED(d, error_kind::not_found, "", "CONFIGURED_TABLE", "sales.customers");
     CHECK(d.error().resource_id == "sales.customers");
     CHECK_FALSE(s.state.created);
   }
@@ -191,8 +191,7 @@ TEST_CASE("CreateConfiguredTable enforces its quotas (SPEC.md 8, 18)") {
   SECTION("101 allowed columns exceed the allowlist quota") {
     cmd.allowed_columns = numbered_columns(101);
     auto d = s.when(cmd, owner);
-    THEN_TABLE_ERROR(d, error_kind::quota_exceeded, "", "",
-                     "Columns per configured table allowlist");
+    THEN_REJECTED(d, error_kind::quota_exceeded, "", "", "Columns per configured table allowlist");
     CHECK(d.error().quota_name == "Columns per configured table allowlist");
     CHECK(d.error().quota_value == 100.0);
     CHECK_FALSE(s.state.created);
@@ -204,7 +203,7 @@ TEST_CASE("CreateConfiguredTable enforces its quotas (SPEC.md 8, 18)") {
   SECTION("an account that owns 250 tables cannot create another") {
     s.tables_owned = 250;
     auto d = s.when(cmd, owner);
-    THEN_TABLE_ERROR(d, error_kind::quota_exceeded, "", "", "Configured tables per account");
+    THEN_REJECTED(d, error_kind::quota_exceeded, "", "", "Configured tables per account");
     CHECK(d.error().quota_name == "Configured tables per account");
     CHECK(d.error().quota_value == 250.0);
     CHECK_FALSE(s.state.created);
@@ -225,7 +224,7 @@ TEST_CASE("a configured table is the private resource of its owner, in its regio
         ct::check_association{}};
     for (const auto& c : commands) {
       auto d = s.when(c, owner);
-      THEN_TABLE_ERROR(d, error_kind::not_found, "", "CONFIGURED_TABLE", table_id);
+      THEN_REJECTED(d, error_kind::not_found, "", "CONFIGURED_TABLE", table_id);
       CHECK(d.error().resource_id == table_id);
     }
     CHECK(s.state.version == 0);
@@ -246,18 +245,18 @@ TEST_CASE("a configured table is the private resource of its owner, in its regio
         ct::delete_analysis_rule{analysis_rule_type::aggregation}, ct::check_association{}};
     for (const auto& c : commands) {
       auto d = s.when(c, stranger);
-      THEN_TABLE_ERROR(d, error_kind::not_found, "", "CONFIGURED_TABLE", table_id);
+      THEN_REJECTED(d, error_kind::not_found, "", "CONFIGURED_TABLE", table_id);
       CHECK(d.error().resource_id == table_id);
     }
   }
   SECTION("the owner, signing for another region, does not see it either") {
-    THEN_TABLE_ERROR(
+    THEN_REJECTED(
         s.when(ct::update_configured_table{std::string("x"), {}, {}, {}, {}, {}}, elsewhere(owner)),
         error_kind::not_found, "", "CONFIGURED_TABLE", table_id);
-    THEN_TABLE_ERROR(s.when(ct::delete_configured_table{}, elsewhere(owner)), error_kind::not_found,
-                     "", "CONFIGURED_TABLE", table_id);
-    THEN_TABLE_ERROR(s.when(ct::check_association{}, elsewhere(owner)), error_kind::not_found, "",
-                     "CONFIGURED_TABLE", table_id);
+    THEN_REJECTED(s.when(ct::delete_configured_table{}, elsewhere(owner)), error_kind::not_found,
+                  "", "CONFIGURED_TABLE", table_id);
+    THEN_REJECTED(s.when(ct::check_association{}, elsewhere(owner)), error_kind::not_found, "",
+                  "CONFIGURED_TABLE", table_id);
   }
   CHECK(s.state.version == version);
   CHECK(s.state.info.name == "customers");
@@ -312,30 +311,30 @@ SCENARIO("the owner updates its configured table (SPEC.md 8)") {
       const auto version = s.state.version;
       auto d = s.when(ct::update_configured_table{}, owner);
       THEN("no event is recorded") {
-        THEN_NO_EVENTS(d);
+        THEN_NOTHING_HAPPENS(d);
         CHECK(s.state.version == version);
       }
     }
     THEN("the new values must pass the create checks") {
-      THEN_TABLE_ERROR(s.when(columns_update({"spend", "age", "spend"}), owner),
-                       error_kind::validation, "INVALID_CONFIGURATION", "", "\"spend\"");
+      THEN_REJECTED(s.when(columns_update({"spend", "age", "spend"}), owner),
+                    error_kind::validation, "INVALID_CONFIGURATION", "", "\"spend\"");
       auto quota = s.when(columns_update(numbered_columns(101)), owner);
-      THEN_TABLE_ERROR(quota, error_kind::quota_exceeded, "", "",
-                       "Columns per configured table allowlist");
+      THEN_REJECTED(quota, error_kind::quota_exceeded, "", "",
+                    "Columns per configured table allowlist");
       CHECK(quota.error().quota_value == 100.0);
       ct::update_configured_table multiple;
       multiple.method = analysis_method::multiple;
-      THEN_TABLE_ERROR(s.when(multiple, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
-                       "selectedAnalysisMethods");
+      THEN_REJECTED(s.when(multiple, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
+                    "selectedAnalysisMethods");
       ct::update_configured_table selected_only;
       selected_only.selected_methods = std::vector<selected_analysis_method>{
           selected_analysis_method::direct_query, selected_analysis_method::direct_job};
-      THEN_TABLE_ERROR(s.when(selected_only, owner), error_kind::validation,
-                       "INVALID_CONFIGURATION", "", "selectedAnalysisMethods", "DIRECT_QUERY");
+      THEN_REJECTED(s.when(selected_only, owner), error_kind::validation, "INVALID_CONFIGURATION",
+                    "", "selectedAnalysisMethods", "DIRECT_QUERY");
       s.catalog.found = true;
       s.catalog.columns = {"hashed_email", "spend"};
-      THEN_TABLE_ERROR(s.when(columns_update({"hashed_email", "city"}), owner),
-                       error_kind::validation, "INVALID_CONFIGURATION", "", "\"city\"");
+      THEN_REJECTED(s.when(columns_update({"hashed_email", "city"}), owner), error_kind::validation,
+                    "INVALID_CONFIGURATION", "", "\"city\"");
       CHECK(s.state.info.allowed_columns == standard_columns());
       CHECK(s.state.version == 2);
     }
@@ -366,9 +365,9 @@ SCENARIO("the owner updates its configured table (SPEC.md 8)") {
     REQUIRE(s.when(rule_of(valid_aggregation()), owner).ok());
 
     THEN("a column the rule uses cannot be dropped from allowedColumns") {
-      THEN_TABLE_ERROR(s.when(columns_update(without(standard_columns(), "spend")), owner),
-                       error_kind::validation, "INVALID_CONFIGURATION", "", "\"spend\"",
-                       "AGGREGATION");
+      THEN_REJECTED(s.when(columns_update(without(standard_columns(), "spend")), owner),
+                    error_kind::validation, "INVALID_CONFIGURATION", "", "\"spend\"",
+                    "AGGREGATION");
       CHECK(s.state.info.allowed_columns == standard_columns());
     }
     THEN("a column the rule does not use can") {
@@ -379,8 +378,8 @@ SCENARIO("the owner updates its configured table (SPEC.md 8)") {
       ct::update_configured_table u;
       u.method = analysis_method::direct_job;
       auto d = s.when(u, owner);
-      THEN_TABLE_ERROR(d, error_kind::conflict, "INVALID_STATE", "CONFIGURED_TABLE", "DIRECT_JOB",
-                       "AGGREGATION");
+      THEN_REJECTED(d, error_kind::conflict, "INVALID_STATE", "CONFIGURED_TABLE", "DIRECT_JOB",
+                    "AGGREGATION");
       CHECK(d.error().resource_id == table_id);
       CHECK(s.state.info.method == analysis_method::direct_query);
     }
@@ -393,8 +392,8 @@ SCENARIO("the owner updates its configured table (SPEC.md 8)") {
     THEN("its reference cannot move to Athena, where differential privacy is not offered") {
       ct::update_configured_table u;
       u.reference = athena("sales", "customers");
-      THEN_TABLE_ERROR(s.when(u, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
-                       "CUSTOM", "differential privacy", "athena");
+      THEN_REJECTED(s.when(u, owner), error_kind::validation, "INVALID_CONFIGURATION", "", "CUSTOM",
+                    "differential privacy", "athena");
       CHECK(s.state.info.reference == glue("sales", "customers"));
     }
     THEN("it can move to another Glue table") {
@@ -418,8 +417,8 @@ SCENARIO("the owner deletes its configured table (SPEC.md 8)") {
       s.associations = 2;
       auto d = s.when(ct::delete_configured_table{}, owner);
       THEN("it is a conflict: the associations must go first") {
-        THEN_TABLE_ERROR(d, error_kind::conflict, "SUBRESOURCES_EXIST", "CONFIGURED_TABLE",
-                         "associat");
+        THEN_REJECTED(d, error_kind::conflict, "SUBRESOURCES_EXIST", "CONFIGURED_TABLE",
+                      "associat");
         CHECK(d.error().resource_id == table_id);
         CHECK(s.state.live());
         CHECK(s.state.version == version);
@@ -448,14 +447,14 @@ SCENARIO("the owner deletes its configured table (SPEC.md 8)") {
             ct::check_association{}};
         for (const auto& c : commands) {
           auto again = s.when(c, owner);
-          THEN_TABLE_ERROR(again, error_kind::not_found, "", "CONFIGURED_TABLE", table_id);
+          THEN_REJECTED(again, error_kind::not_found, "", "CONFIGURED_TABLE", table_id);
           CHECK(again.error().resource_id == table_id);
         }
         auto tag = s.when(ct::tag_resource{own_arn, {{"a", "1"}}}, owner);
-        THEN_TABLE_ERROR(tag, error_kind::not_found, "", "CONFIGURED_TABLE", own_arn);
+        THEN_REJECTED(tag, error_kind::not_found, "", "CONFIGURED_TABLE", own_arn);
         CHECK(tag.error().resource_id == own_arn);
-        THEN_TABLE_ERROR(s.when(ct::untag_resource{own_arn, {"team"}}, owner),
-                         error_kind::not_found, "", "CONFIGURED_TABLE", own_arn);
+        THEN_REJECTED(s.when(ct::untag_resource{own_arn, {"team"}}, owner), error_kind::not_found,
+                      "", "CONFIGURED_TABLE", own_arn);
       }
     }
   }
@@ -486,8 +485,8 @@ SCENARIO("the owner gives its table one analysis rule (SPEC.md 9)") {
              {analysis_rule_policy{valid_aggregation()}, analysis_rule_policy{valid_list()},
               analysis_rule_policy{dp_custom()}}) {
           auto again = s.when(rule_of(second), owner);
-          THEN_TABLE_ERROR(again, error_kind::conflict, "ALREADY_EXISTS", "CONFIGURED_TABLE",
-                           "AGGREGATION");
+          THEN_REJECTED(again, error_kind::conflict, "ALREADY_EXISTS", "CONFIGURED_TABLE",
+                        "AGGREGATION");
           CHECK(again.error().resource_id == table_id);
         }
         CHECK(type_of(s.state.rule->policy) == analysis_rule_type::aggregation);
@@ -496,15 +495,15 @@ SCENARIO("the owner gives its table one analysis rule (SPEC.md 9)") {
     THEN("the rule type must be the policy's union member") {
       ct::create_analysis_rule c = rule_of(valid_aggregation());
       c.type = analysis_rule_type::list;
-      THEN_TABLE_ERROR(s.when(c, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
-                       "AGGREGATION", "LIST");
+      THEN_REJECTED(s.when(c, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
+                    "AGGREGATION", "LIST");
       CHECK_FALSE(s.state.rule);
     }
     THEN("an invalid policy is rejected with the offending column") {
       auto bad = valid_aggregation();
       bad.dimension_columns = {"country"};
-      THEN_TABLE_ERROR(s.when(rule_of(bad), owner), error_kind::validation, "INVALID_CONFIGURATION",
-                       "", "\"country\"", "allowedColumns");
+      THEN_REJECTED(s.when(rule_of(bad), owner), error_kind::validation, "INVALID_CONFIGURATION",
+                    "", "\"country\"", "allowedColumns");
       CHECK_FALSE(s.state.rule);
     }
     THEN("a policy of exactly 100 KB is accepted") {
@@ -513,25 +512,25 @@ SCENARIO("the owner gives its table one analysis rule (SPEC.md 9)") {
     }
     THEN("a policy over 100 KB exceeds the rule size quota on create") {
       auto d = s.when(rule_of(valid_list(), 100 * 1024 + 1), owner);
-      THEN_TABLE_ERROR(d, error_kind::quota_exceeded, "", "", "Analysis rule size");
+      THEN_REJECTED(d, error_kind::quota_exceeded, "", "", "Analysis rule size");
       CHECK(d.error().quota_name == "Analysis rule size");
       CHECK(d.error().quota_value == 100.0);
       CHECK_FALSE(s.state.rule);
     }
     THEN("updating or deleting a rule the table does not have is a 404 on the table") {
       auto u = s.when(new_policy(valid_aggregation()), owner);
-      THEN_TABLE_ERROR(u, error_kind::not_found, "", "CONFIGURED_TABLE", "AGGREGATION");
+      THEN_REJECTED(u, error_kind::not_found, "", "CONFIGURED_TABLE", "AGGREGATION");
       CHECK(u.error().resource_id == table_id);
       auto del = s.when(ct::delete_analysis_rule{analysis_rule_type::custom}, owner);
-      THEN_TABLE_ERROR(del, error_kind::not_found, "", "CONFIGURED_TABLE", "CUSTOM");
+      THEN_REJECTED(del, error_kind::not_found, "", "CONFIGURED_TABLE", "CUSTOM");
       CHECK(del.error().resource_id == table_id);
     }
     THEN("a table queried by jobs only takes CUSTOM rules") {
       ct::update_configured_table u;
       u.method = analysis_method::direct_job;
       REQUIRE(s.when(u, owner).ok());
-      THEN_TABLE_ERROR(s.when(rule_of(valid_list()), owner), error_kind::validation,
-                       "INVALID_CONFIGURATION", "", "DIRECT_JOB");
+      THEN_REJECTED(s.when(rule_of(valid_list()), owner), error_kind::validation,
+                    "INVALID_CONFIGURATION", "", "DIRECT_JOB");
     }
   }
 
@@ -542,14 +541,14 @@ SCENARIO("the owner gives its table one analysis rule (SPEC.md 9)") {
 
     THEN("a rule of another type is not found") {
       auto u = s.when(new_policy(valid_aggregation()), owner);
-      THEN_TABLE_ERROR(u, error_kind::not_found, "", "CONFIGURED_TABLE", "AGGREGATION");
+      THEN_REJECTED(u, error_kind::not_found, "", "CONFIGURED_TABLE", "AGGREGATION");
       auto del = s.when(ct::delete_analysis_rule{analysis_rule_type::aggregation}, owner);
-      THEN_TABLE_ERROR(del, error_kind::not_found, "", "CONFIGURED_TABLE", "AGGREGATION");
+      THEN_REJECTED(del, error_kind::not_found, "", "CONFIGURED_TABLE", "AGGREGATION");
       CHECK(s.state.rule);
     }
     THEN("an identical update records nothing") {
       const auto version = s.state.version;
-      THEN_NO_EVENTS(s.when(new_policy(valid_list()), owner));
+      THEN_NOTHING_HAPPENS(s.when(new_policy(valid_list()), owner));
       CHECK(s.state.version == version);
     }
     WHEN("the policy changes") {
@@ -571,21 +570,21 @@ SCENARIO("the owner gives its table one analysis rule (SPEC.md 9)") {
     THEN("the update's union member must be the path type") {
       ct::update_analysis_rule u = new_policy(valid_aggregation());
       u.type = analysis_rule_type::list;
-      THEN_TABLE_ERROR(s.when(u, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
-                       "AGGREGATION", "LIST");
+      THEN_REJECTED(s.when(u, owner), error_kind::validation, "INVALID_CONFIGURATION", "",
+                    "AGGREGATION", "LIST");
     }
     THEN("an invalid new policy is rejected") {
       auto bad = valid_list();
       bad.join_columns = {"hashed_email", "hashed_email"};
-      THEN_TABLE_ERROR(s.when(new_policy(bad), owner), error_kind::validation,
-                       "INVALID_CONFIGURATION", "", "joinColumns", "\"hashed_email\"");
+      THEN_REJECTED(s.when(new_policy(bad), owner), error_kind::validation, "INVALID_CONFIGURATION",
+                    "", "joinColumns", "\"hashed_email\"");
       CHECK(s.state.rule->policy == analysis_rule_policy{valid_list()});
     }
     THEN("an oversized update is a ValidationException, not a quota error") {
       auto changed = valid_list();
       changed.list_columns = {"age"};
       auto d = s.when(new_policy(changed, 100 * 1024 + 1), owner);
-      THEN_TABLE_ERROR(d, error_kind::validation, "INVALID_CONFIGURATION", "", "102401");
+      THEN_REJECTED(d, error_kind::validation, "INVALID_CONFIGURATION", "", "102401");
       CHECK(d.error().quota_name.empty());
       CHECK(s.state.rule->policy == analysis_rule_policy{valid_list()});
     }
@@ -599,8 +598,8 @@ SCENARIO("the owner gives its table one analysis rule (SPEC.md 9)") {
               analysis_rule_type::list);
         CHECK_FALSE(s.state.rule);
         CHECK(s.state.update_time == ctx.now);
-        THEN_TABLE_ERROR(s.when(ct::delete_analysis_rule{analysis_rule_type::list}, owner),
-                         error_kind::not_found, "", "CONFIGURED_TABLE", "LIST");
+        THEN_REJECTED(s.when(ct::delete_analysis_rule{analysis_rule_type::list}, owner),
+                      error_kind::not_found, "", "CONFIGURED_TABLE", "LIST");
         REQUIRE(s.when(rule_of(valid_aggregation()), owner).ok());
         CHECK(type_of(s.state.rule->policy) == analysis_rule_type::aggregation);
       }
@@ -634,7 +633,7 @@ SCENARIO("the owner tags its configured table") {
         CHECK(std::get<events::tags_changed>(d.value()[0]).removed ==
               std::vector<std::string>{"env"});
         CHECK(s.state.tags.at(own_arn) == tag_map{{"team", "ads"}});
-        THEN_NO_EVENTS(s.when(ct::untag_resource{own_arn, {"nope"}}, owner));
+        THEN_NOTHING_HAPPENS(s.when(ct::untag_resource{own_arn, {"nope"}}, owner));
       }
     }
     THEN("an ARN this table does not answer to is not found") {
@@ -645,18 +644,18 @@ SCENARIO("the owner tags its configured table") {
           "arn:aws:cleanrooms:us-east-1:444444444444:configuredtable/" + table_id;
       for (const auto& arn : {other_table, other_account}) {
         auto d = s.when(ct::tag_resource{arn, {{"a", "1"}}}, owner);
-        THEN_TABLE_ERROR(d, error_kind::not_found, "", "CONFIGURED_TABLE", arn);
+        THEN_REJECTED(d, error_kind::not_found, "", "CONFIGURED_TABLE", arn);
         CHECK(d.error().resource_id == arn);
-        THEN_TABLE_ERROR(s.when(ct::untag_resource{arn, {"team"}}, owner), error_kind::not_found,
-                         "", "CONFIGURED_TABLE", arn);
+        THEN_REJECTED(s.when(ct::untag_resource{arn, {"team"}}, owner), error_kind::not_found, "",
+                      "CONFIGURED_TABLE", arn);
       }
     }
     THEN("another account cannot touch the owner's tags") {
       auto d = s.when(ct::tag_resource{own_arn, {{"a", "1"}}}, stranger);
-      THEN_TABLE_ERROR(d, error_kind::not_found, "", "CONFIGURED_TABLE", own_arn);
+      THEN_REJECTED(d, error_kind::not_found, "", "CONFIGURED_TABLE", own_arn);
       CHECK(d.error().resource_id == own_arn);
-      THEN_TABLE_ERROR(s.when(ct::untag_resource{own_arn, {"team"}}, stranger),
-                       error_kind::not_found, "", "CONFIGURED_TABLE", own_arn);
+      THEN_REJECTED(s.when(ct::untag_resource{own_arn, {"team"}}, stranger), error_kind::not_found,
+                    "", "CONFIGURED_TABLE", own_arn);
       CHECK(s.state.tags.at(own_arn).size() == 2);
     }
     THEN("at most 200 tags") {
@@ -666,9 +665,9 @@ SCENARIO("the owner tags its configured table") {
       CHECK(s.state.tags.at(own_arn).size() == 200);
       // Overwriting a key at the limit adds nothing; an empty tag map is a no-op.
       REQUIRE(s.when(ct::tag_resource{own_arn, {{"team", "x"}}}, owner).ok());
-      THEN_NO_EVENTS(s.when(ct::tag_resource{own_arn, {}}, owner));
-      THEN_TABLE_ERROR(s.when(ct::tag_resource{own_arn, {{"one-too-many", "v"}}}, owner),
-                       error_kind::validation, "FIELD_VALIDATION_FAILED", "", "200");
+      THEN_NOTHING_HAPPENS(s.when(ct::tag_resource{own_arn, {}}, owner));
+      THEN_REJECTED(s.when(ct::tag_resource{own_arn, {{"one-too-many", "v"}}}, owner),
+                    error_kind::validation, "FIELD_VALIDATION_FAILED", "", "200");
       CHECK(s.state.tags.at(own_arn).size() == 200);
     }
   }
@@ -679,9 +678,9 @@ SCENARIO("the owner tags its configured table") {
 TEST_CASE("check_association: only the owner may associate its table") {
   auto s = created_table();
   const auto version = s.state.version;
-  THEN_NO_EVENTS(s.when(ct::check_association{}, owner));
+  THEN_NOTHING_HAPPENS(s.when(ct::check_association{}, owner));
   auto d = s.when(ct::check_association{}, stranger);
-  THEN_TABLE_ERROR(d, error_kind::not_found, "", "CONFIGURED_TABLE", table_id);
+  THEN_REJECTED(d, error_kind::not_found, "", "CONFIGURED_TABLE", table_id);
   CHECK(d.error().resource_id == table_id);
   CHECK(s.state.version == version);
 }

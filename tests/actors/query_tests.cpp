@@ -114,6 +114,14 @@ SCENARIO("StartProtectedQuery checks the caller, the SQL source, the payer and t
           t.s.when(sql_query(t.querier_mid, s3_output("b1", result_format::parquet)), querier),
           error_kind::validation, "INVALID_CONFIGURATION", "", "PARQUET", "CSV");
     }
+    WHEN("the key prefix would climb out of the results directory") {
+      auto out = s3_output();
+      std::get<query_s3_output>(out.locations[0]).key_prefix = "a/../../etc";
+      THEN_REJECTED(t.s.when(sql_query(t.querier_mid, out), querier), error_kind::validation,
+                    "INVALID_CONFIGURATION", "", "'..'");
+      std::get<query_s3_output>(out.locations[0]).key_prefix = "a..b/.../c";
+      CHECK(t.s.when(sql_query(t.querier_mid, out), querier).ok());
+    }
     WHEN("a member output names an account that cannot receive results") {
       THEN_REJECTED(t.s.when(sql_query(t.querier_mid, member_output(provider)), querier),
                     error_kind::validation, "INVALID_CONFIGURATION", "", provider);

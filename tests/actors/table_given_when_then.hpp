@@ -8,6 +8,7 @@
 
 #include "actors/configured_table/check.hpp"
 #include "actors/configured_table/decide.hpp"
+#include "then.hpp"
 
 namespace crs::testing::tables {
 
@@ -143,24 +144,3 @@ const E* find_event(const std::vector<events::event_payload>& evs, std::size_t n
 }
 
 }  // namespace crs::testing::tables
-
-// then: the command is rejected with this kind, reason and resourceType, and the message holds
-// every fragment given (pass "" when none matters).
-#define THEN_TABLE_ERROR(decision, kind_, reason_, type_, ...)                    \
-  do {                                                                            \
-    const auto& d_ = (decision);                                                  \
-    REQUIRE_FALSE(d_.ok());                                                       \
-    CHECK(d_.error().kind == (kind_));                                            \
-    CHECK(d_.error().reason == (reason_));                                        \
-    CHECK(d_.error().resource_type == (type_));                                   \
-    for (const std::string& f_ : std::initializer_list<std::string>{__VA_ARGS__}) \
-      CHECK_THAT(d_.error().message, Catch::Contains(f_));                        \
-  } while (0)
-
-// then: the command is accepted and emits no event.
-#define THEN_NO_EVENTS(decision) \
-  do {                           \
-    const auto& d_ = (decision); \
-    REQUIRE(d_.ok());            \
-    CHECK(d_.value().empty());   \
-  } while (0)

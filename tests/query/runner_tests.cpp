@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/collaboration/decide.hpp"
+#include "given_when_then.hpp"
 #include "query/runner.hpp"
 #include "temp_dir.hpp"
 
@@ -17,26 +18,18 @@ namespace co = crs::collaboration;
 
 namespace {
 
-const std::string creator = "111111111111";
-const std::string querier = "222222222222";
+using crs::testing::querier;
 
-// The collaboration actor, in miniature: one state, decisions serialized.
+// The collaboration actor, in miniature: the decider tests' scenario (creator, querier and
+// provider joined), its decisions serialized because the runner reports from its threads.
 struct fake_actor {
   std::mutex mu;
-  co::state state;
-  time_ms clock = 1'700'000'000'000;
-  int ids = 0;
+  crs::testing::three_joined joined = crs::testing::joined();
+  co::state& state = joined.s.state;
 
   decide_context ctx(const std::string& caller) {
-    decide_context c;
-    c.caller = caller;
-    c.region = "us-east-1";
-    c.request_id = "req";
-    c.now = clock += 1000;
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", ++ids);
-    c.fresh_id = buf;
-    return c;
+    std::lock_guard lock(mu);
+    return joined.s.as(caller);
   }
   result<query_status, std::string> apply(const co::command& c, const decide_context& x,
                                           const std::string& query_id) {
@@ -56,28 +49,6 @@ struct fake_actor {
   }
 };
 
-// A collaboration with a joined querier (CAN_QUERY, CAN_RECEIVE_RESULTS); returns its mid.
-std::string setup(fake_actor& a) {
-  co::create_collaboration c;
-  c.name = "c";
-  c.description = "d";
-  c.creator_display_name = "creator";
-  c.members = {member_spec{querier,
-                           "q",
-                           {member_ability::can_query, member_ability::can_receive_results},
-                           std::nullopt,
-                           std::nullopt}};
-  auto x = a.ctx(creator);
-  auto d = co::decide(a.state, c, x);
-  REQUIRE(d.ok());
-  for (const auto& e : d.value()) co::apply(a.state, e, x.now);
-  auto j = a.ctx(querier);
-  d = co::decide(a.state, co::create_membership{}, j);
-  REQUIRE(d.ok());
-  for (const auto& e : d.value()) co::apply(a.state, e, j.now);
-  return j.fresh_id;
-}
-
 std::string start(fake_actor& a, const std::string& mid) {
   co::start_query s;
   s.membership_id = mid;
@@ -86,10 +57,7 @@ std::string start(fake_actor& a, const std::string& mid) {
   out.locations.emplace_back(query_s3_output{result_format::csv, "bucket", "p/", {}});
   s.output = out;
   auto x = a.ctx(querier);
-  std::lock_guard lock(a.mu);
-  auto d = co::decide(a.state, s, x);
-  REQUIRE(d.ok());
-  for (const auto& e : d.value()) co::apply(a.state, e, x.now);
+  REQUIRE(a.apply(s, x, x.fresh_id).ok());
   return x.fresh_id;
 }
 
@@ -134,7 +102,7 @@ struct scripted_engine : query::engine {
 struct rig {
   crs::test::temp_dir tmp;
   fake_actor actor;
-  std::string mid = setup(actor);
+  std::string mid = actor.joined.querier_mid;
   scripted_engine* engine = nullptr;
   std::optional<std::string> key_prefix = std::string("p/");
 
