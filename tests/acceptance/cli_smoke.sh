@@ -274,6 +274,58 @@ expect_ok "delete-membership (provider)" "true"
 cr "$C" delete-collaboration --collaboration-identifier "$tcid"
 expect_ok "delete-collaboration (tables)" "true"
 
+# --- protected queries (needs the server's data directory: catalog in, results out) -----------
+# E queries F's sales per region; F's rule keeps regions of >= 2 distinct buyers: ap (users 4,5:
+# 1+2+3) and eu (users 1,2: 10+5) stay, us (user 3 alone) is suppressed.
+if [ -n "${CLEANROOMSD_DATA_DIR:-}" ]; then
+  echo "cli smoke: protected queries"
+  E=$(account)
+  F=$(account)
+  printf 'user_id,region,amount\n1,eu,10\n2,eu,5\n3,us,7\n4,ap,1\n5,ap,2\n4,ap,3\n' >"$CLEANROOMSD_DATA_DIR/catalog/$db/sales.csv"
+  cr "$E" create-collaboration --name cli-queries --description "queries by the AWS CLI" --creator-display-name Echo \
+    --creator-member-abilities CAN_QUERY CAN_RECEIVE_RESULTS --query-log-status DISABLED \
+    --members "[{\"accountId\":\"$F\",\"displayName\":\"Foxtrot\",\"memberAbilities\":[]}]"
+  qcid=$(jq -r '.collaboration.id' <<<"${out:-null}")
+  cr "$E" create-membership --collaboration-identifier "$qcid" --query-log-status DISABLED
+  emid=$(jq -r '.membership.id' <<<"${out:-null}")
+  cr "$F" create-membership --collaboration-identifier "$qcid" --query-log-status DISABLED
+  fmid=$(jq -r '.membership.id' <<<"${out:-null}")
+  cr "$F" create-configured-table --name "cli sales" --analysis-method DIRECT_QUERY --allowed-columns user_id region amount \
+    --table-reference "{\"glue\":{\"databaseName\":\"$db\",\"tableName\":\"sales\"}}"
+  sctid=$(jq -r '.configuredTable.id' <<<"${out:-null}")
+  cr "$F" create-configured-table-analysis-rule --configured-table-identifier "$sctid" --analysis-rule-type AGGREGATION \
+    --analysis-rule-policy '{"v1":{"aggregation":{"aggregateColumns":[{"columnNames":["amount"],"function":"SUM"},
+      {"columnNames":["user_id"],"function":"COUNT_DISTINCT"}],"joinColumns":["user_id"],"dimensionColumns":["region"],
+      "scalarFunctions":[],"outputConstraints":[{"columnName":"user_id","minimum":2,"type":"COUNT_DISTINCT"}]}}}'
+  cr "$F" create-configured-table-association --membership-identifier "$fmid" --configured-table-identifier "$sctid" \
+    --name sales --role-arn arn:aws:iam::123456789012:role/cleanrooms-cli
+  expect_ok "set-up: F's sales table with an AGGREGATION rule, associated" ".configuredTableAssociation.name == \"sales\""
+  results='{"outputConfiguration":{"s3":{"resultFormat":"CSV","bucket":"cli-results","keyPrefix":"smoke/"}}}'
+  cr "$E" start-protected-query --membership-identifier "$emid" --type SQL --result-configuration "$results" \
+    --sql-parameters '{"queryString":"SELECT region, SUM(amount) AS total, COUNT(DISTINCT user_id) AS buyers FROM sales GROUP BY region ORDER BY region"}'
+  expect_ok "start-protected-query" ".protectedQuery | .status == \"SUBMITTED\" and .membershipId == \"$emid\" and (.id | test(\"$uuid\"))"
+  pqid=$(jq -r '.protectedQuery.id' <<<"${out:-null}")
+  for _ in $(seq 1 100); do # at most ~10 s
+    cr "$E" get-protected-query --membership-identifier "$emid" --protected-query-identifier "$pqid"
+    case $(jq -r '.protectedQuery.status' <<<"${out:-null}") in SUBMITTED | STARTED) sleep 0.1 ;; *) break ;; esac
+  done
+  expect_ok "get-protected-query: SUCCESS with the S3 location" ".protectedQuery | .status == \"SUCCESS\"
+    and .result.output.s3.location == \"s3://cli-results/smoke/$pqid/result.csv\" and (.statistics.totalDurationInMillis >= 0)"
+  file="${CLEANROOMSD_RESULTS_DIR:-$CLEANROOMSD_DATA_DIR/results}/cli-results/smoke/$pqid/result.csv"
+  if [ "$(cat "$file" 2>&1)" = "$(printf 'region,total,buyers\nap,6,2\neu,15,2')" ]; then
+    pass "the result file holds exactly the regions of >= 2 buyers"
+  else
+    fail "result file $file: $(cat "$file" 2>&1)"
+  fi
+  cr "$E" start-protected-query --membership-identifier "$emid" --type SQL --result-configuration "$results" \
+    --sql-parameters '{"queryString":"SELECT user_id, SUM(amount) AS total FROM sales GROUP BY user_id"}'
+  expect_error "start-protected-query outputting the join column" ValidationException
+  why=$(grep -o "AGGREGATION rule of table 'sales' does not allow column 'user_id' in the output.*join column.*" <<<"$err")
+  [ -n "$why" ] && pass "the refusal says why: $why" || fail "the refusal does not say why: $err"
+  cr "$E" list-protected-queries --membership-identifier "$emid"
+  expect_ok "list-protected-queries: only the query that ran" "[.protectedQueries[] | [.id, .status]] == [[\"$pqid\",\"SUCCESS\"]]"
+fi
+
 
 echo "cli smoke: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
