@@ -3,10 +3,11 @@
 //
 // Decisions where the brief and the guide are silent:
 // * An output column "carries" a disallowed column when it is the column, passes it through
-//   CTEs, subqueries, `*` or set operations, or computes from it outside a reducing aggregate:
+//   CTEs, subqueries, `*` or set operations, or computes from it outside COUNT:
 //   `lower(email)`, `email || ''`, CASE over it, MIN/MAX/string aggregation of it all count
-//   (a bare-reference-only rule is defeated by `email || ''`). COUNT, SUM, AVG and the other
-//   numeric reductions, WHERE, JOIN and GROUP BY uses are fine.
+//   (a bare-reference-only rule is defeated by `email || ''`), and so do SUM, AVG and every
+//   aggregate but COUNT (SUM(unicode(substr(email, 1, 1))) per row spells the column out).
+//   COUNT(...), COUNT(DISTINCT ...), WHERE, JOIN and GROUP BY uses are fine.
 // * With an analysis template, each table must list the template's ARN; without one, each
 //   table must allow ANY_QUERY and list the querier among its analysis providers. A table in
 //   provider mode does not accept a template run, nor the reverse.

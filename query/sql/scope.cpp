@@ -87,16 +87,11 @@ std::string describe(std::string_view type) {
   return "'" + std::string(type) + "' expressions";
 }
 
-// Functions whose result does not carry its argument's values: numeric reductions and ranks.
-bool reduces_values(std::string_view name) {
-  static constexpr std::array<std::string_view, 30> names = {
-      "count",       "sum",        "avg",        "stddev",       "stddev_pop",
-      "stddev_samp", "variance",   "var_pop",    "var_samp",     "total",
-      "corr",        "covar_pop",  "covar_samp", "regr_slope",   "regr_intercept",
-      "regr_count",  "regr_r2",    "regr_avgx",  "regr_avgy",    "bool_and",
-      "bool_or",     "every",      "bit_and",    "bit_or",       "row_number",
-      "rank",        "dense_rank", "ntile",      "percent_rank", "cume_dist"};
-  return std::find(names.begin(), names.end(), name) != names.end();
+// Functions whose result does not carry its arguments' values: COUNT(...) and
+// COUNT(DISTINCT ...) only. Every other aggregate passes them on: a SUM, AVG, MIN, ... over a
+// group of one row is the row's value (SUM(unicode(substr(email, 1, 1))) spells it out).
+bool cuts_lineage(std::string_view name) {
+  return name == "count";
 }
 
 class binder {
@@ -105,8 +100,11 @@ class binder {
 
   std::optional<violation> fatal;
 
+  // `named`: the block's output columns are referenced by name (a subquery in FROM, a WITH
+  // query without a column list, and the first arm of a set operation there), so every name
+  // must be one PostgreSQL and SQLite agree on, and each must be distinct.
   std::vector<output_column> select(const json::object& s, const bound_block* parent,
-                                    const cte_def* ctes, int depth, bool top) {
+                                    const cte_def* ctes, int depth, bool top, bool named) {
     if (!enter(depth)) return {};
     for (const auto& m : s)
       if (std::find(select_members.begin(), select_members.end(), m.key()) == select_members.end())
@@ -126,27 +124,14 @@ class binder {
     if (const json::object* with = object_member(s, "withClause")) {
       if (bool_member(*with, "recursive"))
         return fail(unsupported("WITH RECURSIVE is not supported"));
-      if (const json::array* list = list_member(*with, "ctes"))
-        for (const json::value& item : *list) {
-          const auto cte = as_node(item);
-          if (!cte || cte->type != "CommonTableExpr") return fail(unexpected());
-          const auto query = as_node(member(*cte->body, "ctequery"));
-          if (!query || query->type != "SelectStmt")
-            return fail(unsupported("a WITH query must be a SELECT"));
-          ++q_.ctes;
-          auto outputs = select(*query->body, parent, env, depth + 1, false);
-          if (fatal) return {};
-          if (!rename(outputs, list_member(*cte->body, "aliascolnames"),
-                      string_member(*cte->body, "ctename")))
-            return {};
-          ctes_.push_back(
-              {std::string(string_member(*cte->body, "ctename")), std::move(outputs), env});
-          env = &ctes_.back();
-        }
+      if (const json::array* list = list_member(*with, "ctes")) {
+        env = with_clause(*list, parent, env, depth);
+        if (fatal) return {};
+      }
     }
 
     const std::string_view op = string_member(s, "op");
-    if (!op.empty() && op != "SETOP_NONE") return set_operation(s, parent, env, depth);
+    if (!op.empty() && op != "SETOP_NONE") return set_operation(s, parent, env, depth, named);
     if (const json::array* values = list_member(s, "valuesLists"))
       return values_list(*values, parent, env, depth);
 
@@ -158,7 +143,9 @@ class binder {
       for (const json::value& item : *from) from_item(item, b, env, depth + 1);
     if (const json::value* where = member(s, "whereClause")) expr(*where, b, env, depth + 1);
     if (const json::array* targets = list_member(s, "targetList"))
-      for (const json::value& t : *targets) target(t, b, env, depth + 1);
+      for (const json::value& t : *targets) target(t, b, env, depth + 1, named);
+    if (named && !distinct_names(b.outputs, "the select list of a subquery or WITH query"))
+      return {};
     if (const json::array* group = list_member(s, "groupClause"))
       for (const json::value& g : *group) group_item(g, b, env, depth + 1);
     if (const json::value* having = member(s, "havingClause")) expr(*having, b, env, depth + 1);
@@ -213,6 +200,76 @@ class binder {
     if (!q_.column_error) q_.column_error = violation{code, std::move(message)};
   }
 
+  // The WITH queries of one WITH clause, bound in order onto `env`; returns the new scope.
+  // SQLite reads a WITH query's own name in its body as a recursive reference (RECURSIVE or
+  // not) and lets a body read the WITH queries defined after it, where PostgreSQL sees an outer
+  // table or WITH query of that name. So neither is allowed, nor is a name that shadows a table
+  // or a WITH query in scope: each name then means one thing to both.
+  const cte_def* with_clause(const json::array& list, const bound_block* parent, const cte_def* env,
+                             int depth) {
+    std::vector<std::pair<const json::object*, std::string>> ctes;
+    for (const json::value& item : list) {
+      const auto cte = as_node(item);
+      if (!cte || cte->type != "CommonTableExpr") return fail_scope(unexpected());
+      ctes.emplace_back(cte->body, std::string(string_member(*cte->body, "ctename")));
+    }
+    for (std::size_t i = 0; i < ctes.size(); ++i) {
+      const auto& [body, name] = ctes[i];
+      for (const schema_fact& table : facts_.schemas)
+        if (iequals(table.name, name))
+          return fail_scope(unsupported("WITH query '" + name + "' has the name of a table of " +
+                                        "the collaboration: give it another name"));
+      bool taken = false;
+      for (const cte_def* c = env; c && !taken; c = c->next) taken = iequals(c->name, name);
+      for (const pending_cte& p : pending_) taken = taken || iequals(p.name, name);
+      for (std::size_t k = i + 1; k < ctes.size(); ++k)
+        taken = taken || iequals(ctes[k].second, name);
+      if (taken)
+        return fail_scope(unsupported("WITH query '" + name +
+                                      "' has the name of another WITH query in scope: give it "
+                                      "another name"));
+      const auto query = as_node(member(*body, "ctequery"));
+      if (!query || query->type != "SelectStmt")
+        return fail_scope(unsupported("a WITH query must be a SELECT"));
+      ++q_.ctes;
+      const json::array* names = list_member(*body, "aliascolnames");
+      // While the body is bound, its own name and the later ones are off limits.
+      const std::size_t mark = pending_.size();
+      for (std::size_t k = i; k < ctes.size(); ++k) pending_.push_back({ctes[k].second, name});
+      auto outputs = select(*query->body, parent, env, depth + 1, false, names == nullptr);
+      pending_.resize(mark);
+      if (fatal) return env;
+      // SQLite needs exactly one name per column; PostgreSQL names the rest from the body.
+      if (names && names->size() != outputs.size())
+        return fail_scope(unsupported(
+            "WITH query '" + name + "' has " + std::to_string(outputs.size()) + " columns but " +
+            std::to_string(names->size()) + " names: name every column or none"));
+      if (!rename(outputs, names, name)) return env;
+      if (!distinct_names(outputs, "WITH query '" + name + "'")) return env;
+      ctes_.push_back({name, std::move(outputs), env});
+      env = &ctes_.back();
+    }
+    return env;
+  }
+
+  const cte_def* fail_scope(violation v) {
+    fail(std::move(v));
+    return nullptr;
+  }
+
+  // Refuses outputs of which two share a name (case-insensitively, as SQLite matches them):
+  // SQLite binds such a name to the first column, and renames the second `x:1`.
+  bool distinct_names(const std::vector<output_column>& outputs, const std::string& where) {
+    for (std::size_t i = 0; i < outputs.size(); ++i)
+      for (std::size_t k = 0; k < i; ++k)
+        if (iequals(outputs[i].name, outputs[k].name)) {
+          fail(unsupported("Column name '" + outputs[i].name + "' appears twice in " + where +
+                           ": give each column a distinct name"));
+          return false;
+        }
+    return true;
+  }
+
   // Applies a column alias list `name(a, b)` to outputs.
   bool rename(std::vector<output_column>& outputs, const json::array* names,
               std::string_view owner) {
@@ -228,14 +285,16 @@ class binder {
   }
 
   std::vector<output_column> set_operation(const json::object& s, const bound_block* parent,
-                                           const cte_def* env, int depth) {
+                                           const cte_def* env, int depth, bool named) {
     ++q_.set_operations;
     // larg and rarg are typed SelectStmt members: libpg_query writes them without the wrapper.
     const json::object* left = object_member(s, "larg");
     const json::object* right = object_member(s, "rarg");
     if (!left || !right) return fail(unexpected());
-    auto outputs = select(*left, parent, env, depth + 1, false);
-    const auto rights = select(*right, parent, env, depth + 1, false);
+    // Its columns are named after its first arm's, in PostgreSQL and SQLite alike: the other
+    // arms' names are never used.
+    auto outputs = select(*left, parent, env, depth + 1, false, named);
+    const auto rights = select(*right, parent, env, depth + 1, false, false);
     if (fatal) return {};
     if (outputs.size() != rights.size())
       return fail(unsupported(
@@ -335,6 +394,16 @@ class binder {
     e->name = alias ? std::string(string_member(*alias, "aliasname")) : std::string(rel);
     const json::array* colnames = alias ? list_member(*alias, "colnames") : nullptr;
 
+    for (const pending_cte& p : pending_)
+      if (iequals(p.name, rel)) {
+        if (iequals(p.name, p.reader))
+          return void(fail(unsupported("WITH query '" + p.reader +
+                                       "' refers to itself: recursive queries are not "
+                                       "supported")));
+        return void(fail(unsupported("WITH query '" + p.reader + "' refers to '" + p.name +
+                                     "', which the same WITH defines after it: define '" + p.name +
+                                     "' first")));
+      }
     for (const cte_def* c = env; c; c = c->next)
       if (iequals(c->name, rel)) {
         std::vector<output_column> outputs = c->outputs;
@@ -375,13 +444,14 @@ class binder {
     if (!sub || sub->type != "SelectStmt") return void(fail(unexpected()));
     ++q_.subqueries;
     // Not LATERAL: the subquery sees the enclosing query's scope, not its FROM siblings.
-    auto outputs = select(*sub->body, b.parent, env, depth + 1, false);
+    auto outputs = select(*sub->body, b.parent, env, depth + 1, false, true);
     if (fatal) return;
     const json::object* alias = object_member(rs, "alias");
     auto e = std::make_unique<range_entry>();
     e->node = &rs;
     if (alias) e->name = std::string(string_member(*alias, "aliasname"));
     if (!rename(outputs, alias ? list_member(*alias, "colnames") : nullptr, e->name)) return;
+    if (!distinct_names(outputs, "subquery '" + e->name + "'")) return;
     for (auto& o : outputs) {
       e->columns.push_back(std::move(o.name));
       e->lineages.push_back(std::move(o.carried));
@@ -479,7 +549,7 @@ class binder {
                        [&](const merged_column& m) { return m.sources == s; });
   }
 
-  void target(const json::value& v, bound_block& b, const cte_def* env, int depth) {
+  void target(const json::value& v, bound_block& b, const cte_def* env, int depth, bool named) {
     if (!enter(depth)) return;
     const auto rt = as_node(v);
     if (!rt || rt->type != "ResTarget") return void(fail(unexpected()));
@@ -491,8 +561,16 @@ class binder {
           as_node(fields->back())->type == "A_Star")
         return star(*fields, b);
     }
-    lineage carried = expr(*val, b, env, depth + 1);
     const std::string_view name = string_member(*rt->body, "name");
+    // PostgreSQL names an expression `?column?` or after its function, SQLite after its text:
+    // where the name is used, it must be given. A column reference is named after the column
+    // by both.
+    if (named && name.empty() && (!as_node(*val) || as_node(*val)->type != "ColumnRef"))
+      return void(fail(unsupported(
+          "Select-list expression " + std::to_string(b.outputs.size() + 1) +
+          " of a subquery or WITH query needs an alias (AS name): PostgreSQL and SQLite name an "
+          "unnamed expression differently")));
+    lineage carried = expr(*val, b, env, depth + 1);
     b.outputs.push_back(
         {name.empty() ? derived_name(*val) : std::string(name), std::move(carried)});
   }
@@ -677,7 +755,7 @@ class binder {
       ++q_.window_functions;
       window(*over, b, env, depth + 1);
     }
-    if (reduces_values(*name) || bool_member(f, "agg_star")) return {};
+    if (cuts_lineage(*name) || bool_member(f, "agg_star")) return {};
     return args;
   }
 
@@ -691,7 +769,7 @@ class binder {
     ++q_.subqueries;
     lineage carried;
     if (const json::value* test = member(s, "testexpr")) carried = expr(*test, b, env, depth + 1);
-    const auto outputs = select(*query->body, &b, env, depth + 1, false);
+    const auto outputs = select(*query->body, &b, env, depth + 1, false, false);
     if (fatal) return {};
     if (type == "EXISTS_SUBLINK") return {};
     if (outputs.size() != 1)
@@ -739,8 +817,13 @@ class binder {
       if (names.size() == 2) {
         for (const auto& e : s->entries) {
           if (!iequals(e->name, names[0])) continue;
-          for (std::size_t i = 0; i < e->columns.size(); ++i)
-            if (iequals(e->columns[i], column)) return bind(c, e.get(), i, outer);
+          std::optional<std::size_t> index;
+          for (std::size_t i = 0; i < e->columns.size(); ++i) {
+            if (!iequals(e->columns[i], column)) continue;
+            if (index) return ambiguous(column, *e, *e, report);
+            index = i;
+          }
+          if (index) return bind(c, e.get(), *index, outer);
           if (report)
             column_problem(code_unknown_column,
                            "Column '" + std::string(column) + "' is not " + columns_of(*e));
@@ -748,27 +831,37 @@ class binder {
         }
         continue;
       }
+      // Each column of that name must be the one column or the one USING column: SQLite, like
+      // PostgreSQL, reads any two as ambiguous, and within one derived table it would take the
+      // first of two rather than report it.
+      const merged_column* merged = nullptr;
       for (const merged_column& m : s->merged)
         if (iequals(m.name, column)) {
-          bind(c, m.sources.front().first, m.sources.front().second, outer);
-          return merged_lineage(m);
+          if (merged)
+            return ambiguous(column, *m.sources.front().first, *merged->sources.front().first,
+                             report);
+          merged = &m;
         }
       const range_entry* match = nullptr;
       std::size_t index = 0;
       for (const auto& e : s->entries)
         for (std::size_t i = 0; i < e->columns.size(); ++i) {
           if (!iequals(e->columns[i], column)) continue;
-          if (match && match != e.get()) {
-            if (report)
-              column_problem(code_unknown_column, "Column reference '" + std::string(column) +
-                                                      "' is ambiguous: it is a column of '" +
-                                                      match->name + "' and of '" + e->name +
-                                                      "'; qualify it");
-            return std::nullopt;
+          if (merged) {
+            const auto source = std::make_pair(static_cast<const range_entry*>(e.get()), i);
+            if (std::find(merged->sources.begin(), merged->sources.end(), source) ==
+                merged->sources.end())
+              return ambiguous(column, *merged->sources.front().first, *e, report);
+            continue;
           }
+          if (match) return ambiguous(column, *match, *e, report);
           match = e.get();
           index = i;
         }
+      if (merged) {
+        bind(c, merged->sources.front().first, merged->sources.front().second, outer);
+        return merged_lineage(*merged);
+      }
       if (match) return bind(c, match, index, outer);
     }
     if (!report) return std::nullopt;
@@ -792,6 +885,17 @@ class binder {
     return std::nullopt;
   }
 
+  std::optional<lineage> ambiguous(std::string_view column, const range_entry& a,
+                                   const range_entry& b, bool report) {
+    if (report)
+      column_problem(code_unknown_column,
+                     "Column reference '" + std::string(column) + "' is ambiguous: " +
+                         (&a == &b ? "'" + a.name + "' has two columns of that name"
+                                   : "it is a column of '" + a.name + "' and of '" + b.name +
+                                         "'; qualify it"));
+    return std::nullopt;
+  }
+
   std::string columns_of(const range_entry& e) const {
     if (e.schema) return "an allowed column of table '" + facts_.schemas[*e.schema].name + "'";
     return "a column of '" + e.name + "'";
@@ -806,9 +910,17 @@ class binder {
     return e->lineages[i];
   }
 
+  // A WITH query being bound (`reader`) and a name its body must not read: its own, or one
+  // the same WITH defines after it.
+  struct pending_cte {
+    std::string name;
+    std::string reader;
+  };
+
   const query_facts& facts_;
   bound_query& q_;
   std::deque<cte_def> ctes_;
+  std::vector<pending_cte> pending_;
   std::size_t nodes_ = 0;
 };
 
@@ -868,7 +980,7 @@ bool is_aggregate_name(std::string_view n) {
 result<bound_query, violation> bind(const json::object& select, const query_facts& facts) {
   bound_query q;
   binder b(facts, q);
-  q.outputs = b.select(select, nullptr, nullptr, 1, true);
+  q.outputs = b.select(select, nullptr, nullptr, 1, true, false);
   if (b.fatal) return *b.fatal;
   return q;
 }

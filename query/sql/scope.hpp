@@ -3,7 +3,10 @@
 // with ambiguity detection, USING/NATURAL merges, correlated references to outer queries), and
 // the lineage of every output column: the schema columns whose values it carries. The walk also
 // whitelists the node types the rule check understands; anything else is unsupported SQL, so
-// no construct can slip past the rules by being unknown to them.
+// no construct can slip past the rules by being unknown to them. The binder reads names as
+// PostgreSQL does, the engine (SQLite) runs the query: where the two would bind a name to
+// different columns (duplicate or unnamed columns of a derived table, WITH queries that shadow,
+// recurse or read ahead), the query is refused.
 #pragma once
 
 #include <cstddef>
@@ -33,9 +36,9 @@ struct base_column {
     return a.schema != b.schema ? a.schema < b.schema : a.column < b.column;
   }
 };
-// The schema columns whose values an expression passes on. Aggregates that reduce values to
-// numbers (COUNT, SUM, AVG, ...) cut it; everything else, MIN/MAX and scalar functions
-// included, passes the values of its arguments on.
+// The schema columns whose values an expression passes on. Only COUNT(...) and
+// COUNT(DISTINCT ...) cut it; everything else, SUM/AVG/MIN/MAX and scalar functions included,
+// passes the values of its arguments on (a SUM over a group of one row is the row's value).
 using lineage = std::set<base_column>;
 
 // One item of a FROM clause: a schema table, a CTE or a subquery.
