@@ -109,7 +109,9 @@ struct collaboration_traits {
     collaboration::apply(s, e, t);
   }
   static std::string stream(const std::string& id) { return collaboration::stream_id(id); }
-  static projections::row_set rows(const state& s) { return projections::rows(s); }
+  static std::vector<events::view_write> changed_rows(const state& before, const state& after) {
+    return projections::changed_rows(before, after);
+  }
   static std::optional<std::string> snapshot(const services& svc, const state& before,
                                              const state& after) {
     // In the same batch as the events it covers, so a snapshot is never ahead of a durable log.
@@ -145,7 +147,9 @@ struct table_traits {
     configured_table::apply(s, e, t);
   }
   static std::string stream(const std::string& id) { return configured_table::stream_id(id); }
-  static projections::row_set rows(const state& s) { return projections::rows(s); }
+  static std::vector<events::view_write> changed_rows(const state& before, const state& after) {
+    return projections::diff(projections::rows(before), projections::rows(after));
+  }
   static std::optional<std::string> snapshot(const services&, const state&, const state&) {
     return std::nullopt;  // short streams: activation replays them whole
   }
@@ -208,7 +212,7 @@ void process(host_actor<Traits>* self, const services& svc,
   req.account = p->context.caller;
   req.request_id = p->context.request_id;
   req.events = std::move(evs);
-  req.views = projections::diff(Traits::rows(st.state), Traits::rows(next));
+  req.views = Traits::changed_rows(st.state, next);
   req.snapshot = Traits::snapshot(svc, st.state, next);
 
   st.busy = true;

@@ -9,7 +9,10 @@
 
 namespace crs::projections {
 
-row_set rows(const collaboration::state& s) {
+namespace {
+
+// Every row but the protected queries'.
+row_set core_rows(const collaboration::state& s) {
   row_set out;
   if (!s.created) return out;
   const auto& cid = s.info.collaboration_id;
@@ -51,8 +54,51 @@ row_set rows(const collaboration::state& s) {
   }
   template_rows(s, out);
   change_request_rows(s, out);
-  query_rows(s, out);
   for (const auto& [arn, tags] : s.tags) out[keys::tags(arn)] = tags_json(tags);
+  return out;
+}
+
+// What a query's rows depend on besides the query itself: which memberships exist (readers) and
+// whether the collaboration is deleted (the work list).
+bool same_query_context(const collaboration::state& a, const collaboration::state& b) {
+  if (a.deleted != b.deleted || a.memberships.size() != b.memberships.size()) return false;
+  for (auto i = a.memberships.begin(), j = b.memberships.begin(); i != a.memberships.end();
+       ++i, ++j)
+    if (i->first != j->first) return false;
+  return true;
+}
+
+bool same_query(const collaboration::query_record& a, const collaboration::query_record& b) {
+  return a.status == b.status && a.update_time == b.update_time && a.duration_ms == b.duration_ms &&
+         a.result_location == b.result_location && a.error_code == b.error_code &&
+         a.error_message == b.error_message;
+}
+
+}  // namespace
+
+row_set rows(const collaboration::state& s) {
+  row_set out = core_rows(s);
+  if (s.created) query_rows(s, out);
+  return out;
+}
+
+std::vector<events::view_write> changed_rows(const collaboration::state& before,
+                                             const collaboration::state& after) {
+  auto out = diff(core_rows(before), core_rows(after));
+  row_set was, is;
+  if (!same_query_context(before, after)) {
+    if (before.created) query_rows(before, was);
+    if (after.created) query_rows(after, is);
+  } else {
+    // Queries are never removed from the state; only new or changed ones are rendered.
+    for (const auto& [id, q] : after.queries) {
+      auto old = before.queries.find(id);
+      if (old != before.queries.end() && same_query(old->second, q)) continue;
+      if (old != before.queries.end()) query_rows(before, old->second, was);
+      query_rows(after, q, is);
+    }
+  }
+  for (auto& w : diff(was, is)) out.push_back(std::move(w));
   return out;
 }
 

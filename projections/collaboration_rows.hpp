@@ -16,6 +16,11 @@ using row_set = std::map<std::string, std::string>;
 
 row_set rows(const collaboration::state& s);
 std::vector<events::view_write> diff(const row_set& before, const row_set& after);
+// diff(rows(before), rows(after)) for one command, without rendering the protected queries it
+// did not touch: a collaboration keeps every query it ever ran, and rendering them all twice per
+// write made each write slower than the last. Equal to the full diff (tests compare them).
+std::vector<events::view_write> changed_rows(const collaboration::state& before,
+                                             const collaboration::state& after);
 
 // Row value headers (see keys.hpp): "<a>|<b>|json".
 struct membership_row {

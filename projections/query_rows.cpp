@@ -135,25 +135,28 @@ std::string protected_query_json(const collaboration::state& s, const query_reco
   return w.take();
 }
 
-void query_rows(const collaboration::state& s, row_set& out) {
-  for (const auto& [id, q] : s.queries) {
-    if (!is_terminal(q.status) && !s.deleted)
-      out[keys::unfinished_query(id)] =
-          s.info.collaboration_id + "|" + q.membership_id + "|" + q.account;
-    std::vector<std::string> readers{q.membership_id};
-    for (const auto& mid : q.receiver_memberships)
-      if (!mid.empty() && mid != q.membership_id) readers.push_back(mid);
-    std::string full, summary;
-    for (const auto& mid : readers) {
-      if (!s.membership(mid)) continue;
-      if (full.empty()) {
-        full = protected_query_json(s, q);
-        summary = std::string(to_string(q.status)) + "|" + summary_json(s, q);
-      }
-      out[keys::protected_query(mid, id)] = full;
-      out[keys::membership_query(mid, q.create_time, id)] = summary;
+void query_rows(const collaboration::state& s, const query_record& q, row_set& out) {
+  const auto& id = q.id;
+  if (!is_terminal(q.status) && !s.deleted)
+    out[keys::unfinished_query(id)] =
+        s.info.collaboration_id + "|" + q.membership_id + "|" + q.account;
+  std::vector<std::string> readers{q.membership_id};
+  for (const auto& mid : q.receiver_memberships)
+    if (!mid.empty() && mid != q.membership_id) readers.push_back(mid);
+  std::string full, summary;
+  for (const auto& mid : readers) {
+    if (!s.membership(mid)) continue;
+    if (full.empty()) {
+      full = protected_query_json(s, q);
+      summary = std::string(to_string(q.status)) + "|" + summary_json(s, q);
     }
+    out[keys::protected_query(mid, id)] = full;
+    out[keys::membership_query(mid, q.create_time, id)] = summary;
   }
+}
+
+void query_rows(const collaboration::state& s, row_set& out) {
+  for (const auto& [id, q] : s.queries) query_rows(s, q, out);
 }
 
 std::string query_response(const collaboration::state& s, const collaboration::command& c,

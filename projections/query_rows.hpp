@@ -15,6 +15,8 @@ namespace crs::projections {
 // membership and under each receiver's (while that membership record exists), and the work-list
 // entry of an unfinished query.
 void query_rows(const collaboration::state& s, row_set& out);
+// The same for one query.
+void query_rows(const collaboration::state& s, const collaboration::query_record& q, row_set& out);
 
 // ProtectedQuery: statistics once terminal, result only in SUCCESS, error only in FAILED or
 // TIMED_OUT (SPEC.md 16.3).
