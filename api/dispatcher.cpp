@@ -92,6 +92,16 @@ void call::send(const std::string& configured_table_id, configured_table::comman
   svc.bus.send(configured_table_id, std::move(command), std::move(ctx), replier(std::move(after)));
 }
 
+void call::send_then(const std::string& collaboration_id, collaboration::command command,
+                     decide_context ctx, std::function<void()> on_durable) const {
+  svc.bus.send(collaboration_id, std::move(command), std::move(ctx),
+               [answer = replier(), on_durable = std::move(on_durable)](command_result r) {
+                 const bool accepted = r.ok();
+                 answer(std::move(r));
+                 if (accepted && on_durable) on_durable();
+               });
+}
+
 aws_error to_aws(const domain_error& e) {
   switch (e.kind) {
     case error_kind::validation:

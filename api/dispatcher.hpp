@@ -49,6 +49,9 @@ struct dispatcher_ports {
                      const std::string& qid, const std::string& request_id)>
       run_query;
   std::function<void(const std::string& qid)> cancel_query;
+  // A cascade cancelled the queries of a collaboration (account empty) or of one of its members:
+  // the runner interrupts those still running.
+  std::function<void(const std::string& cid, const account_id& account)> cancel_queries_of;
 };
 
 class dispatcher final : public request_handler {

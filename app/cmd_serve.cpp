@@ -169,7 +169,14 @@ int serve(const serve_flags& f) {
       spdlog::error("query {}: the runner's queue is full; it stays SUBMITTED until restart", qid);
   };
   dports.cancel_query = [&queries](const std::string& qid) { queries.cancel(qid); };
+  dports.cancel_queries_of = [&queries](const std::string& cid, const crs::account_id& account) {
+    queries.cancel_of(cid, account);
+  };
   crs::api::dispatcher dispatcher(*store.value(), actors, dopts, dports);
+  // Before the server takes requests, so a query is never submitted by both (the runner takes
+  // each once anyway).
+  if (auto n = resubmit_unfinished(*store.value(), queries))
+    spdlog::info("{} unfinished protected queries submitted again", n);
   crs::api::server_options sopts;
   sopts.host = host;
   sopts.port = port;
@@ -185,9 +192,6 @@ int serve(const serve_flags& f) {
   if (!write_admin_file(f.data_dir, admin_endpoint{host, server.port(), dopts.admin.token}))
     spdlog::warn("cannot write {}: `cleanroomsd backup` will not reach this server",
                  admin_file_path(f.data_dir));
-
-  if (auto n = resubmit_unfinished(*store.value(), queries))
-    spdlog::info("{} unfinished protected queries submitted again", n);
 
   int sig = 0;
   sigwait(&signals, &sig);

@@ -33,7 +33,7 @@ query::runner_ports query_runner_ports(command_bus& bus, const events::event_sto
   query::runner_ports ports;
   ports.record = [&bus, now, new_id](
                      const query::job& j,
-                     collaboration::command c) -> result<query_status, std::string> {
+                     collaboration::command c) -> result<query_status, query::report_error> {
     decide_context ctx;
     ctx.caller = j.account;
     ctx.request_id = j.request_id;
@@ -46,11 +46,13 @@ query::runner_ports query_runner_ports(command_bus& bus, const events::event_sto
     // A report is a small append; if the actors do not answer within this, the server is
     // stopping or wedged, and the query is left to the next start.
     if (future.wait_for(std::chrono::seconds(120)) != std::future_status::ready)
-      return std::string("the collaboration actor did not answer");
+      return query::report_error{false, "the collaboration actor did not answer"};
     auto r = future.get();
-    if (!r) return r.error().message;
+    // A rejected report is the decider's refusal, except an internal failure (e.g. the
+    // append failed), after which nothing is known to be recorded.
+    if (!r) return query::report_error{r.error().kind != error_kind::internal, r.error().message};
     auto st = status_of(r.value());
-    if (!st) return std::string("unreadable answer: ") + r.value();
+    if (!st) return query::report_error{false, "unreadable answer: " + r.value()};
     return *st;
   };
   ports.plan = [&store, cat](const query::job& j) { return api::plan_job(store, *cat, j); };

@@ -45,8 +45,13 @@ struct runner::impl {
   std::mutex mu;
   std::condition_variable cv;
   std::deque<job> queue;
-  // Cancellation flags of queued and running queries, by id.
-  std::map<std::string, std::shared_ptr<std::atomic<bool>>> flags;
+  // Queued and running queries, by id: whose they are and their cancellation flag.
+  struct entry {
+    std::string collaboration_id;
+    account_id account;
+    std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
+  };
+  std::map<std::string, entry> flags;
   bool stopping = false;
   std::vector<std::thread> workers;
 
@@ -60,8 +65,7 @@ struct runner::impl {
         if (stopping) return;
         j = std::move(queue.front());
         queue.pop_front();
-        flag = flags[j.query_id];
-        if (!flag) flag = flags[j.query_id] = std::make_shared<std::atomic<bool>>(false);
+        flag = flags[j.query_id].cancel;
       }
       run(j, *flag);
       std::lock_guard lock(mu);
@@ -119,7 +123,9 @@ struct runner::impl {
         std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0).count();
     auto done = ports.record(j, report);
     // Cancelled or deleted meanwhile: the result of a query that did not succeed is removed.
-    if (written && !(done && done.value() == query_status::success)) {
+    // Without an answer the outcome is unknown, and a result that may be recorded is kept.
+    const bool lost = done ? done.value() != query_status::success : done.error().refused;
+    if (written && lost) {
       std::error_code ec;
       std::filesystem::remove(*written, ec);
       std::filesystem::remove(written->parent_path(), ec);
@@ -141,7 +147,9 @@ bool runner::submit(job j) {
   {
     std::lock_guard lock(impl_->mu);
     if (impl_->stopping || impl_->queue.size() >= impl_->options.max_queued) return false;
-    impl_->flags.emplace(j.query_id, std::make_shared<std::atomic<bool>>(false));
+    // Taken once: a restart's resubmission may meet the API's own submission.
+    if (!impl_->flags.emplace(j.query_id, impl::entry{j.collaboration_id, j.account}).second)
+      return true;
     impl_->queue.push_back(std::move(j));
   }
   impl_->cv.notify_one();
@@ -150,7 +158,15 @@ bool runner::submit(job j) {
 
 void runner::cancel(const std::string& query_id) {
   std::lock_guard lock(impl_->mu);
-  if (auto it = impl_->flags.find(query_id); it != impl_->flags.end()) it->second->store(true);
+  if (auto it = impl_->flags.find(query_id); it != impl_->flags.end())
+    it->second.cancel->store(true);
+}
+
+void runner::cancel_of(const std::string& collaboration_id, const account_id& account) {
+  std::lock_guard lock(impl_->mu);
+  for (auto& [id, e] : impl_->flags)
+    if (e.collaboration_id == collaboration_id && (account.empty() || e.account == account))
+      e.cancel->store(true);
 }
 
 void runner::stop() {
@@ -158,7 +174,7 @@ void runner::stop() {
     std::lock_guard lock(impl_->mu);
     if (impl_->stopping && impl_->workers.empty()) return;
     impl_->stopping = true;
-    for (auto& [id, flag] : impl_->flags) flag->store(true);
+    for (auto& [id, e] : impl_->flags) e.cancel->store(true);
   }
   impl_->cv.notify_all();
   for (auto& t : impl_->workers)

@@ -42,10 +42,17 @@ struct job_plan {
   std::optional<std::string> key_prefix;
 };
 
+// Why a report has no answer: the decider refused it (the query was cancelled or finished
+// meanwhile), or no answer came in time (then what was recorded is unknown).
+struct report_error {
+  bool refused = false;
+  std::string message;
+};
+
 struct runner_ports {
   // Sends a report to the collaboration actor and waits until it is durable: the query's
-  // status afterwards, or why the report was refused.
-  std::function<result<query_status, std::string>(const job&, collaboration::command)> record;
+  // status afterwards, or why there is none.
+  std::function<result<query_status, report_error>(const job&, collaboration::command)> record;
   std::function<result<job_plan, violation>(const job&)> plan;
 };
 
@@ -63,11 +70,15 @@ class runner {
   runner(const runner&) = delete;
   runner& operator=(const runner&) = delete;
 
-  // Thread-safe and non-blocking (called from reply callbacks). False when the queue is full:
-  // the query stays SUBMITTED until the next start submits it again.
+  // Thread-safe and non-blocking (called from reply callbacks). A query already queued or
+  // running is not taken twice. False when the queue is full: the query stays SUBMITTED until
+  // the next start submits it again.
   bool submit(job j);
   // The querier's cancellation was recorded: interrupts the query if it is running.
   void cancel(const std::string& query_id);
+  // A cascade cancelled the queries of a collaboration (every querier when `account` is empty):
+  // interrupts those still queued or running.
+  void cancel_of(const std::string& collaboration_id, const account_id& account);
   // Interrupts running queries without reporting them (they stay unfinished and run again
   // after a restart) and joins the workers. Idempotent.
   void stop();

@@ -116,7 +116,10 @@ void delete_collaboration(call& c) {
   auto cid = collaboration_label(c);
   if (!cid) return;
   if (!visible_fragment(c, *cid)) return c.fail(access_denied(not_visible));
-  c.send(*cid, collaboration::delete_collaboration{}, c.context());
+  c.send_then(*cid, collaboration::delete_collaboration{}, c.context(),
+              [cancel = c.svc.ports.cancel_queries_of, cid = *cid] {
+                if (cancel) cancel(cid, {});
+              });
 }
 
 void list_collaborations(call& c) {
@@ -152,7 +155,10 @@ void delete_member(call& c) {
   const bool account_ok = v.check(c.labels.at(1), "accountId", account_rule);
   if (!cid_ok || !account_ok) return c.fail(v.to_error());
   if (!visible_fragment(c, c.labels[0])) return c.fail(access_denied(not_visible));
-  c.send(c.labels[0], collaboration::delete_member{c.labels[1]}, c.context());
+  c.send_then(c.labels[0], collaboration::delete_member{c.labels[1]}, c.context(),
+              [cancel = c.svc.ports.cancel_queries_of, cid = c.labels[0], account = c.labels[1]] {
+                if (cancel) cancel(cid, account);
+              });
 }
 
 }  // namespace crs::api

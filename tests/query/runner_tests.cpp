@@ -31,11 +31,11 @@ struct fake_actor {
     std::lock_guard lock(mu);
     return joined.s.as(caller);
   }
-  result<query_status, std::string> apply(const co::command& c, const decide_context& x,
-                                          const std::string& query_id) {
+  result<query_status, query::report_error> apply(const co::command& c, const decide_context& x,
+                                                  const std::string& query_id) {
     std::lock_guard lock(mu);
     auto d = co::decide(state, c, x);
-    if (!d) return d.error().message;
+    if (!d) return query::report_error{true, d.error().message};
     for (const auto& e : d.value()) co::apply(state, e, x.now);
     return state.queries.at(query_id).status;
   }
@@ -68,6 +68,7 @@ struct scripted_engine : query::engine {
   std::mutex mu;
   std::condition_variable cv;
   int running = 0;
+  int finished = 0;
   query::run_outcome run(const query::checked_query&, const std::vector<query::table_data>&,
                          const std::filesystem::path& file, const query::run_limits&,
                          const std::atomic<bool>& cancel) override {
@@ -85,6 +86,8 @@ struct scripted_engine : query::engine {
       cv.notify_all();
       while (!cancel.load()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
       out.what = query::run_outcome::kind::cancelled;
+      std::lock_guard lock(mu);
+      ++finished;
       return out;
     }
     std::filesystem::create_directories(file.parent_path());
@@ -195,6 +198,31 @@ SCENARIO("Cancelling, stopping and restarting leave no query hanging") {
       r.wait_for(qid, query_status::cancelled);
       THEN("it ends CANCELLED") {
         CHECK_FALSE(r.actor.record(qid).result_location);
+      }
+    }
+    WHEN("the same query is submitted again (a restart's resubmission meeting the API's)") {
+      REQUIRE(run->submit(r.job_of(qid)));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      THEN("it is not run twice") {
+        std::lock_guard lock(r.engine->mu);
+        CHECK(r.engine->running == 1);
+      }
+    }
+    WHEN("a cascade cancels the collaboration's queries") {
+      REQUIRE(
+          r.actor.apply(co::delete_collaboration{}, r.actor.ctx(crs::testing::creator), qid).ok());
+      CHECK(r.actor.status(qid) == query_status::cancelled);
+      run->cancel_of("other-collaboration", {});
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      {
+        std::lock_guard lock(r.engine->mu);
+        CHECK(r.engine->running == 1);  // still running: not this collaboration's cascade
+      }
+      run->cancel_of("cid", {});
+      THEN("the running query is interrupted and stays CANCELLED") {
+        run->stop();  // joins: the worker was interrupted and its report refused
+        CHECK(r.actor.status(qid) == query_status::cancelled);
+        CHECK(r.engine->finished == 1);
       }
     }
     WHEN("the server stops while it runs, then starts again") {
