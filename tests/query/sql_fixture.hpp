@@ -162,4 +162,17 @@ inline outcome check(std::string_view sql, const query_facts& f = facts()) {
   return o;
 }
 
+// CREATE TABLE statements for every schema of facts(), with its allowed columns, so tests can
+// prepare or run the checked SQL in SQLite.
+inline std::string fixture_ddl() {
+  std::string ddl;
+  for (const schema_fact& s : facts().schemas) {
+    ddl += "CREATE TABLE \"" + s.name + "\"(";
+    for (std::size_t i = 0; i < s.columns.size(); ++i)
+      ddl += (i ? ", \"" : "\"") + s.columns[i] + "\"";
+    ddl += ");";
+  }
+  return ddl;
+}
+
 }  // namespace sqltest

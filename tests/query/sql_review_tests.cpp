@@ -26,13 +26,7 @@ struct refused_case {
 std::vector<std::string> run_in_sqlite(const std::string& sql) {
   sqlite3* db = nullptr;
   sqlite3_open(":memory:", &db);
-  std::string ddl;
-  for (const schema_fact& s : facts().schemas) {
-    ddl += "CREATE TABLE \"" + s.name + "\"(";
-    for (std::size_t i = 0; i < s.columns.size(); ++i)
-      ddl += (i ? ", \"" : "\"") + s.columns[i] + "\"";
-    ddl += ");";
-  }
+  std::string ddl = fixture_ddl();
   ddl +=
       "INSERT INTO orders_custom(order_id, user_id, email, total) VALUES "
       "(1, 10, 'alice@example.com', 5), (2, 20, 'bob@example.com', 7), "

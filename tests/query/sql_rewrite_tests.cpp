@@ -14,13 +14,7 @@ namespace {
 std::string sqlite_problem(const std::string& sql) {
   sqlite3* db = nullptr;
   sqlite3_open(":memory:", &db);
-  std::string ddl;
-  for (const schema_fact& s : facts().schemas) {
-    ddl += "CREATE TABLE \"" + s.name + "\"(";
-    for (std::size_t i = 0; i < s.columns.size(); ++i)
-      ddl += (i ? ", \"" : "\"") + s.columns[i] + "\"";
-    ddl += ");";
-  }
+  std::string ddl = fixture_ddl();
   char* error = nullptr;
   sqlite3_exec(db, ddl.c_str(), nullptr, nullptr, &error);
   std::string problem = error ? error : "";
