@@ -13,12 +13,8 @@ namespace {
 
 namespace json = boost::json;
 
-// The two rows a schema comes from, parsed. Malformed rows (never written by this build) read
-// as a missing schema rather than an error page.
-struct sources {
-  json::object association;
-  json::object table;
-};
+// Malformed rows (never written by this build) read as a missing schema, not an error page.
+using sources = schema_rows;
 
 std::optional<json::object> parse_object(const std::optional<std::string>& row) {
   if (!row) return std::nullopt;
@@ -53,13 +49,19 @@ const json::array* arr(const json::object& o, std::string_view key) {
   return v && v->is_array() ? &v->as_array() : nullptr;
 }
 
-std::optional<sources> load(const events::event_store& store, std::string_view cid,
-                            std::string_view name) {
-  auto a = parse_object(store.get_view(keys::schema(cid, name)));
+// The schema whose association row is `association_row`.
+std::optional<sources> load(const events::event_store& store,
+                            const std::optional<std::string>& association_row) {
+  auto a = parse_object(association_row);
   if (!a) return std::nullopt;
   auto t = parse_object(store.get_view(keys::table_source(str(*a, "configuredTableId"))));
   if (!t) return std::nullopt;  // the table is gone (it cannot be while associated)
   return sources{std::move(*a), std::move(*t)};
+}
+
+std::optional<sources> load(const events::event_store& store, std::string_view cid,
+                            std::string_view name) {
+  return load(store, store.get_view(keys::schema(cid, name)));
 }
 
 // The table reference back as the value type, for the catalog lookup.
@@ -322,6 +324,16 @@ std::optional<schema_view::rule_facts> schema_view::facts(std::string_view cid,
       if (const auto* columns = arr(*dp, "columns"))
         if (!columns->empty() && columns->at(0).is_object())
           out.identifier_column = std::string(str(columns->at(0).as_object(), "name"));
+  return out;
+}
+
+std::vector<schema_rows> schema_sources(const events::event_store& store, std::string_view cid,
+                                        std::size_t limit) {
+  std::vector<schema_rows> out;
+  store.scan_views(keys::schema_sources_prefix(cid), {}, [&](std::string_view, std::string_view v) {
+    if (auto s = load(store, std::string(v))) out.push_back(std::move(*s));
+    return out.size() < limit;
+  });
   return out;
 }
 

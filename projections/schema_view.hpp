@@ -7,12 +7,27 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
 
 #include "catalog/catalog.hpp"
 #include "events/event_store.hpp"
 #include "events/table_values.hpp"
 
 namespace crs::projections {
+
+// The two rows a schema comes from, parsed: its association's side (written by the
+// collaboration) and its configured table's source row (written by the table's stream).
+struct schema_rows {
+  boost::json::object association;
+  boost::json::object table;
+};
+
+// Every visible schema of the collaboration, at most `limit`, in key order (what the
+// protected-query check reads, api/operations/query_plan). Malformed rows are skipped.
+[[nodiscard]] std::vector<schema_rows> schema_sources(const events::event_store& store,
+                                                      std::string_view cid, std::size_t limit);
 
 class schema_view {
  public:

@@ -7,6 +7,7 @@
 #include "api/operations/access.hpp"
 #include "api/operations/table_shapes.hpp"
 #include "projections/keys.hpp"
+#include "projections/schema_view.hpp"
 #include "query/sql/check.hpp"
 
 namespace crs::api {
@@ -37,27 +38,21 @@ struct schema_source {
   std::optional<table_reference> reference;
 };
 
-std::optional<schema_source> read_schema(const events::event_store& store,
-                                         std::string_view association_row) {
-  auto assoc = parse_object(association_row);
-  if (!assoc) return std::nullopt;
-  const auto ctid = str_or(*assoc, "configuredTableId");
-  auto table_row = store.get_view(keys::table_source(ctid));
-  if (!table_row) return std::nullopt;  // the table is gone: no schema (SPEC.md 20.2)
-  auto table = parse_object(*table_row);
-  if (!table) return std::nullopt;
+schema_source read_schema(const projections::schema_rows& rows) {
+  const auto& assoc = rows.association;
+  const auto& table = rows.table;
   schema_source out;
-  out.fact.name = str_or(*assoc, "name");
-  out.fact.owner = str_or(*assoc, "account");
-  if (const auto* cols = table->if_contains("allowedColumns"); cols && cols->is_array())
+  out.fact.name = str_or(assoc, "name");
+  out.fact.owner = str_or(assoc, "account");
+  if (const auto* cols = table.if_contains("allowedColumns"); cols && cols->is_array())
     for (const auto& c : cols->as_array())
       if (c.is_string()) out.fact.columns.emplace_back(c.as_string());
-  out.fact.method = parse_analysis_method(str_or(*table, "analysisMethod"))
+  out.fact.method = parse_analysis_method(str_or(table, "analysisMethod"))
                         .value_or(analysis_method::direct_query);
   // The stored shapes are the API's, so the API's own parsers read them back.
   validator v;
-  out.reference = shapes::table_ref(v, *table, "tableReference", "tableReference", true);
-  if (const auto* rule = table->if_contains("rule"); rule && rule->is_object()) {
+  out.reference = shapes::table_ref(v, table, "tableReference", "tableReference", true);
+  if (const auto* rule = table.if_contains("rule"); rule && rule->is_object()) {
     const auto type = parse_analysis_rule_type(str_or(rule->as_object(), "type"));
     const auto* body = rule->as_object().if_contains("policy");
     if (type && body) {
@@ -71,14 +66,23 @@ std::optional<schema_source> read_schema(const events::event_store& store,
   return out;
 }
 
+// A collaboration holds at most 25 associations per membership; this bounds a corrupt store.
+constexpr std::size_t max_schemas = 10000;
+
 std::vector<schema_source> read_schemas(const events::event_store& store, const std::string& cid) {
   std::vector<schema_source> out;
-  store.scan_views(keys::schema_sources_prefix(cid), {},
-                   [&](std::string_view, std::string_view value) {
-                     if (auto s = read_schema(store, value)) out.push_back(std::move(*s));
-                     return out.size() < 10000;
-                   });
+  for (const auto& rows : projections::schema_sources(store, cid, max_schemas))
+    out.push_back(read_schema(rows));
   return out;
+}
+
+query::query_facts facts_of(const std::vector<schema_source>& sources, const account_id& caller,
+                            const query_sql_parameters& sql) {
+  query::query_facts facts;
+  facts.caller = caller;
+  facts.template_arn = sql.analysis_template_arn;
+  for (const auto& s : sources) facts.schemas.push_back(s.fact);
+  return facts;
 }
 
 std::vector<analysis_parameter> declared_parameters(const json::object& templ) {
@@ -133,23 +137,13 @@ result<std::string, query::violation> query_text(const events::event_store& stor
                                       sql.parameters ? *sql.parameters : none);
 }
 
-query::query_facts gather_facts(const events::event_store& store, const std::string& cid,
-                                const account_id& caller) {
-  query::query_facts facts;
-  facts.caller = caller;
-  for (auto& s : read_schemas(store, cid)) facts.schemas.push_back(std::move(s.fact));
-  return facts;
-}
-
 result<query::checked_query, query::violation> check_sql(const events::event_store& store,
                                                          const std::string& cid,
                                                          const account_id& caller,
                                                          const query_sql_parameters& sql) {
   auto text = query_text(store, cid, sql);
   if (!text) return text.error();
-  auto facts = gather_facts(store, cid, caller);
-  facts.template_arn = sql.analysis_template_arn;
-  return query::check_query(text.value(), facts);
+  return query::check_query(text.value(), facts_of(read_schemas(store, cid), caller, sql));
 }
 
 result<prepared_query, query::violation> prepare_query(const events::event_store& store,
@@ -157,11 +151,14 @@ result<prepared_query, query::violation> prepare_query(const events::event_store
                                                        const std::string& cid,
                                                        const account_id& caller,
                                                        const query_sql_parameters& sql) {
-  auto checked = check_sql(store, cid, caller, sql);
+  auto text = query_text(store, cid, sql);
+  if (!text) return text.error();
+  // One read of the schemas serves the check and the data files.
+  const auto sources = read_schemas(store, cid);
+  auto checked = query::check_query(text.value(), facts_of(sources, caller, sql));
   if (!checked) return checked.error();
   prepared_query out;
   out.checked = std::move(checked.value());
-  const auto sources = read_schemas(store, cid);
   for (const auto& name : out.checked.tables) {
     auto it = std::find_if(sources.begin(), sources.end(), [&](const schema_source& s) {
       return keys::lower(s.fact.name) == keys::lower(name);

@@ -24,10 +24,6 @@ namespace crs::api {
                                                                const std::string& cid,
                                                                const query_sql_parameters& sql);
 
-// Every visible schema of the collaboration with its configured table's columns and rule.
-[[nodiscard]] query::query_facts gather_facts(const events::event_store& store,
-                                              const std::string& cid, const account_id& caller);
-
 // The text, checked against the rules.
 [[nodiscard]] result<query::checked_query, query::violation> check_sql(
     const events::event_store& store, const std::string& cid, const account_id& caller,
@@ -38,7 +34,8 @@ struct prepared_query {
   std::vector<query::table_data> tables;
 };
 
-// check_sql, then each table's CSV from the catalog, restricted to its allowed columns.
+// check_sql (every visible schema's configured columns and rule, read once), then each table's
+// CSV from the catalog, restricted to its allowed columns.
 [[nodiscard]] result<prepared_query, query::violation> prepare_query(
     const events::event_store& store, const catalog::local_catalog& catalog, const std::string& cid,
     const account_id& caller, const query_sql_parameters& sql);

@@ -17,10 +17,6 @@ bool is_identifier_start(char c) {
   return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u == '_' || u >= 0x80;
 }
 
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 class scanner {
  public:
   explicit scanner(std::string_view sql) : s_(sql) {}
@@ -161,13 +157,13 @@ class scanner {
     const std::size_t b = i_;
     while (i_ < s_.size() && is_identifier_char(s_[i_])) ++i_;
     const std::string_view w = s_.substr(b, i_ - b);
-    if (i_ < s_.size() && s_[i_] == '\'' && w.size() == 1 && lower(w[0]) == 'e') {
+    if (i_ < s_.size() && s_[i_] == '\'' && w.size() == 1 && ascii_lower(w[0]) == 'e') {
       problem("an escape string constant (E'...')");
       quoted(token_kind::string, '\'', true);
       out_.tokens.back().begin = b;
       return;
     }
-    if (w.size() == 1 && lower(w[0]) == 'u' && i_ + 1 < s_.size() && s_[i_] == '&' &&
+    if (w.size() == 1 && ascii_lower(w[0]) == 'u' && i_ + 1 < s_.size() && s_[i_] == '&' &&
         (s_[i_ + 1] == '\'' || s_[i_ + 1] == '"')) {
       problem("a Unicode escape literal (U&'...')");
       ++i_;
@@ -192,7 +188,7 @@ lexed lex(std::string_view sql) {
 bool is_word(const token& t, std::string_view sql, std::string_view lower_word) {
   if (t.kind != token_kind::word || t.end - t.begin != lower_word.size()) return false;
   for (std::size_t i = 0; i < lower_word.size(); ++i)
-    if (lower(sql[t.begin + i]) != lower_word[i]) return false;
+    if (ascii_lower(sql[t.begin + i]) != lower_word[i]) return false;
   return true;
 }
 

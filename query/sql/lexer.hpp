@@ -49,6 +49,23 @@ struct lexed {
   return t.kind == token_kind::punct && sql[t.begin] == c;
 }
 
+// ASCII case folding, the one way names are compared here: SQLite, which runs the query,
+// matches identifiers ignoring ASCII case only.
+[[nodiscard]] inline char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+[[nodiscard]] inline std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = ascii_lower(c);
+  return out;
+}
+[[nodiscard]] inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+
 // Characters that may continue an identifier in both dialects (bytes >= 0x80 included, as
 // both scanners take them for identifier characters).
 [[nodiscard]] inline bool is_identifier_char(char c) {

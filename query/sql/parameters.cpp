@@ -80,13 +80,6 @@ bool is_decimal_literal(std::string_view s) {
   return i == s.size();
 }
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 violation parameter_violation(std::string message) {
   return violation{code_parameter, std::move(message)};
 }
@@ -108,7 +101,7 @@ result<std::string, violation> literal(const analysis_parameter& p, std::string_
     return std::string(v);
   }
   if (p.type == parameter_type::boolean) {
-    const std::string v = lower_ascii(value);
+    const std::string v = sql::ascii_lower(value);
     if (v == "true") return std::string("TRUE");
     if (v == "false") return std::string("FALSE");
     return parameter_violation("Parameter '" + p.name + "' of type BOOLEAN must be true or false");

@@ -1,5 +1,7 @@
 #include "query/sql/parse_tree.hpp"
 
+#include "query/sql/lexer.hpp"
+
 #include <pg_query.h>
 #include <pthread.h>
 
@@ -160,9 +162,7 @@ std::optional<std::string> function_name(const json::object& func_call) {
   }
   const auto name = string_node(names->back());
   if (!name) return std::nullopt;
-  std::string lower(*name);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
+  return ascii_lower(*name);
 }
 
 }  // namespace crs::query::sql

@@ -8,10 +8,6 @@ namespace crs::query::sql {
 
 namespace {
 
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 violation unsupported(std::string message) {
   return {code_unsupported, std::move(message)};
 }
@@ -925,13 +921,6 @@ class binder {
 };
 
 }  // namespace
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
 
 bool is_aggregate_name(std::string_view n) {
   static constexpr std::array<std::string_view, 40> names = {"count",

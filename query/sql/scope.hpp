@@ -19,6 +19,7 @@
 
 #include "events/result.hpp"
 #include "query/plan.hpp"
+#include "query/sql/lexer.hpp"
 #include "query/sql/parse_tree.hpp"
 
 namespace crs::query::sql {
@@ -99,9 +100,6 @@ struct bound_query {
 // tables; column problems are left in column_error.
 [[nodiscard]] result<bound_query, violation> bind(const json::object& select,
                                                   const query_facts& facts);
-
-// ASCII case-insensitive equality: SQLite, which runs the query, matches names that way.
-[[nodiscard]] bool iequals(std::string_view a, std::string_view b);
 
 // Function names (lower case) of aggregate functions.
 [[nodiscard]] bool is_aggregate_name(std::string_view lower_name);

@@ -108,13 +108,19 @@ struct rig {
   std::string mid = actor.joined.querier_mid;
   scripted_engine* engine = nullptr;
   std::optional<std::string> key_prefix = std::string("p/");
+  bool lose_finish_answer = false;
 
   std::unique_ptr<query::runner> make() {
     auto e = std::make_unique<scripted_engine>();
     engine = e.get();
     query::runner_ports ports;
-    ports.record = [this](const query::job& j, co::command c) {
-      return actor.apply(c, actor.ctx(j.account), j.query_id);
+    ports.record = [this](const query::job& j,
+                          co::command c) -> result<query_status, query::report_error> {
+      const bool finish = std::holds_alternative<co::finish_query>(c);
+      auto r = actor.apply(c, actor.ctx(j.account), j.query_id);
+      // The report lands, but its answer is lost (an actor answering after the port's wait).
+      if (finish && lose_finish_answer) return query::report_error{false, "no answer in time"};
+      return r;
     };
     ports.plan = [this](const query::job&) -> result<query::job_plan, query::violation> {
       query::job_plan p;
@@ -155,6 +161,16 @@ SCENARIO("The runner records STARTED then the engine's outcome") {
         const auto q = r.actor.record(qid);
         CHECK(q.result_location == "s3://bucket/p/" + qid + "/result.csv");
         CHECK(q.result_rows == 1);
+        CHECK(std::filesystem::exists(r.file_of(qid)));
+      }
+    }
+    WHEN("the engine succeeds but the answer to the runner's report is lost") {
+      r.lose_finish_answer = true;
+      auto run = r.make();
+      REQUIRE(run->submit(r.job_of(qid)));
+      r.wait_for(qid, query_status::success);
+      run->stop();
+      THEN("the result the log may hold is kept") {
         CHECK(std::filesystem::exists(r.file_of(qid)));
       }
     }
