@@ -96,9 +96,9 @@ void call::send_then(const std::string& collaboration_id, collaboration::command
                      decide_context ctx, std::function<void()> on_durable) const {
   svc.bus.send(collaboration_id, std::move(command), std::move(ctx),
                [answer = replier(), on_durable = std::move(on_durable)](command_result r) {
-                 const bool accepted = r.ok();
+                 // Before the answer, so a client that sees it knows the effect is under way.
+                 if (r.ok() && on_durable) on_durable();
                  answer(std::move(r));
-                 if (accepted && on_durable) on_durable();
                });
 }
 

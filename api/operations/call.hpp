@@ -52,7 +52,8 @@ struct call {
             std::function<void()> after = {}) const;
   void send(const std::string& configured_table_id, configured_table::command command,
             decide_context ctx, std::function<void()> after = {}) const;
-  // As send(); `on_durable` runs only when the command was accepted and its events are durable.
+  // As send(); `on_durable` runs only when the command was accepted and its events are durable,
+  // just before the answer is sent.
   void send_then(const std::string& collaboration_id, collaboration::command command,
                  decide_context ctx, std::function<void()> on_durable) const;
   // The answer callback of send(): the body (200, or 204 when empty) or the modeled error.
