@@ -1,6 +1,5 @@
 #include "api/dispatcher.hpp"
 
-#include <cctype>
 #include <exception>
 
 #include <boost/json/serialize.hpp>
@@ -10,34 +9,12 @@
 #include "api/router.hpp"
 #include "api/routes.hpp"
 #include "api/sigv4.hpp"
+#include "api/sigv4_verify.hpp"
 #include "api/uuid.hpp"
 #include "projections/collaboration_rows.hpp"
 #include "projections/reader.hpp"
 
 namespace crs::api {
-namespace {
-
-bool is_account(std::string_view s) {
-  if (s.size() != 12) return false;
-  for (char ch : s)
-    if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
-  return true;
-}
-
-// The shape the ARN patterns accept for a region ([\w]{2}-[\w]{4,9}-[\d]).
-bool is_region(std::string_view s) {
-  auto d1 = s.find('-');
-  auto d2 = s.rfind('-');
-  if (d1 != 2 || d2 == d1) return false;
-  const auto mid = d2 - d1 - 1;
-  if (mid < 4 || mid > 9 || s.size() != d2 + 2) return false;
-  for (char ch : s)
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_') return false;
-  return std::isdigit(static_cast<unsigned char>(s.back()));
-}
-
-}  // namespace
-
 // --- call ------------------------------------------------------------------------------------
 
 void call::ok(std::string json_body) const {
@@ -120,6 +97,12 @@ aws_error to_aws(const domain_error& e) {
   return internal_error(e.message);
 }
 
+// Whom a pagination token is issued to: the account in its region (resources are regional, so a
+// token from one region would silently page nothing in another).
+std::string token_holder(const call& c) {
+  return c.caller + "@" + c.region;
+}
+
 std::optional<page_args> read_page_args(const call& c, validator& v, const std::string& filter) {
   page_args out;
   if (auto raw = c.query_value("maxResults")) {
@@ -129,7 +112,7 @@ std::optional<page_args> read_page_args(const call& c, validator& v, const std::
   }
   if (auto token = c.query_value("nextToken"); token && !token->empty()) {
     auto cursor = token->size() <= 10240
-                      ? c.svc.tokens.decode(*token, c.operation, c.caller, filter)
+                      ? c.svc.tokens.decode(*token, c.operation, token_holder(c), filter)
                       : std::nullopt;
     if (!cursor) {
       v.add("nextToken", "The pagination token is invalid or was not issued for this request");
@@ -152,7 +135,8 @@ std::string list_body(const call& c, std::string_view list_member,
   out += ']';
   if (more && !last_key.empty()) {
     out += ",\"nextToken\":\"";
-    out += c.svc.tokens.encode(c.operation, c.caller, filter, last_key);  // base64url: no escaping
+    out += c.svc.tokens.encode(c.operation, token_holder(c), filter,
+                               last_key);  // base64url: no escaping
     out += '"';
   }
   out += '}';
@@ -259,6 +243,46 @@ http_response dispatcher::admin(const http_request& request, std::string_view pa
                      request_id);
 }
 
+namespace {
+
+// Who is calling, in which region; or the 403 that refuses the request.
+std::optional<aws_error> authenticate(const dispatcher_options& options,
+                                      const dispatcher_ports& ports, const http_request& request,
+                                      std::string& caller, std::string& region) {
+  if (options.credentials) {
+    auto verified = verify_sigv4(request, *options.credentials, ports.now());
+    if (!verified) {
+      using k = auth_failure::kind;
+      const auto& f = verified.error();
+      const char* type = f.code == k::missing_token         ? "MissingAuthenticationTokenException"
+                         : f.code == k::incomplete          ? "IncompleteSignatureException"
+                         : f.code == k::unrecognized_client ? "UnrecognizedClientException"
+                                                            : "InvalidSignatureException";
+      return aws_error{403, type, f.message, {}};
+    }
+    caller = verified->who->account_id;
+    region = std::move(verified->region);
+    return std::nullopt;
+  }
+  // Open mode. No Authorization header: the default account. A header that is there but not a
+  // SigV4 Authorization is refused rather than silently run as somebody else.
+  if (const auto header = request.header("authorization"); !header.empty()) {
+    auto auth = parse_authorization(header);
+    if (!auth)
+      return aws_error{403,
+                       "IncompleteSignatureException",
+                       "The Authorization header is not a well-formed AWS Signature Version 4 "
+                       "header (AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/cleanrooms/"
+                       "aws4_request, SignedHeaders=..., Signature=<64 hex>)",
+                       {}};
+    if (is_account_id(auth->access_key_id)) caller = auth->access_key_id;
+    if (is_region_name(auth->region)) region = auth->region;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 void dispatcher::handle(http_request&& request, respond_fn respond) {
   const std::string request_id = random_uuid_v4();
   auto [path, raw_query] = split_target(request.target);
@@ -270,6 +294,16 @@ void dispatcher::handle(http_request&& request, respond_fn respond) {
     respond(admin(request, path, request_id));
     return;
   }
+  // Authenticate before routing, so an unsigned caller learns nothing about the API's shape.
+  std::string caller = impl_->svc.options.default_account;
+  std::string region = impl_->svc.options.default_region;
+  if (auto refused = authenticate(impl_->svc.options, impl_->svc.ports, request, caller, region)) {
+    spdlog::info("{} {} refused: {} ({})", request.method, std::string(path), refused->type,
+                 refused->message.substr(0, refused->message.find('\n')));
+    respond(render(*refused, request_id));
+    return;
+  }
+
   auto match = impl_->routes.match(request.method, path);
   if (!match) {
     respond(render(
@@ -278,27 +312,6 @@ void dispatcher::handle(http_request&& request, respond_fn respond) {
     return;
   }
   const auto& entry = route_table().at(static_cast<std::size_t>(match->operation));
-
-  // Authenticate: in open mode the access key id names the account (issue 8 verifies).
-  std::string caller = impl_->svc.options.default_account;
-  std::string region = impl_->svc.options.default_region;
-  // No Authorization header: the default account. A header that is there but not a SigV4
-  // Authorization is refused rather than silently run as somebody else.
-  if (const auto header = request.header("authorization"); !header.empty()) {
-    auto auth = parse_authorization(header);
-    if (!auth) {
-      respond(render(aws_error{403,
-                               "IncompleteSignatureException",
-                               "The Authorization header is not a well-formed AWS Signature "
-                               "Version 4 header (AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/"
-                               "cleanrooms/aws4_request, SignedHeaders=..., Signature=<64 hex>)",
-                               {}},
-                     request_id));
-      return;
-    }
-    if (is_account(auth->access_key_id)) caller = auth->access_key_id;
-    if (is_region(auth->region)) region = auth->region;
-  }
 
   auto query = parse_query(raw_query);
   if (!query) {

@@ -9,6 +9,7 @@
 
 #include "actors/command_bus.hpp"
 #include "actors/context.hpp"
+#include "api/credentials.hpp"
 #include "api/http.hpp"
 #include "api/pagination.hpp"
 #include "catalog/catalog.hpp"
@@ -36,6 +37,9 @@ struct dispatcher_options {
   // The local data catalog (catalog/); none: every table reference is missing from it.
   std::shared_ptr<const catalog::local_catalog> catalog;
   bool strict_catalog = false;  // --strict-catalog (decided in the configured table actor)
+  // --auth sigv4: every request must be signed by one of these identities (ports.now is the
+  // clock of the signature's time window). Null: open mode, the access key id names the account.
+  std::shared_ptr<const credential_store> credentials;
 };
 
 // The host's ports: the only sources of time and fresh ids.

@@ -7,7 +7,6 @@ namespace crs::api {
 namespace {
 
 constexpr std::size_t max_header_length = 4096;
-constexpr std::string_view algorithm = "AWS4-HMAC-SHA256";
 
 bool is_space(char c) {
   return c == ' ' || c == '\t';
@@ -83,8 +82,8 @@ bool parse_signed_headers(std::string_view v, sigv4_authorization& out) {
 std::optional<sigv4_authorization> parse_authorization(std::string_view header) {
   if (header.size() > max_header_length) return std::nullopt;
   header = trim(header);
-  if (header.substr(0, algorithm.size()) != algorithm) return std::nullopt;
-  header.remove_prefix(algorithm.size());
+  if (header.substr(0, algorithm_name.size()) != algorithm_name) return std::nullopt;
+  header.remove_prefix(algorithm_name.size());
   if (header.empty() || !is_space(header.front())) return std::nullopt;
 
   sigv4_authorization out;
@@ -116,6 +115,22 @@ std::optional<sigv4_authorization> parse_authorization(std::string_view header) 
   }
   if (!have_credential || !have_headers || !have_signature) return std::nullopt;
   return out;
+}
+
+bool is_account_id(std::string_view s) {
+  return s.size() == 12 && all_of(s, is_digit);
+}
+
+bool is_region_name(std::string_view s) {
+  auto d1 = s.find('-');
+  auto d2 = s.rfind('-');
+  if (d1 != 2 || d2 == d1) return false;
+  const auto mid = d2 - d1 - 1;
+  if (mid < 4 || mid > 9 || s.size() != d2 + 2) return false;
+  for (char c : s)
+    if (!is_digit(c) && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && c != '-' && c != '_')
+      return false;
+  return is_digit(s.back());
 }
 
 }  // namespace crs::api

@@ -1,5 +1,5 @@
-// Parsing of the SigV4 Authorization header. Verification comes with issue 8; in open mode the
-// access key id names the account (a 12-digit key is the account id).
+// Parsing of the SigV4 Authorization header (verification: api/sigv4_verify.hpp). In open mode
+// the access key id names the account (a 12-digit key is the account id).
 #pragma once
 
 #include <optional>
@@ -8,6 +8,8 @@
 #include <vector>
 
 namespace crs::api {
+
+inline constexpr std::string_view algorithm_name = "AWS4-HMAC-SHA256";
 
 struct sigv4_authorization {
   std::string access_key_id;
@@ -22,5 +24,10 @@ struct sigv4_authorization {
 // SignedHeaders=host;x-amz-date, Signature=abc..." (spaces after commas optional).
 // nullopt for anything else; never throws, bounded work on hostile input.
 std::optional<sigv4_authorization> parse_authorization(std::string_view header);
+
+// 12 decimal digits.
+bool is_account_id(std::string_view s);
+// The shape the ARN patterns accept for a region ([\w]{2}-[\w]{4,9}-[\d]), e.g. "eu-west-1".
+bool is_region_name(std::string_view s);
 
 }  // namespace crs::api

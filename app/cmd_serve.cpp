@@ -38,6 +38,8 @@ struct serve_flags {
   std::string results_dir;  // empty: <data-dir>/results
   int query_workers = 2;
   int query_timeout_seconds = 300;
+  std::string auth = "open";  // open | sigv4
+  std::string credentials;    // the shared-credentials file of --auth sigv4
 };
 
 // The catalog port of the configured table actors: what the local catalog says of a reference.
@@ -100,6 +102,26 @@ int serve(const serve_flags& f) {
     spdlog::error("--default-account must be 12 digits, got '{}'", f.default_account);
     return 2;
   }
+  // Loaded before anything else starts, so a bad file stops the server with the reason.
+  std::shared_ptr<const crs::api::credential_store> credentials;
+  if (f.auth == "sigv4") {
+    if (f.credentials.empty()) {
+      spdlog::error(
+          "--auth sigv4 needs --credentials FILE (an AWS shared-credentials file whose "
+          "profiles carry aws_access_key_id, aws_secret_access_key, aws_account_id)");
+      return 2;
+    }
+    auto loaded = crs::api::credential_store::load(f.credentials);
+    if (!loaded) {
+      spdlog::error("--credentials: {}", loaded.error().message);
+      return 2;
+    }
+    credentials = std::make_shared<const crs::api::credential_store>(std::move(loaded.value()));
+    spdlog::info("auth sigv4: {} identities from {}", credentials->size(), f.credentials);
+  } else if (!f.credentials.empty()) {
+    spdlog::error("--credentials is only read with --auth sigv4");
+    return 2;
+  }
   // Signals are handled by one thread with sigwait; block them before any thread starts.
   sigset_t signals;
   sigemptyset(&signals);
@@ -139,6 +161,7 @@ int serve(const serve_flags& f) {
   crs::api::dispatcher_options dopts;
   dopts.default_account = f.default_account;
   dopts.default_region = f.default_region;
+  dopts.credentials = credentials;
   dopts.admin.token = new_admin_token();
   dopts.catalog = cat;
   dopts.strict_catalog = f.strict_catalog;
@@ -187,8 +210,12 @@ int serve(const serve_flags& f) {
     spdlog::error("cannot listen on {}: {}", f.listen, started.error().message);
     return 1;
   }
-  spdlog::info("cleanroomsd listening on http://{}:{} (default account {}, region {})", host,
-               server.port(), f.default_account, f.default_region);
+  if (credentials)
+    spdlog::info("cleanroomsd listening on http://{}:{} (SigV4 verified, default region {})", host,
+                 server.port(), f.default_region);
+  else
+    spdlog::info("cleanroomsd listening on http://{}:{} (open: default account {}, region {})",
+                 host, server.port(), f.default_account, f.default_region);
   if (!write_admin_file(f.data_dir, admin_endpoint{host, server.port(), dopts.admin.token}))
     spdlog::warn("cannot write {}: `cleanroomsd backup` will not reach this server",
                  admin_file_path(f.data_dir));
@@ -216,8 +243,18 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--listen", f->listen, "HOST:PORT to listen on")->capture_default_str();
   cmd->add_option("--data-dir", f->data_dir, "Directory of the RocksDB event store")
       ->capture_default_str();
+  cmd->add_option("--auth", f->auth,
+                  "open: the access key id names the account, signatures are not checked; "
+                  "sigv4: every request must carry a valid SigV4 signature of a --credentials "
+                  "identity")
+      ->check(CLI::IsMember({"open", "sigv4"}))
+      ->capture_default_str();
+  cmd->add_option("--credentials", f->credentials,
+                  "With --auth sigv4: AWS shared-credentials file, one [profile] per identity "
+                  "with aws_access_key_id, aws_secret_access_key and aws_account_id");
   cmd->add_option("--default-account", f->default_account,
-                  "Account of callers whose access key id is not a 12-digit account id")
+                  "Open mode: account of callers whose access key id is not a 12-digit account "
+                  "id")
       ->capture_default_str();
   cmd->add_option("--default-region", f->default_region,
                   "Region of requests without a SigV4 credential scope")
