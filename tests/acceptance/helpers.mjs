@@ -5,18 +5,29 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CleanRooms } from '@aws-sdk/client-cleanrooms';
-import { ENDPOINT, UUID_RE, newAccount } from '../http/wire.mjs';
+import { ENDPOINT, UUID_RE, newAccount as openAccount } from '../http/wire.mjs';
+import { claimIdentity, identityOf } from './identities.mjs';
 
-export { UUID_RE, newAccount };
+export { UUID_RE };
 export const REGION = 'us-east-1';
 
-// The access key id IS the account: one client per account. maxAttempts 1 so that a 5xx shows
-// up as the failure it is instead of being retried away.
+// Against a `--auth sigv4` server (CLEANROOMSD_CREDENTIALS names its credentials file) every
+// account is an identity of that file, claimed for this process alone; in open mode the access
+// key id IS the account, so any fresh 12-digit id will do.
+export function newAccount() {
+  return process.env.CLEANROOMSD_CREDENTIALS ? claimIdentity().account : openAccount();
+}
+
+// One client per account. maxAttempts 1 so that a 5xx shows up as the failure it is instead of
+// being retried away.
 export function clientFor(account, region = REGION) {
+  const id = process.env.CLEANROOMSD_CREDENTIALS ? identityOf(account) : undefined;
   return new CleanRooms({
     endpoint: ENDPOINT,
     region,
-    credentials: { accessKeyId: account, secretAccessKey: 'x' },
+    credentials: id
+      ? { accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey }
+      : { accessKeyId: account, secretAccessKey: 'x' },
     maxAttempts: 1,
   });
 }
