@@ -312,6 +312,12 @@ void dispatcher::handle(http_request&& request, respond_fn respond) {
     return;
   }
   const auto& entry = route_table().at(static_cast<std::size_t>(match->operation));
+  if (!match->bad_label.empty()) {
+    respond(render(validation_error(std::vector<field_error>{
+                       {match->bad_label, "Member is not valid percent-encoding"}}),
+                   request_id));
+    return;
+  }
 
   auto query = parse_query(raw_query);
   if (!query) {

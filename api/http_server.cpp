@@ -208,6 +208,13 @@ class session : public std::enable_shared_from_this<session> {
   void on_header(beast::error_code ec) {
     if (ec) return on_read_error(ec);
     const auto& req = parser_->get();
+    // Many tiny fields fit the byte cap yet cost a lookup each on every header() call.
+    if (const auto n = static_cast<std::size_t>(std::distance(req.begin(), req.end()));
+        n > state_->options.max_header_count) {
+      return fail(headers_too_large("Request has " + std::to_string(n) +
+                                    " header fields, more than the " +
+                                    std::to_string(state_->options.max_header_count) + " allowed"));
+    }
     if (!parser_->is_done() && req.version() >= 11 &&
         beast::iequals(req[http::field::expect], "100-continue")) {
       static constexpr char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -235,12 +242,8 @@ class session : public std::enable_shared_from_this<session> {
                                     std::to_string(state_->options.max_body_bytes) + " bytes"));
     }
     if (ec == http::error::header_limit) {
-      aws_error e;
-      e.status = 431;
-      e.type = "RequestHeaderFieldsTooLargeException";
-      e.message = "Request header block exceeds " +
-                  std::to_string(state_->options.max_header_bytes) + " bytes";
-      return fail(e);
+      return fail(headers_too_large("Request header block exceeds " +
+                                    std::to_string(state_->options.max_header_bytes) + " bytes"));
     }
     // end_of_stream / partial_message: the client went away; no one to answer.
     if (is_parse_error(ec) && ec != http::error::end_of_stream &&
@@ -252,6 +255,10 @@ class session : public std::enable_shared_from_this<session> {
       return fail(e);
     }
     stream_.close();  // timeout, reset, aborted by stop()
+  }
+
+  static aws_error headers_too_large(std::string message) {
+    return aws_error{431, "RequestHeaderFieldsTooLargeException", std::move(message), {}};
   }
 
   // A protocol-level error: answer it, then close (the stream position is unknown).

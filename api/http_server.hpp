@@ -19,6 +19,7 @@ struct server_options {
   int threads = 2;
   std::size_t max_body_bytes = 1u << 20;     // larger bodies: 413 before reading them
   std::size_t max_header_bytes = 16u << 10;  // larger header blocks: 431
+  std::size_t max_header_count = 100;        // more header fields: 431
   std::size_t max_connections = 1024;        // beyond this new connections are closed
   std::chrono::seconds request_timeout{30};  // a request must arrive whole within this
   std::chrono::seconds idle_timeout{60};     // keep-alive connections idle longer are closed

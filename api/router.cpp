@@ -91,9 +91,12 @@ std::optional<route_match> router::match(std::string_view method, std::string_vi
         // The rest of the raw path, from this segment's start to the end.
         raw = std::string_view(segs[i].data(), path.data() + path.size() - segs[i].data());
       }
+      // An empty label matches: the operation reports it missing (400). Decoding happens after
+      // the split, so no escape can move a label's boundary.
       auto label = percent_decode(raw);
-      ok = label.has_value();  // an empty label matches: the operation reports it missing (400)
-      if (ok) m.labels.push_back(std::move(*label));
+      if (!label && m.bad_label.empty())
+        m.bad_label = t.substr(1, t.size() - (is_greedy(t) ? 3 : 2));
+      m.labels.push_back(label ? std::move(*label) : std::string(raw));
     }
     // Among matching routes a literal beats a label (most literal segments wins; ties go to the
     // route added first), so the table's order never decides between overlapping templates.

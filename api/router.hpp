@@ -14,6 +14,9 @@ namespace crs::api {
 struct route_match {
   int operation = -1;
   std::vector<std::string> labels;  // decoded, in template order
+  // The name of a label whose percent-encoding is malformed (its value is then left raw): the
+  // route is the one the client meant, and it gets a ValidationException naming the label.
+  std::string bad_label;
 };
 
 class router {
@@ -21,8 +24,9 @@ class router {
   // `path_template` like "/collaborations/{collaborationIdentifier}/members".
   void add(std::string_view method, std::string_view path_template, int operation);
   // `path` is the raw path without the query. nullopt: no route (UnknownOperationException).
-  // A label with invalid percent-encoding does not match; an empty label does, so the operation
-  // can answer that a required member is missing (SPEC.md 2.2) rather than 'no such route'.
+  // A label with invalid percent-encoding matches with `bad_label` set; an empty label matches,
+  // so the operation can answer that a required member is missing (SPEC.md 2.2) rather than
+  // 'no such route'.
   std::optional<route_match> match(std::string_view method, std::string_view path) const;
 
  private:

@@ -31,6 +31,9 @@ struct serve_flags {
   std::string default_region = "us-east-1";
   int http_threads = 2;
   std::size_t max_body_bytes = 1u << 20;
+  std::size_t max_connections = 1024;
+  int request_timeout_seconds = 30;
+  int idle_timeout_seconds = 60;
   bool no_sync = false;
   std::uint64_t snapshot_every = 100;
   std::string catalog_dir;  // empty: <data-dir>/catalog
@@ -205,6 +208,9 @@ int serve(const serve_flags& f) {
   sopts.port = port;
   sopts.threads = f.http_threads;
   sopts.max_body_bytes = f.max_body_bytes;
+  sopts.max_connections = f.max_connections;
+  sopts.request_timeout = std::chrono::seconds(f.request_timeout_seconds);
+  sopts.idle_timeout = std::chrono::seconds(f.idle_timeout_seconds);
   crs::api::http_server server(sopts, dispatcher);
   if (auto started = server.start(); !started) {
     spdlog::error("cannot listen on {}: {}", f.listen, started.error().message);
@@ -264,6 +270,18 @@ void add_serve(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--max-body-bytes", f->max_body_bytes, "Largest accepted request body")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{64} << 20))
+      ->capture_default_str();
+  cmd->add_option("--max-connections", f->max_connections,
+                  "Open connections at most; more are closed at once")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+      ->capture_default_str();
+  cmd->add_option("--request-timeout", f->request_timeout_seconds,
+                  "Seconds a request may take to arrive whole (slow clients are disconnected)")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  cmd->add_option("--idle-timeout", f->idle_timeout_seconds,
+                  "Seconds a keep-alive connection may idle between requests")
+      ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   cmd->add_flag("--no-sync", f->no_sync,
                 "Do not fsync the log (benchmarks only: acknowledged writes may be lost)");

@@ -198,6 +198,26 @@ TEST_CASE("http server: protocol errors are AWS-shaped") {
     CHECK(r->header("x-amzn-requestid").size() == 36);
     CHECK(c.closed_by_peer());
   }
+  SECTION("too many header fields: 431, even within the byte cap") {
+    std::string many = "GET /x HTTP/1.1\r\nHost: h\r\n";
+    for (int i = 0; i < 100; ++i) many += "x" + std::to_string(i) + ": v\r\n";
+    test_connection c(server.port());
+    REQUIRE(c.send(many + "\r\n"));
+    auto r = c.read_response();
+    REQUIRE(r);
+    CHECK(r->status == 431);
+    CHECK(r->header("x-amzn-errortype").find("RequestHeaderFieldsTooLargeException") == 0);
+    CHECK(c.closed_by_peer());
+  }
+  SECTION("exactly max_header_count fields are accepted") {
+    std::string fields = "GET /x HTTP/1.1\r\nHost: h\r\n";
+    for (int i = 0; i < 99; ++i) fields += "x" + std::to_string(i) + ": v\r\n";
+    test_connection c(server.port());
+    REQUIRE(c.send(fields + "\r\n"));
+    auto r = c.read_response();
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  }
   SECTION("malformed request: 400, then close") {
     test_connection c(server.port());
     REQUIRE(c.send("THIS IS NOT HTTP\r\n\r\n"));
@@ -283,6 +303,39 @@ TEST_CASE("http server: limits and timeouts") {
   test_connection c(server.port());
   REQUIRE(c.send(request("GET", "/third")));
   CHECK(c.read_response());
+  server.stop();
+}
+
+TEST_CASE("http server: a slow client cannot hold a connection past request_timeout") {
+  test_handler h;
+  auto o = test_options();
+  o.request_timeout = std::chrono::seconds(1);
+  http_server server(o, h);
+  REQUIRE(server.start().ok());
+  GIVEN("a client that trickles its header a byte every 200 ms (slowloris)") {
+    test_connection c(server.port());
+    const std::string req = "GET /x HTTP/1.1\r\nHost: h\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
+    const auto start = std::chrono::steady_clock::now();
+    bool closed = false;
+    for (char ch : req) {
+      if (!c.send(std::string(1, ch))) {
+        closed = true;
+        break;
+      }
+      std::this_thread::sleep_for(200ms);
+      if (std::chrono::steady_clock::now() - start > 3s) break;
+    }
+    THEN("the server closes it although bytes keep coming") {
+      CHECK((closed || c.closed_by_peer()));
+      CHECK(std::chrono::steady_clock::now() - start < 5s);
+    }
+  }
+  GIVEN("a client that sends half a body and stops") {
+    test_connection c(server.port());
+    REQUIRE(c.send("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\nhalf"));
+    std::this_thread::sleep_for(1500ms);
+    CHECK(c.closed_by_peer());
+  }
   server.stop();
 }
 

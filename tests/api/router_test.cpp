@@ -67,8 +67,13 @@ TEST_CASE("router matches empty labels, rejects bad escapes, literal and method 
   auto empty = r.match("GET", "/collaborations//members");
   REQUIRE(empty);
   CHECK(empty->labels.at(0).empty());
-  CHECK_FALSE(r.match("GET", "/collaborations/%ZZ"));
-  CHECK_FALSE(r.match("GET", "/collaborations/abc%2"));
+  // A malformed escape still finds the route, which names the label in its 400.
+  for (auto bad : {"/collaborations/%ZZ", "/collaborations/abc%2", "/collaborations/%"}) {
+    auto m = r.match("GET", bad);
+    REQUIRE(m);
+    CHECK(m->bad_label == "collaborationIdentifier");
+  }
+  CHECK(r.match("GET", "/collaborations/abc")->bad_label.empty());
   CHECK_FALSE(r.match("GET", "/collaborations/abc/memberz"));
   CHECK_FALSE(r.match("GET", "/Collaborations"));
   CHECK_FALSE(r.match("PUT", "/collaborations"));
@@ -81,6 +86,10 @@ TEST_CASE("router matches empty labels, rejects bad escapes, literal and method 
   // Decoding happens after matching: odd but well-formed escapes still match (validation of the
   // label's value is the operation's job).
   CHECK(r.match("GET", "/collaborations/%00x"));
+  // Encoded slashes and dots stay inside their label: they cannot climb to another route.
+  auto climb = r.match("GET", "/collaborations/..%2F..%2Fmemberships%2Fx/members");
+  REQUIRE(climb);
+  CHECK(climb->labels.at(0) == "../../memberships/x");
 }
 
 TEST_CASE("router prefers literal segments and supports greedy labels") {

@@ -357,13 +357,18 @@ describe('schema routes', () => {
     }
   });
 
-  it('a label that is not valid percent-encoding: 400, or no route at all (404 UnknownOperationException)', async () => {
-    // The router matches percent-decoded labels only, so an undecodable one matches no route.
+  it('a label that is not valid percent-encoding: 400 naming the label', async () => {
     for (const label of ['%ZZ', 'x%', '%4']) {
-      const res = await call('GET', `/collaborations/${collab.id}/schemas/${label}`, { account: A });
-      if (res.status === 400) assertValidation(res, ['name']);
-      else assertError(res, 404, 'UnknownOperationException');
+      assertValidation(await call('GET', `/collaborations/${collab.id}/schemas/${label}`, { account: A }), ['name']);
+      assertValidation(await call('GET', `/collaborations/${label}/schemas/x`, { account: A }), ['collaborationIdentifier']);
+      assertValidation(await call('DELETE', `/configuredTables/${label}`, { account: A }), ['configuredTableIdentifier']);
     }
+  });
+
+  it('encoded slashes and dots stay inside their label', async () => {
+    // "../.." cannot climb out of the label to another resource: the value is simply invalid.
+    assertValidation(await call('GET', `/collaborations/..%2F..%2Fcollaborations%2F${collab.id}`, { account: A }), ['collaborationIdentifier']);
+    assertValidation(await call('GET', `/collaborations/${collab.id}%2Fmembers`, { account: A }), ['collaborationIdentifier']);
   });
 
   it('a bad type label of GetSchemaAnalysisRule', async () => {
