@@ -5,9 +5,11 @@
 // what differs between them is in the two traits structs.
 #include "actors/registry.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <functional>
+#include <list>
 #include <map>
 #include <mutex>
 
@@ -61,6 +63,9 @@ struct append_done_msg {
 // The association protocol's release of a held configured table.
 struct release_msg {};
 
+// The registry asks a least recently used actor to go (registry_options::max_resident).
+struct passivate_msg {};
+
 using collaboration_msg = command_msg<collaboration::command>;
 using table_msg = command_msg<configured_table::command>;
 
@@ -71,6 +76,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(crs::hosts::collaboration_msg)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(crs::hosts::table_msg)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(crs::hosts::append_done_msg)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(crs::hosts::release_msg)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(crs::hosts::passivate_msg)
 
 namespace crs {
 namespace hosts {
@@ -83,6 +89,7 @@ struct services {
   // `force`: drop the handle even with messages waiting (the actor cannot serve them anyway).
   std::function<bool(const std::string& stream, caf::local_actor* self, bool force)> retire;
   std::uint64_t snapshot_every = 0;  // registry_options::snapshot_every
+  std::atomic<std::uint64_t>* passivations = nullptr;
   std::function<configured_table::catalog_facts(const table_reference&)> catalog;
 };
 
@@ -171,6 +178,7 @@ struct aggregate_host {
   std::deque<pending_ptr> stash;
   // Association protocol: checks granted and not yet released. A held table is not deleted.
   std::size_t holds = 0;
+  bool passivate_requested = false;  // asked to go; goes as soon as it is idle
 };
 
 template <class Traits>
@@ -235,6 +243,17 @@ void drain(host_actor<Traits>* self, const services& svc) {
   }
 }
 
+// Quits if asked to and idle. retire() refuses while a message waits in the mailbox (a command
+// that raced the request), and that command clears the request.
+template <class Traits>
+void maybe_passivate(host_actor<Traits>* self, const services& svc) {
+  const auto& st = self->state;
+  if (!st.passivate_requested || st.busy || !st.stash.empty() || st.holds > 0) return;
+  if (!svc.retire(Traits::stream(st.id), self, false)) return;
+  if (svc.passivations) svc.passivations->fetch_add(1, std::memory_order_relaxed);
+  self->quit(caf::exit_reason::normal);
+}
+
 template <class Traits>
 caf::behavior aggregate_actor(host_actor<Traits>* self, std::string id, services svc) {
   self->state.id = id;
@@ -249,6 +268,7 @@ caf::behavior aggregate_actor(host_actor<Traits>* self, std::string id, services
   }
   return {
       [=](command_msg<typename Traits::command>& m) {
+        self->state.passivate_requested = false;  // in use again
         if (self->state.busy) {
           self->state.stash.push_back(std::move(m.p));
           return;
@@ -266,6 +286,11 @@ caf::behavior aggregate_actor(host_actor<Traits>* self, std::string id, services
       },
       [=](release_msg&) {
         if (self->state.holds > 0) --self->state.holds;
+        maybe_passivate<Traits>(self, svc);
+      },
+      [=](passivate_msg&) {
+        self->state.passivate_requested = true;
+        maybe_passivate<Traits>(self, svc);
       },
       [=](append_done_msg& m) {
         auto& st = self->state;
@@ -286,6 +311,7 @@ caf::behavior aggregate_actor(host_actor<Traits>* self, std::string id, services
         }
         st.next = {};
         drain<Traits>(self, svc);
+        maybe_passivate<Traits>(self, svc);
       },
   };
 }
@@ -297,9 +323,32 @@ struct registry::impl {
   std::unique_ptr<caf::actor_system> system;
   hosts::services svc;
   mutable std::mutex mu;
+  struct slot {
+    caf::actor actor;
+    std::list<std::string>::iterator recent;  // its place in `lru`
+    bool asked = false;                       // passivate_msg sent since its last use
+  };
   // Keyed by stream id, so a collaboration and a table never share a slot.
-  std::map<std::string, caf::actor> actors;
+  std::map<std::string, slot> actors;
+  std::list<std::string> lru;  // stream ids, most recently used first
+  std::size_t max_resident = 10000;
+  std::atomic<std::uint64_t> passivations{0};
   std::atomic<bool> stopped{false};
+
+  // Under `mu`. Asks the least recently used actors beyond max_resident to go; looks at a
+  // bounded number of them per call, so one enqueue never walks the whole list.
+  void trim() {
+    if (actors.size() <= max_resident) return;
+    std::size_t want = actors.size() - max_resident;
+    std::size_t looked = 0;
+    for (auto it = lru.rbegin(); it != lru.rend() && want > 0 && looked < 64; ++it, ++looked) {
+      auto& s = actors.at(*it);
+      if (s.asked) continue;
+      s.asked = true;
+      caf::anon_send(s.actor, hosts::passivate_msg{});
+      --want;
+    }
+  }
 
   // Enqueues `msg` to the actor hosting `id`, spawning it on first use. Under `mu`, so that
   // retire() (same lock) never drops an actor a message is on its way to, and stop() (same lock)
@@ -308,9 +357,19 @@ struct registry::impl {
   bool enqueue(const std::string& id, Message&& msg) {
     std::lock_guard<std::mutex> lock(mu);
     if (stopped) return false;
-    auto& slot = actors[Traits::stream(id)];
-    if (!slot) slot = system->spawn(hosts::aggregate_actor<Traits>, id, svc);
-    caf::anon_send(slot, std::forward<Message>(msg));
+    const auto stream = Traits::stream(id);
+    auto [it, fresh] = actors.try_emplace(stream);
+    auto& s = it->second;
+    if (fresh) {
+      s.actor = system->spawn(hosts::aggregate_actor<Traits>, id, svc);
+      lru.push_front(stream);
+      s.recent = lru.begin();
+    } else {
+      lru.splice(lru.begin(), lru, s.recent);
+      s.asked = false;
+    }
+    caf::anon_send(s.actor, std::forward<Message>(msg));
+    trim();
     return true;
   }
 
@@ -330,20 +389,25 @@ registry::registry(events::event_store& store, events::journal& journal, registr
     : impl_(std::make_unique<impl>()) {
   impl_->config.set("scheduler.max-threads", options.worker_threads);
   impl_->system = std::make_unique<caf::actor_system>(impl_->config);
-  impl_->svc =
-      hosts::services{&store, &journal,
-                      [this](const std::string& stream, caf::local_actor* self, bool force) {
-                        std::lock_guard<std::mutex> lock(impl_->mu);
-                        auto it = impl_->actors.find(stream);
-                        // Only its own slot, and only with nothing left to process.
-                        if (it == impl_->actors.end() || it->second.address() != self->address())
-                          return true;  // not registered (any more): quitting is safe
-                        auto* scheduled = static_cast<caf::scheduled_actor*>(self);
-                        if (!force && !scheduled->mailbox().empty()) return false;
-                        impl_->actors.erase(it);
-                        return true;
-                      },
-                      options.snapshot_every, std::move(options.catalog)};
+  impl_->svc = hosts::services{
+      &store,
+      &journal,
+      [this](const std::string& stream, caf::local_actor* self, bool force) {
+        std::lock_guard<std::mutex> lock(impl_->mu);
+        auto it = impl_->actors.find(stream);
+        // Only its own slot, and only with nothing left to process.
+        if (it == impl_->actors.end() || it->second.actor.address() != self->address())
+          return true;  // not registered (any more): quitting is safe
+        auto* scheduled = static_cast<caf::scheduled_actor*>(self);
+        if (!force && !scheduled->mailbox().empty()) return false;
+        impl_->lru.erase(it->second.recent);
+        impl_->actors.erase(it);
+        return true;
+      },
+      options.snapshot_every,
+      &impl_->passivations,
+      std::move(options.catalog)};
+  impl_->max_resident = std::max<std::size_t>(options.max_resident, 1);
 }
 
 registry::~registry() {
@@ -388,12 +452,18 @@ std::size_t registry::resident() const {
   return impl_->actors.size();
 }
 
+std::uint64_t registry::passivations() const {
+  return impl_->passivations.load(std::memory_order_relaxed);
+}
+
 void registry::stop() {
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
     if (impl_->stopped.exchange(true)) return;
-    for (auto& [id, a] : impl_->actors) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    for (auto& [id, s] : impl_->actors)
+      caf::anon_send_exit(s.actor, caf::exit_reason::user_shutdown);
     impl_->actors.clear();
+    impl_->lru.clear();
   }
   impl_->system.reset();  // waits for every actor to finish
 }

@@ -23,6 +23,11 @@ struct registry_options {
   // table actor asks it before deciding, so its decider stays free of I/O). Default: every
   // table is missing and the catalog is lenient.
   std::function<configured_table::catalog_facts(const table_reference&)> catalog;
+  // Actors kept resident. Beyond this the least recently used are asked to passivate: an idle
+  // one (nothing in flight, stashed or held) quits, and its next command activates it again
+  // from its snapshot and log tail; a busy one goes once it is idle. Memory stays bounded by
+  // the working set, not by every collaboration ever touched.
+  std::size_t max_resident = 10000;
 };
 
 class registry final : public command_bus {
@@ -36,7 +41,8 @@ class registry final : public command_bus {
   void associate(const std::string& configured_table_id, const std::string& collaboration_id,
                  collaboration::create_association create, decide_context context,
                  reply_fn reply) override;
-  std::size_t resident() const;  // actors currently active
+  std::size_t resident() const;        // actors currently active
+  std::uint64_t passivations() const;  // actors that quit because they were asked to
   // Stops every actor and the actor system. Commands sent afterwards are answered with an
   // internal error. Idempotent.
   void stop();

@@ -36,6 +36,7 @@ struct serve_flags {
   int idle_timeout_seconds = 60;
   bool no_sync = false;
   std::uint64_t snapshot_every = 100;
+  std::size_t max_resident_actors = 10000;
   std::string catalog_dir;  // empty: <data-dir>/catalog
   bool strict_catalog = false;
   std::string results_dir;  // empty: <data-dir>/results
@@ -159,6 +160,7 @@ int serve(const serve_flags& f) {
   crs::events::journal journal(*store.value());
   crs::registry_options ropts;
   ropts.snapshot_every = f.snapshot_every;
+  ropts.max_resident = f.max_resident_actors;
   ropts.catalog = catalog_port(cat, f.strict_catalog);
   crs::registry actors(*store.value(), journal, ropts);
   crs::api::dispatcher_options dopts;
@@ -287,6 +289,11 @@ void add_serve(CLI::App& app, int& exit_code) {
                 "Do not fsync the log (benchmarks only: acknowledged writes may be lost)");
   cmd->add_option("--snapshot-every", f->snapshot_every,
                   "Snapshot a collaboration every N events (0 = never)")
+      ->capture_default_str();
+  cmd->add_option("--max-resident-actors", f->max_resident_actors,
+                  "Collaboration and configured table actors kept in memory; the least recently "
+                  "used beyond this are passivated (reactivated from snapshot + log on next use)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))
       ->capture_default_str();
   cmd->add_option("--catalog-dir", f->catalog_dir,
                   "Local data catalog: DIR/<database>/<table>.csv stands for a Glue table "

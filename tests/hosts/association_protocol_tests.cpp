@@ -3,14 +3,10 @@
 // hold is released; an associated table refuses deletion until its association is gone; a held
 // table refuses deletion while the association is being decided.
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "actors/configured_table/state.hpp"
-#include "actors/given_when_then.hpp"
-#include "actors/registry.hpp"
-#include "events/temp_dir.hpp"
+#include "hosts/registry_fixture.hpp"
 #include "projections/keys.hpp"
 
 using namespace crs;
@@ -21,52 +17,10 @@ namespace {
 
 constexpr const char* table_id = "7a7a7a7a-0000-4000-8000-0000000000aa";
 
-// Collects one answer of the bus.
-struct waiter {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::optional<command_result> answer;
-  reply_fn fn() {
-    return [this](command_result r) {
-      std::lock_guard<std::mutex> lock(mu);
-      answer.emplace(std::move(r));
-      cv.notify_one();
-    };
-  }
-  command_result wait() {
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return answer.has_value(); });
-    return std::move(*answer);
-  }
-};
-
-struct host_fixture {
-  test::temp_dir dir;
-  std::unique_ptr<events::event_store> store;
-  std::unique_ptr<events::journal> journal;
-  std::unique_ptr<registry> reg;
-  scenario clock;  // only for its contexts
+struct host_fixture : registry_fixture {
   std::string provider_membership;
+  using registry_fixture::registry_fixture;
 
-  explicit host_fixture(registry_options opts = {}) {
-    events::store_options so;
-    so.sync = false;  // durability is not under test here
-    auto opened = events::event_store::open(dir.sub("db"), so);
-    REQUIRE(opened.ok());
-    store = std::move(opened.value());
-    journal = std::make_unique<events::journal>(*store);
-    reg = std::make_unique<registry>(*store, *journal, std::move(opts));
-  }
-  ~host_fixture() {
-    reg->stop();
-    journal->stop();
-  }
-  template <class Command>
-  command_result send(const std::string& id, Command c, decide_context ctx) {
-    waiter w;
-    reg->send(id, std::move(c), std::move(ctx), w.fn());
-    return w.wait();
-  }
   command_result associate(const std::string& who, const std::string& membership,
                            const std::string& name) {
     collaboration::create_association c;
