@@ -12,6 +12,8 @@
 //   race with teardown.
 #include "api/http_server.hpp"
 
+#include "api/beast_request.hpp"
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -286,17 +288,7 @@ class session : public std::enable_shared_from_this<session> {
     in_flight_ = true;
     self_ = shared_from_this();
 
-    http_request req;
-    req.method = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    req.headers.reserve(std::distance(msg.begin(), msg.end()));
-    for (const auto& f : msg) {
-      std::string name(f.name_string());
-      std::transform(name.begin(), name.end(), name.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      req.headers.emplace_back(std::move(name), std::string(f.value()));
-    }
-    req.body = std::move(msg.body());
+    http_request req = to_http_request(std::move(msg));
     parser_.reset();
 
     auto r = std::make_shared<responder>(weak_from_this(), state_);

@@ -11,6 +11,7 @@ pkgs=(
   libboost1.81-dev libboost-json1.81-dev libssl-dev libspdlog-dev libcli11-dev libsqlite3-dev libpg-query-dev
   catch2
   awscli jq curl ca-certificates clang-format
+  clang libclang-rt-dev # the sanitizer build and libFuzzer (scripts/sanitizers.sh, scripts/fuzz.sh)
 )
 # Node: use the node already on the machine if there is one (mixing Debian's npm with a Node
 # installed from elsewhere breaks both); otherwise Debian's nodejs and npm.

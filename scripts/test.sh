@@ -98,6 +98,8 @@ fi
 
 suite format 120 bash scripts/check-format.sh
 suite ctest 1200 ctest --test-dir build --output-on-failure --timeout 300
+suite sanitizers 3600 bash scripts/sanitizers.sh
+suite fuzz 600 bash scripts/fuzz.sh --seconds 20
 
 start_server() { # starts build/cleanroomsd on $port with $data and waits (30 s at most) for /health
   "$root/build/cleanroomsd" serve --listen "127.0.0.1:$port" --data-dir "$data" >>"$server_log" 2>&1 &
@@ -185,5 +187,45 @@ stop_server
 suite verify-stopped 300 "$root/build/cleanroomsd" verify --data-dir "$data"
 suite crash-short 600 bash tests/crash/run.sh --cycles 5 --strict-tools
 suite crash-term 300 bash tests/crash/run.sh --cycles 2 --mode term --strict-tools
+
+# SigV4: a second server that verifies every signature against a generated credentials file.
+# The suites that use only SDK clients run again against it (every identity is a profile of the
+# file, see tests/acceptance/identities.mjs), with the SigV4 suite (SDK, tampering, the CLI).
+sigv4_suites=(tests/acceptance/sigv4/*.test.mjs tests/acceptance/sdk_authz_matrix.test.mjs
+  tests/acceptance/sdk_lifecycle.test.mjs tests/acceptance/sdk_errors.test.mjs
+  tests/acceptance/sdk_tables.test.mjs tests/acceptance/sdk_templates.test.mjs
+  tests/acceptance/sdk_queries.test.mjs)
+sigv4_dir=$scratch/sigv4
+mkdir -p "$sigv4_dir/data"
+node tests/acceptance/identities.mjs 1000 >"$sigv4_dir/credentials"
+port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+endpoint=http://127.0.0.1:$port
+data=$sigv4_dir/data
+export CLEANROOMSD_ENDPOINT=$endpoint CLEANROOMSD_DATA_DIR=$data
+export CLEANROOMSD_CREDENTIALS=$sigv4_dir/credentials
+echo
+echo "=== sigv4 server on $endpoint, credentials in $sigv4_dir/credentials"
+start_server() { # the sigv4 variant of the start_server above
+  "$root/build/cleanroomsd" serve --listen "127.0.0.1:$port" --data-dir "$data" --auth sigv4 \
+    --credentials "$sigv4_dir/credentials" >>"$server_log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 150); do
+    curl -fsS -o /dev/null --max-time 1 "$endpoint/health" 2>/dev/null && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "the sigv4 server did not start:" >&2
+  tail -n 20 "$server_log" >&2
+  return 1
+}
+if start_server; then
+  for f in "${sigv4_suites[@]}"; do
+    suite "sigv4: $f" 300 node --test --test-reporter=spec "$f"
+  done
+  stop_server
+  record "sigv4: clean shutdown" $?
+else
+  for f in "${sigv4_suites[@]}"; do record "sigv4: $f (not run: server did not start)" 1; done
+fi
 
 [ "$failed" -eq 0 ]
