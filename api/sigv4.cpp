@@ -7,6 +7,7 @@ namespace crs::api {
 namespace {
 
 constexpr std::size_t max_header_length = 4096;
+constexpr std::size_t max_signed_headers = 64;
 
 bool is_space(char c) {
   return c == ' ' || c == '\t';
@@ -71,6 +72,10 @@ bool parse_signed_headers(std::string_view v, sigv4_authorization& out) {
     auto semi = v.find(';');
     auto name = v.substr(0, semi);
     if (name.empty() || !all_of(name, is_header_char)) return false;
+    // Sorted and unique, as every SigV4 signer writes them: a repeated name would repeat its
+    // value in the canonical request (a small request made into a huge string to hash).
+    if (!out.signed_headers.empty() && name <= out.signed_headers.back()) return false;
+    if (out.signed_headers.size() == max_signed_headers) return false;
     out.signed_headers.emplace_back(name);
     if (semi == std::string_view::npos) return true;
     v.remove_prefix(semi + 1);

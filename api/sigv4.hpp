@@ -22,6 +22,7 @@ struct sigv4_authorization {
 
 // Parses "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/cleanrooms/aws4_request,
 // SignedHeaders=host;x-amz-date, Signature=abc..." (spaces after commas optional).
+// SignedHeaders must be strictly ascending (sorted, no repeats), at most 64 names.
 // nullopt for anything else; never throws, bounded work on hostile input.
 std::optional<sigv4_authorization> parse_authorization(std::string_view header);
 

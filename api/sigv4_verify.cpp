@@ -157,19 +157,14 @@ std::string canonical_uri(std::string_view raw_path) {
 }
 
 std::optional<std::string> canonical_query(std::string_view raw_query) {
+  // Decoded exactly as the handlers will read it (parse_query: '+' is a space), so the query
+  // the signature covers is the query that runs: "a+b" cannot stand in for a signed "a%2Bb".
+  auto decoded = parse_query(raw_query);
+  if (!decoded) return std::nullopt;
   std::vector<std::pair<std::string, std::string>> pairs;
-  while (!raw_query.empty()) {
-    auto amp = raw_query.find('&');
-    auto pair = raw_query.substr(0, amp);
-    raw_query = amp == std::string_view::npos ? std::string_view() : raw_query.substr(amp + 1);
-    if (pair.empty()) continue;
-    auto eq = pair.find('=');
-    auto name = percent_decode(pair.substr(0, eq));
-    auto value =
-        percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
-    if (!name || !value) return std::nullopt;
-    pairs.emplace_back(uri_encode(*name, false), uri_encode(*value, false));
-  }
+  pairs.reserve(decoded->size());
+  for (const auto& [name, value] : *decoded)
+    pairs.emplace_back(uri_encode(name, false), uri_encode(value, false));
   std::sort(pairs.begin(), pairs.end());
   std::string out;
   for (const auto& [k, v] : pairs) {
@@ -246,6 +241,13 @@ result<authenticated, auth_failure> verify_sigv4(const http_request& request,
                 "X-Amz-Date must be in the ISO-8601 basic format "
                 "yyyyMMdd'T'HHmmss'Z', not '" +
                     std::string(amz_date.substr(0, 32)) + "'.");
+  // The signature covers the normalised path; the router reads the raw one. Where they differ
+  // ("/a/./b", "/a/b/..", "/a//b") a signed request could be replayed at another route.
+  if (const auto raw_path = split_target(request.target).first;
+      canonical_uri(raw_path) != uri_encode(raw_path, true))
+    return fail(k::invalid_signature,
+                "The request path has empty, '.' or '..' segments; send it in normal form, as "
+                "signed.");
   if (std::find(auth->signed_headers.begin(), auth->signed_headers.end(), "host") ==
       auth->signed_headers.end())
     return fail(k::incomplete, "'Host' must be a 'SignedHeader' in the AWS Authorization.");

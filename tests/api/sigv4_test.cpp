@@ -71,4 +71,16 @@ TEST_CASE("parse_authorization rejects everything else") {
   std::string huge = "AWS4-HMAC-SHA256 " + cred + ", SignedHeaders=" + std::string(5000, 'h') +
                      ", Signature=" + sig;
   CHECK_FALSE(parse_authorization(huge));
+  // SignedHeaders: strictly ascending, at most 64.
+  CHECK_FALSE(parse_authorization("AWS4-HMAC-SHA256 " + cred +
+                                  ", SignedHeaders=host;host, Signature=" + sig));
+  CHECK_FALSE(parse_authorization("AWS4-HMAC-SHA256 " + cred +
+                                  ", SignedHeaders=x-amz-date;host, Signature=" + sig));
+  std::string many;
+  for (int i = 0; i < 65; ++i) many += (i ? ";h" : "h") + std::to_string(100 + i);
+  CHECK_FALSE(parse_authorization("AWS4-HMAC-SHA256 " + cred + ", SignedHeaders=" + many +
+                                  ", Signature=" + sig));
+  many = many.substr(0, many.rfind(';'));
+  CHECK(parse_authorization("AWS4-HMAC-SHA256 " + cred + ", SignedHeaders=" + many +
+                            ", Signature=" + sig));
 }

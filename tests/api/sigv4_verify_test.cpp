@@ -223,6 +223,63 @@ TEST_CASE("SigV4: every tampering is refused with the error AWS sends") {
   }
 }
 
+namespace {
+
+// `r` signed by the test identity over its own canonical request (host and x-amz-date signed).
+void sign(http_request& r) {
+  const std::vector<std::string> names{"host", "x-amz-date"};
+  auto canonical = canonical_request(r, names, sha256_hex(r.body));
+  REQUIRE(canonical);
+  const std::string scope = "20150830/us-east-1/cleanrooms/aws4_request";
+  set_header(r, "authorization",
+             authorization(scope, "host;x-amz-date",
+                           sigv4_signature(secret, "20150830", "us-east-1", "cleanrooms",
+                                           "AWS4-HMAC-SHA256\n20150830T123600Z\n" + scope + "\n" +
+                                               sha256_hex(*canonical))));
+}
+
+http_request get(std::string target) {
+  http_request r;
+  r.method = "GET";
+  r.target = std::move(target);
+  r.headers = {{"host", "127.0.0.1:8080"}, {"x-amz-date", "20150830T123600Z"}};
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("SigV4: a signed request cannot be replayed as another request with the same signature") {
+  using k = auth_failure::kind;
+  SECTION("a path with '.', '..' or empty segments (the signature covers the normal form)") {
+    auto r = get("/collaborations");
+    sign(r);
+    REQUIRE(verify_sigv4(r, store(), signed_at));
+    for (auto other :
+         {"/collaborations/.", "/collaborations/x/..", "//collaborations", "/./collaborations"}) {
+      r.target = other;
+      CHECK(refusal(r) == k::invalid_signature);
+    }
+  }
+  SECTION("'+' for a signed %2B (the handler would read a space)") {
+    auto r = get("/tags/arn?tagKeys=a%2Bb");
+    sign(r);
+    REQUIRE(verify_sigv4(r, store(), signed_at));
+    r.target = "/tags/arn?tagKeys=a+b";
+    CHECK(refusal(r) == k::invalid_signature);
+  }
+  SECTION("a signed header listed twice, or the list out of order") {
+    auto r = signed_post();
+    set_header(r, "authorization",
+               authorization("20150830/us-east-1/cleanrooms/aws4_request",
+                             "content-type;host;host;x-amz-date", std::string(64, 'a')));
+    CHECK(refusal(r) == k::incomplete);
+    set_header(r, "authorization",
+               authorization("20150830/us-east-1/cleanrooms/aws4_request",
+                             "host;content-type;x-amz-date", std::string(64, 'a')));
+    CHECK(refusal(r) == k::incomplete);
+  }
+}
+
 TEST_CASE("SigV4: the signature is valid for 15 minutes either side of the server's clock") {
   using k = auth_failure::kind;
   const std::int64_t window = 15 * 60 * 1000;
@@ -257,5 +314,8 @@ TEST_CASE("SigV4 pieces: dates, URI encoding, canonical paths and queries") {
   CHECK(canonical_query("b=2&a=1&a=0") == "a=0&a=1&b=2");
   CHECK(canonical_query("k=a%20b&flag") == "flag=&k=a%20b");
   CHECK(canonical_query("k=%7e") == "k=~");
+  // '+' is a space, as the handlers read it (parse_query).
+  CHECK(canonical_query("k=a+b") == "k=a%20b");
+  CHECK(canonical_query("k=a%2Bb") == "k=a%2Bb");
   CHECK_FALSE(canonical_query("k=%zz"));
 }
