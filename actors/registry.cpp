@@ -15,6 +15,7 @@
 
 #include <spdlog/spdlog.h>
 #include <caf/all.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
 
 #include "actors/activation.hpp"
 #include "actors/collaboration/decide.hpp"
@@ -83,7 +84,7 @@ namespace hosts {
 
 struct services {
   events::event_store* store;
-  events::journal* journal;
+  events::append_port* journal;
   // Drops the registry's handle of the actor hosting `stream` if that handle is still `self`
   // and nothing waits in its mailbox; true when the actor may quit (see aggregate_actor).
   // `force`: drop the handle even with messages waiting (the actor cannot serve them anyway).
@@ -334,6 +335,7 @@ struct registry::impl {
   std::size_t max_resident = 10000;
   std::atomic<std::uint64_t> passivations{0};
   std::atomic<bool> stopped{false};
+  caf::scheduler::test_coordinator* sched = nullptr;  // registry_options::deterministic
 
   // Under `mu`. Asks the least recently used actors beyond max_resident to go; looks at a
   // bounded number of them per call, so one enqueue never walks the whole list.
@@ -385,10 +387,14 @@ struct registry::impl {
   }
 };
 
-registry::registry(events::event_store& store, events::journal& journal, registry_options options)
+registry::registry(events::event_store& store, events::append_port& journal,
+                   registry_options options)
     : impl_(std::make_unique<impl>()) {
   impl_->config.set("scheduler.max-threads", options.worker_threads);
+  if (options.deterministic) impl_->config.set("scheduler.policy", caf::atom("testing"));
   impl_->system = std::make_unique<caf::actor_system>(impl_->config);
+  if (options.deterministic)
+    impl_->sched = &dynamic_cast<caf::scheduler::test_coordinator&>(impl_->system->scheduler());
   impl_->svc = hosts::services{
       &store,
       &journal,
@@ -456,6 +462,20 @@ std::uint64_t registry::passivations() const {
   return impl_->passivations.load(std::memory_order_relaxed);
 }
 
+std::size_t registry::runnable() const {
+  return impl_->sched ? impl_->sched->jobs.size() : 0;
+}
+
+bool registry::run_one(std::size_t index) {
+  auto* sched = impl_->sched;
+  if (!sched || index >= sched->jobs.size()) return false;
+  auto first = sched->jobs.begin();
+  std::rotate(first, first + static_cast<std::ptrdiff_t>(index),
+              first + static_cast<std::ptrdiff_t>(index) + 1);
+  sched->run_once();  // one message of that actor
+  return true;
+}
+
 void registry::stop() {
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
@@ -465,6 +485,11 @@ void registry::stop() {
     impl_->actors.clear();
     impl_->lru.clear();
   }
+  // Nobody else runs the test_coordinator's actors: let them take their exit now, or the
+  // actor system would wait for them forever.
+  if (impl_->sched)
+    while (impl_->sched->try_run_once()) {
+    }
   impl_->system.reset();  // waits for every actor to finish
 }
 

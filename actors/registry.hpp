@@ -9,8 +9,8 @@
 #include <memory>
 
 #include "actors/command_bus.hpp"
+#include "events/append_port.hpp"
 #include "events/event_store.hpp"
-#include "events/journal.hpp"
 
 namespace crs {
 
@@ -28,11 +28,15 @@ struct registry_options {
   // from its snapshot and log tail; a busy one goes once it is idle. Memory stays bounded by
   // the working set, not by every collaboration ever touched.
   std::size_t max_resident = 10000;
+  // The simulator's scheduler (sim/): the actors run on CAF's test_coordinator, on no thread of
+  // their own. Nothing runs until run_one() is called, one message at a time, so the caller
+  // decides the interleaving (from its seed) and every run of a seed is the same.
+  bool deterministic = false;
 };
 
 class registry final : public command_bus {
  public:
-  registry(events::event_store& store, events::journal& journal, registry_options options = {});
+  registry(events::event_store& store, events::append_port& journal, registry_options options = {});
   ~registry() override;  // stop()s
   void send(const std::string& collaboration_id, collaboration::command command,
             decide_context context, reply_fn reply) override;
@@ -43,6 +47,11 @@ class registry final : public command_bus {
                  reply_fn reply) override;
   std::size_t resident() const;        // actors currently active
   std::uint64_t passivations() const;  // actors that quit because they were asked to
+  // Only with registry_options::deterministic (0 / false otherwise): how many actors have a
+  // message waiting, and running the next message of the index-th of them (in the order they
+  // became runnable). False when there is no such actor.
+  std::size_t runnable() const;
+  bool run_one(std::size_t index);
   // Stops every actor and the actor system. Commands sent afterwards are answered with an
   // internal error. Idempotent.
   void stop();

@@ -284,7 +284,8 @@ std::optional<aws_error> authenticate(const dispatcher_options& options,
 }  // namespace
 
 void dispatcher::handle(http_request&& request, respond_fn respond) {
-  const std::string request_id = random_uuid_v4();
+  const std::string request_id =
+      impl_->svc.ports.new_request_id ? impl_->svc.ports.new_request_id() : random_uuid_v4();
   auto [path, raw_query] = split_target(request.target);
   if (request.method == "GET" && path == "/health") {
     respond(render_json(200, "{\"status\":\"ok\"}", request_id));

@@ -46,6 +46,8 @@ struct dispatcher_options {
 struct dispatcher_ports {
   std::function<time_ms()> now;
   std::function<std::string()> new_id;
+  // The x-amzn-RequestId of each request (recorded in its events). Unset: a random UUID.
+  std::function<std::string()> new_request_id;
   // The query runner (query/runner.hpp): a query was accepted (collaboration, membership,
   // querier, query id, request id), or its cancellation was recorded. Unset: queries stay
   // SUBMITTED (tests of the API alone).

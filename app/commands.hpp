@@ -11,5 +11,6 @@ void add_verify(CLI::App& app, int& exit_code);  // verify, rebuild-projections
 void add_backup(CLI::App& app, int& exit_code);
 void add_events(CLI::App& app, int& exit_code);
 void add_replay(CLI::App& app, int& exit_code);
+void add_sim(CLI::App& app, int& exit_code);  // sim/
 
 }  // namespace crs::app

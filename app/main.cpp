@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   crs::app::add_backup(app, exit_code);
   crs::app::add_events(app, exit_code);
   crs::app::add_replay(app, exit_code);
+  crs::app::add_sim(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

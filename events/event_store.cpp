@@ -6,6 +6,7 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
@@ -81,6 +82,10 @@ std::string random_secret() {
 
 }  // namespace
 
+std::shared_ptr<rocksdb::Env> make_memory_disk() {
+  return std::shared_ptr<rocksdb::Env>(rocksdb::NewMemEnv(rocksdb::Env::Default()));
+}
+
 struct event_store::impl {
   store_options options;
   std::shared_ptr<rocksdb::Cache> cache;
@@ -124,6 +129,7 @@ result<std::unique_ptr<event_store>> event_store::open(const std::string& dir,
     db_options.create_missing_column_families = options.create_if_missing;
     db_options.max_background_jobs = 2;  // the machine has two cores
     db_options.keep_log_file_num = 4;
+    if (options.disk) db_options.env = options.disk.get();
 
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
     for (std::size_t i = 0; i < cf_count; ++i) {
@@ -180,7 +186,9 @@ result<ok_t> event_store::impl::recover() {
     return fail(err(store_error::kind::not_found, "not a cleanroomsd data directory (no format)"));
   } else if (s.IsNotFound()) {
     // A new store: format and secret are written together, so either both exist or neither.
-    secret = random_secret();
+    secret = options.secret_for_new_store ? *options.secret_for_new_store : random_secret();
+    if (secret.size() != secret_bytes)
+      return fail(err(store_error::kind::invalid_argument, "a store secret must be 32 bytes"));
     rocksdb::WriteBatch wb;
     wb.Put(h(cf_meta), "format", slice(store_format));
     wb.Put(h(cf_meta), "secret", secret);

@@ -20,7 +20,15 @@
 #include "events/envelope.hpp"
 #include "events/result.hpp"
 
+namespace rocksdb {
+class Env;
+}
+
 namespace crs::events {
+
+// A disk that lives in memory (RocksDB's MemEnv): the simulator's store. Closing and opening a
+// store again on the same disk recovers it from its write-ahead log, as after a restart.
+[[nodiscard]] std::shared_ptr<rocksdb::Env> make_memory_disk();
 
 struct store_options {
   bool sync = true;  // synced WAL: an acknowledged append survives power loss
@@ -29,6 +37,12 @@ struct store_options {
   // of the open. Every write fails with invalid_argument. A directory that is not an existing
   // store fails to open.
   bool read_only = false;
+  // Null: the real file system. Otherwise the disk `dir` lives on (make_memory_disk()); the
+  // store holds a reference, so the disk outlives it.
+  std::shared_ptr<rocksdb::Env> disk;
+  // Null: random bytes from /dev/urandom on creation. The simulator passes fixed bytes, so
+  // nothing it derives from the secret depends on the machine.
+  std::optional<std::string> secret_for_new_store;
 };
 
 // Outcome of one append_request inside a batch.

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 
+#include "events/append_port.hpp"
 #include "events/event_store.hpp"
 
 namespace crs::events {
@@ -27,19 +28,17 @@ struct journal_stats {
   std::uint64_t rejected = 0;       // submits failed fast (stopped or queue full)
 };
 
-class journal {
+class journal final : public append_port {
  public:
-  using completion = std::function<void(result<append_outcome>)>;
-
   journal(event_store& store, journal_options options = {});
-  ~journal();  // drains the queue, then stops the writer thread
+  ~journal() override;  // drains the queue, then stops the writer thread
   journal(const journal&) = delete;
   journal& operator=(const journal&) = delete;
 
   // Thread-safe. `done` runs exactly once, on the writer thread, after the request is durable
   // (or failed). It must not block. A submit refused because the journal is stopped or its
   // queue is full completes at once, on the caller's thread, with kind::io.
-  void submit(append_request request, completion done);
+  void submit(append_request request, completion done) override;
 
   // Stops accepting work, writes what is queued, joins the writer thread. Idempotent.
   void stop();

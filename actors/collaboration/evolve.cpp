@@ -103,6 +103,14 @@ std::string membership_arn(const membership_record& m) {
   return make_membership_arn(m.region, m.account, m.id);
 }
 
+namespace {
+planted_bug planted = planted_bug::none;  // see plant_bug_for_tests
+}  // namespace
+
+void plant_bug_for_tests(planted_bug bug) {
+  planted = bug;
+}
+
 void apply(state& s, const events::event_payload& event, time_ms at) {
   std::visit(overloaded{
                  [&](const events::collaboration_created& e) {
@@ -162,12 +170,16 @@ void apply(state& s, const events::event_payload& event, time_ms at) {
                  },
                  [&](const events::member_left& e) {
                    if (auto* mem = s.member(e.account)) {
+                     if (planted == planted_bug::member_left_stays_active) return;
                      mem->status = member_status::left;
                      mem->update_time = at;
                    }
                  },
                  [&](const events::member_removed& e) {
                    if (auto* mem = s.member(e.account)) {
+                     if (planted == planted_bug::invitee_removal_ignored &&
+                         mem->status == member_status::invited)
+                       return;
                      mem->status = member_status::removed;
                      mem->update_time = at;
                    }

@@ -140,6 +140,12 @@ struct state {
 };
 
 state evolve(state s, const events::event_payload& e, time_ms at);
+
+// Test-only: a bug planted in evolve on purpose (`cleanroomsd sim --plant-bug`), to show that
+// the simulator's checkers catch a wrong evolver within a bounded number of steps. Set once,
+// before any actor runs; the server never sets it.
+enum class planted_bug : std::uint8_t { none, member_left_stays_active, invitee_removal_ignored };
+void plant_bug_for_tests(planted_bug bug);
 void apply(state& s, const events::event_payload& e, time_ms at);  // in place, same rules
 
 std::string stream_id(std::string_view collaboration_id);

@@ -9,6 +9,7 @@
 
 #include "actors/given_when_then.hpp"
 #include "actors/registry.hpp"
+#include "events/journal.hpp"
 #include "events/temp_dir.hpp"
 
 namespace crs::testing {

@@ -1,0 +1,368 @@
+#include "sim/model.hpp"
+
+#include <algorithm>
+
+namespace crs::sim {
+namespace {
+
+const expectation ok{200, ""};
+const expectation no_content{204, ""};
+const expectation denied{403, "AccessDeniedException"};
+const expectation not_found{404, "ResourceNotFoundException"};
+const expectation conflict{409, "ConflictException"};
+const expectation invalid{400, "ValidationException"};
+const expectation over_quota{402, "ServiceQuotaExceededException"};
+
+bool gone(const m_member* m) {
+  return m && (m->status == m_status::left || m->status == m_status::removed);
+}
+bool open(m_cr_status s) {
+  return s == m_cr_status::pending || s == m_cr_status::approved;
+}
+const char* change_type(const m_change_request& r) {
+  if (r.add) return "ADD_MEMBER";
+  return r.receive ? "GRANT_RECEIVE_RESULTS_ABILITY" : "REVOKE_RECEIVE_RESULTS_ABILITY";
+}
+// "Members invited per collaboration": invitees (not the creator) still INVITED or ACTIVE.
+std::size_t invitees(const m_collaboration& c) {
+  return static_cast<std::size_t>(
+      std::count_if(c.members.begin(), c.members.end(), [&](const m_member& m) {
+        return m.account != c.creator &&
+               (m.status == m_status::invited || m.status == m_status::active);
+      }));
+}
+// SPEC.md 16.4: every vote that still counts is APPROVED (a pending vote of a member who left or
+// was removed no longer counts).
+bool all_approved(const m_collaboration& c, const m_change_request& r) {
+  for (const auto& [voter, vote] : r.votes) {
+    if (vote == m_vote::pending && gone(c.member(voter))) continue;
+    if (vote != m_vote::approved) return false;
+  }
+  return true;
+}
+// Whether a committed change still applies (UpdateCollaborationChangeRequest re-checks).
+bool still_applies(const m_collaboration& c, const m_change_request& r, std::size_t quota) {
+  const auto* m = c.member(r.account);
+  if (r.add) return !m && invitees(c) + 1 <= quota;
+  if (!m || gone(m)) return false;
+  return m->can_receive != r.receive && invitees(c) <= quota;
+}
+
+}  // namespace
+
+const char* op_name(op_kind k) {
+  switch (k) {
+    case op_kind::create_collaboration:
+      return "CreateCollaboration";
+    case op_kind::get_collaboration:
+      return "GetCollaboration";
+    case op_kind::update_collaboration:
+      return "UpdateCollaboration";
+    case op_kind::delete_collaboration:
+      return "DeleteCollaboration";
+    case op_kind::delete_member:
+      return "DeleteMember";
+    case op_kind::create_membership:
+      return "CreateMembership";
+    case op_kind::delete_membership:
+      return "DeleteMembership";
+    case op_kind::create_change_request:
+      return "CreateCollaborationChangeRequest";
+    case op_kind::update_change_request:
+      return "UpdateCollaborationChangeRequest";
+    case op_kind::malformed:
+      return "Malformed";
+  }
+  return "?";
+}
+
+const char* action_name(cr_action a) {
+  switch (a) {
+    case cr_action::approve:
+      return "APPROVE";
+    case cr_action::deny:
+      return "DENY";
+    case cr_action::cancel:
+      return "CANCEL";
+    case cr_action::commit:
+      return "COMMIT";
+  }
+  return "?";
+}
+
+const m_member* m_collaboration::member(const std::string& account) const {
+  for (const auto& m : members)
+    if (m.account == account) return &m;
+  return nullptr;
+}
+m_member* m_collaboration::member(const std::string& account) {
+  for (auto& m : members)
+    if (m.account == account) return &m;
+  return nullptr;
+}
+bool m_collaboration::visible_to(const std::string& account) const {
+  const auto* m = member(account);
+  return !deleted && m && (m->status == m_status::invited || m->status == m_status::active);
+}
+std::optional<std::string> m_collaboration::query_payer() const {
+  for (const auto& m : members)
+    if (m.pays_queries == true) return m.account;
+  for (const auto& m : members)
+    if (m.can_query) return m.account;
+  return std::nullopt;
+}
+
+const m_collaboration* reference_model::find(const std::string& id) const {
+  auto it = collabs_.find(id);
+  return it == collabs_.end() ? nullptr : &it->second;
+}
+
+expectation reference_model::predict(const operation& op) const {
+  const auto* c = find(op.collaboration_id);
+  switch (op.kind) {
+    case op_kind::malformed:
+      return invalid;
+    case op_kind::create_collaboration:
+      return create_collaboration(op);
+    case op_kind::get_collaboration:
+      return c && c->visible_to(op.caller) ? ok : denied;
+    case op_kind::update_collaboration:
+    case op_kind::delete_collaboration:
+      if (!c || !c->visible_to(op.caller) || c->creator != op.caller) return denied;
+      return op.kind == op_kind::update_collaboration ? ok : no_content;
+    case op_kind::delete_member:
+      return delete_member(op);
+    case op_kind::create_membership:
+      return create_membership(op);
+    case op_kind::delete_membership:
+      return delete_membership(op);
+    case op_kind::create_change_request:
+      return create_change_request(op);
+    case op_kind::update_change_request:
+      return update_change_request(op);
+  }
+  return invalid;
+}
+
+// SPEC.md 6 CreateCollaboration, checks 2-6 (the per-account quota is set out of reach).
+expectation reference_model::create_collaboration(const operation& op) const {
+  std::set<std::string> seen{op.caller};
+  std::size_t queriers = 0, payers = 0;
+  for (std::size_t i = 0; i < op.members.size(); ++i) {
+    const auto& m = op.members[i];
+    if (i > 0 && !seen.insert(m.account).second) return invalid;  // repeated, or the caller
+    queriers += m.can_query;
+    payers += m.pays_queries == true;
+  }
+  if (queriers > 1 || payers > 1) return invalid;
+  if (payers == 0)
+    for (const auto& m : op.members)
+      if (m.can_query && m.pays_queries == false) return invalid;  // SPEC.md 19.1 rule 2
+  if (op.members.size() - 1 > members_quota) return over_quota;
+  return ok;
+}
+
+// SPEC.md 7 CreateMembership, checks 2-5 and 19.3.
+expectation reference_model::create_membership(const operation& op) const {
+  const auto* c = find(op.collaboration_id);
+  const auto* m = c ? c->member(op.caller) : nullptr;
+  if (!c || c->deleted || !m) return denied;
+  if (m->status == m_status::active) return conflict;
+  if (m->status != m_status::invited) return denied;
+  const bool responsible = c->query_payer() == op.caller;
+  if (!op.accepts_payment) {
+    if (responsible && !m->can_query) return invalid;
+  } else if (*op.accepts_payment != responsible) {
+    return invalid;
+  }
+  return ok;
+}
+
+// SPEC.md 7 DeleteMembership (the workload creates no sub-resources).
+expectation reference_model::delete_membership(const operation& op) const {
+  auto it = memberships_.find(op.membership_id);
+  if (it == memberships_.end() || it->second.account != op.caller) return not_found;
+  const auto* c = find(it->second.collaboration_id);
+  if (c && !c->deleted && c->creator == op.caller) return conflict;
+  return no_content;
+}
+
+// SPEC.md 6 DeleteMember.
+expectation reference_model::delete_member(const operation& op) const {
+  const auto* c = find(op.collaboration_id);
+  if (!c || !c->visible_to(op.caller) || c->creator != op.caller) return denied;
+  if (op.account == c->creator) return invalid;
+  const auto* m = c->member(op.account);
+  if (!m) return not_found;
+  if (gone(m)) return conflict;
+  return no_content;
+}
+
+// SPEC.md 14 CreateCollaborationChangeRequest with one MEMBER change.
+expectation reference_model::create_change_request(const operation& op) const {
+  const auto* c = find(op.collaboration_id);
+  if (!c || !c->visible_to(op.caller) || c->creator != op.caller) return denied;
+  if (c->member(op.caller)->status != m_status::active) return denied;
+  if (op.account == c->creator) return invalid;
+  const auto* m = c->member(op.account);
+  if (!m && !op.with_display_name) return invalid;
+  if (gone(m)) return invalid;
+  if (m && m->can_receive == op.receive) return invalid;
+  for (const auto& [id, r] : c->change_requests)
+    if (open(r.status) && r.account == op.account) return conflict;
+  if (invitees(*c) + (m ? 0 : 1) > members_quota) return over_quota;
+  return ok;
+}
+
+// SPEC.md 14 UpdateCollaborationChangeRequest.
+expectation reference_model::update_change_request(const operation& op) const {
+  const auto* c = find(op.collaboration_id);
+  if (!c || !c->visible_to(op.caller)) return denied;
+  auto it = c->change_requests.find(op.change_request_id);
+  if (it == c->change_requests.end()) return not_found;
+  const auto& r = it->second;
+  switch (op.action) {
+    case cr_action::approve:
+    case cr_action::deny: {
+      if (op.caller == c->creator) return denied;
+      auto v = r.votes.find(op.caller);
+      if (v == r.votes.end()) return denied;
+      if (r.status != m_cr_status::pending || v->second != m_vote::pending) return conflict;
+      return ok;
+    }
+    case cr_action::cancel:
+      if (op.caller != c->creator) return denied;
+      return open(r.status) ? ok : conflict;
+    case cr_action::commit:
+      if (op.caller != c->creator) return denied;
+      if (r.status != m_cr_status::approved) return conflict;
+      return still_applies(*c, r, members_quota) ? ok : conflict;
+  }
+  return invalid;
+}
+
+void reference_model::apply_commit(m_collaboration& c, const m_change_request& r) {
+  if (r.add) {
+    m_member m;
+    m.account = r.account;
+    m.can_receive = r.receive;
+    c.members.push_back(std::move(m));
+  } else if (auto* m = c.member(r.account)) {
+    m->can_receive = r.receive;
+  }
+}
+
+void reference_model::reevaluate(m_collaboration& c, const std::string& gone_account) {
+  for (auto& [id, r] : c.change_requests) {
+    if (r.status != m_cr_status::pending) continue;
+    auto v = r.votes.find(gone_account);
+    if (v == r.votes.end() || v->second != m_vote::pending) continue;
+    if (all_approved(c, r)) r.status = m_cr_status::approved;
+  }
+}
+
+void reference_model::apply(const operation& op, const std::string& fresh_id) {
+  auto cit = collabs_.find(op.collaboration_id);
+  m_collaboration* c = cit == collabs_.end() ? nullptr : &cit->second;
+  switch (op.kind) {
+    case op_kind::malformed:
+    case op_kind::get_collaboration:
+    case op_kind::update_collaboration:
+      return;
+    case op_kind::create_collaboration: {
+      m_collaboration n;
+      n.id = fresh_id;
+      n.creator = op.caller;
+      for (const auto& p : op.members) {
+        m_member m;
+        m.account = p.account;
+        m.can_query = p.can_query;
+        m.can_receive = p.can_receive;
+        m.pays_queries = p.pays_queries;
+        n.members.push_back(std::move(m));
+      }
+      n.auto_approved.insert(op.auto_approved.begin(), op.auto_approved.end());
+      collabs_[fresh_id] = std::move(n);
+      collab_order_.push_back(fresh_id);
+      return;
+    }
+    case op_kind::delete_collaboration:
+      c->deleted = true;
+      for (auto& [id, ms] : memberships_)
+        if (ms.collaboration_id == c->id && ms.status == m_membership_status::active)
+          ms.status = m_membership_status::collaboration_deleted;
+      for (auto& [id, r] : c->change_requests)
+        if (open(r.status)) r.status = m_cr_status::cancelled;
+      return;
+    case op_kind::delete_member: {
+      auto* m = c->member(op.account);
+      m->status = m_status::removed;
+      if (m->membership_id)
+        memberships_.at(*m->membership_id).status = m_membership_status::removed;
+      reevaluate(*c, op.account);
+      return;
+    }
+    case op_kind::create_membership: {
+      auto* m = c->member(op.caller);
+      m->status = m_status::active;
+      m->membership_id = fresh_id;
+      memberships_[fresh_id] =
+          m_membership{fresh_id, c->id, op.caller, m_membership_status::active};
+      membership_order_.push_back(fresh_id);
+      return;
+    }
+    case op_kind::delete_membership: {
+      auto it = memberships_.find(op.membership_id);
+      auto& owner = collabs_.at(it->second.collaboration_id);
+      auto* m = owner.member(op.caller);
+      m->membership_id.reset();
+      const bool leaves = !owner.deleted && m->status == m_status::active;
+      memberships_.erase(it);
+      if (leaves) {
+        m->status = m_status::left;
+        reevaluate(owner, op.caller);
+      }
+      return;
+    }
+    case op_kind::create_change_request: {
+      m_change_request r;
+      r.id = fresh_id;
+      r.account = op.account;
+      r.add = c->member(op.account) == nullptr;
+      r.receive = op.receive;
+      if (c->auto_approved.count(change_type(r))) {
+        r.status = m_cr_status::committed;
+        apply_commit(*c, r);
+      } else {
+        for (const auto& m : c->members)
+          if (m.status == m_status::active && m.account != c->creator)
+            r.votes[m.account] = m_vote::pending;
+        r.status = r.votes.empty() ? m_cr_status::approved : m_cr_status::pending;
+      }
+      c->change_requests[fresh_id] = std::move(r);
+      return;
+    }
+    case op_kind::update_change_request: {
+      auto& r = c->change_requests.at(op.change_request_id);
+      switch (op.action) {
+        case cr_action::approve:
+          r.votes[op.caller] = m_vote::approved;
+          if (all_approved(*c, r)) r.status = m_cr_status::approved;
+          return;
+        case cr_action::deny:
+          r.votes[op.caller] = m_vote::denied;
+          r.status = m_cr_status::denied;
+          return;
+        case cr_action::cancel:
+          r.status = m_cr_status::cancelled;
+          return;
+        case cr_action::commit:
+          apply_commit(*c, r);
+          r.status = m_cr_status::committed;
+          return;
+      }
+    }
+  }
+}
+
+}  // namespace crs::sim

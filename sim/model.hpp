@@ -1,0 +1,94 @@
+// The reference model: a second, deliberately plain description of SPEC.md's rules for the
+// operations the workload issues (sections 6, 7, 14, 16, 19). It predicts the outcome of every
+// call (accepted, or which exception) before the simulator looks at the answer, and learns the
+// effect of each accepted call. It never reads the system's state: when the two disagree, one
+// of them is wrong, and the simulator stops with the step and the seed.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim/operation.hpp"
+
+namespace crs::sim {
+
+enum class m_status : std::uint8_t { invited, active, left, removed };
+enum class m_membership_status : std::uint8_t { active, removed, collaboration_deleted };
+enum class m_cr_status : std::uint8_t { pending, approved, denied, cancelled, committed };
+enum class m_vote : std::uint8_t { pending, approved, denied };
+
+struct m_member {
+  std::string account;
+  m_status status = m_status::invited;
+  bool can_query = false;
+  bool can_receive = false;
+  std::optional<bool> pays_queries;  // as the creator wrote it
+  std::optional<std::string> membership_id;
+};
+
+struct m_change_request {
+  std::string id;
+  std::string account;
+  bool add = false;      // ADD_MEMBER; otherwise GRANT (receive) or REVOKE (!receive)
+  bool receive = false;  // the abilities asked: [CAN_RECEIVE_RESULTS] or []
+  m_cr_status status = m_cr_status::pending;
+  std::map<std::string, m_vote> votes;
+};
+
+struct m_collaboration {
+  std::string id;
+  std::string creator;
+  bool deleted = false;
+  std::vector<m_member> members;  // the creator first
+  std::set<std::string> auto_approved;
+  std::map<std::string, m_change_request> change_requests;
+
+  const m_member* member(const std::string& account) const;
+  m_member* member(const std::string& account);
+  bool visible_to(const std::string& account) const;
+  // SPEC.md 19.1/19.2: the account that pays for queries, if any.
+  std::optional<std::string> query_payer() const;
+};
+
+struct m_membership {
+  std::string id;
+  std::string collaboration_id;
+  std::string account;
+  m_membership_status status = m_membership_status::active;
+};
+
+class reference_model {
+ public:
+  [[nodiscard]] expectation predict(const operation& op) const;
+  // The call was accepted; `fresh_id` is the id the server minted for it (if it creates).
+  void apply(const operation& op, const std::string& fresh_id);
+
+  const std::map<std::string, m_collaboration>& collaborations() const { return collabs_; }
+  const std::map<std::string, m_membership>& memberships() const { return memberships_; }
+  // Ids in the order they were created, so the workload can pick one in O(1).
+  const std::vector<std::string>& collaboration_order() const { return collab_order_; }
+  const std::vector<std::string>& membership_order() const { return membership_order_; }
+  std::size_t members_quota = 5;
+
+ private:
+  expectation create_collaboration(const operation& op) const;
+  expectation create_membership(const operation& op) const;
+  expectation delete_membership(const operation& op) const;
+  expectation delete_member(const operation& op) const;
+  expectation create_change_request(const operation& op) const;
+  expectation update_change_request(const operation& op) const;
+  const m_collaboration* find(const std::string& id) const;
+  void apply_commit(m_collaboration& c, const m_change_request& r);
+  // A voter went (left or was removed): its pending votes stop counting (SPEC.md 16.4).
+  void reevaluate(m_collaboration& c, const std::string& gone);
+
+  std::map<std::string, m_collaboration> collabs_;
+  std::map<std::string, m_membership> memberships_;
+  std::vector<std::string> collab_order_;
+  std::vector<std::string> membership_order_;
+};
+
+}  // namespace crs::sim

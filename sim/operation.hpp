@@ -1,0 +1,67 @@
+// What a simulated client asks: one Clean Rooms API call, as the workload chose it. The
+// simulator renders it as an HTTP request (sim/requests.cpp) and the reference model predicts
+// its outcome (sim/model.cpp) from the same fields.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace crs::sim {
+
+enum class op_kind : std::uint8_t {
+  create_collaboration,
+  get_collaboration,
+  update_collaboration,
+  delete_collaboration,
+  delete_member,
+  create_membership,
+  delete_membership,
+  create_change_request,
+  update_change_request,
+  malformed,  // a request that fails shape validation whoever sends it
+};
+inline constexpr int op_kind_count = 10;
+const char* op_name(op_kind k);
+
+// A member of a CreateCollaboration as the workload planned it.
+struct member_plan {
+  std::string account;
+  bool can_query = false;
+  bool can_receive = false;
+  std::optional<bool> pays_queries;  // paymentConfiguration.queryCompute.isResponsible, if sent
+};
+
+enum class cr_action : std::uint8_t { approve, deny, cancel, commit };
+const char* action_name(cr_action a);
+
+struct operation {
+  op_kind kind = op_kind::get_collaboration;
+  std::string caller;  // the account whose credentials sign the request
+  std::string collaboration_id;
+  std::string membership_id;
+  std::string account;  // DeleteMember's target, a change request's member
+  std::string change_request_id;
+  std::string name;  // UpdateCollaboration
+  // CreateCollaboration: the creator first, then the invitees.
+  std::vector<member_plan> members;
+  std::vector<std::string> auto_approved;  // ADD_MEMBER, GRANT_..., REVOKE_...
+  // CreateMembership: paymentConfiguration.queryCompute.isResponsible, if sent.
+  std::optional<bool> accepts_payment;
+  // CreateCollaborationChangeRequest: the member change.
+  bool receive = false;
+  bool with_display_name = true;
+  cr_action action = cr_action::approve;
+  std::uint8_t malformation = 0;  // which shape error (malformed)
+};
+
+// What the reference model expects of a call: the HTTP status and, for an error, the modeled
+// exception's name.
+struct expectation {
+  unsigned status = 200;
+  std::string error;  // "" on success
+  bool operator==(const expectation& o) const { return status == o.status && error == o.error; }
+};
+
+}  // namespace crs::sim

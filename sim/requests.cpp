@@ -1,0 +1,133 @@
+#include "sim/requests.hpp"
+
+#include <string>
+
+namespace crs::sim {
+namespace {
+
+std::string abilities(bool query, bool receive) {
+  std::string s = "[";
+  if (query) s += "\"CAN_QUERY\"";
+  if (receive) s += std::string(query ? "," : "") + "\"CAN_RECEIVE_RESULTS\"";
+  return s + "]";
+}
+
+std::string payment(bool responsible) {
+  return std::string("{\"queryCompute\":{\"isResponsible\":") + (responsible ? "true" : "false") +
+         "}}";
+}
+
+std::string create_collaboration_body(const operation& op) {
+  const auto& creator = op.members.front();
+  std::string b = "{\"name\":\"simulated\",\"description\":\"a simulated collaboration\",";
+  b += "\"creatorDisplayName\":\"creator\",\"creatorMemberAbilities\":" +
+       abilities(creator.can_query, creator.can_receive) + ",";
+  if (creator.pays_queries)
+    b += "\"creatorPaymentConfiguration\":" + payment(*creator.pays_queries) + ",";
+  b += "\"queryLogStatus\":\"DISABLED\",\"members\":[";
+  for (std::size_t i = 1; i < op.members.size(); ++i) {
+    const auto& m = op.members[i];
+    if (i > 1) b += ",";
+    b += "{\"accountId\":\"" + m.account + "\",\"displayName\":\"member " + std::to_string(i) +
+         "\",\"memberAbilities\":" + abilities(m.can_query, m.can_receive);
+    if (m.pays_queries) b += ",\"paymentConfiguration\":" + payment(*m.pays_queries);
+    b += "}";
+  }
+  b += "]";
+  if (!op.auto_approved.empty()) {
+    b += ",\"autoApprovedChangeRequestTypes\":[";
+    for (std::size_t i = 0; i < op.auto_approved.size(); ++i)
+      b += (i ? ",\"" : "\"") + op.auto_approved[i] + "\"";
+    b += "]";
+  }
+  return b + "}";
+}
+
+api::http_request request(std::string method, std::string target, std::string body = {}) {
+  api::http_request r;
+  r.method = std::move(method);
+  r.target = std::move(target);
+  r.body = std::move(body);
+  return r;
+}
+
+api::http_request malformed(const operation& op) {
+  switch (op.malformation % 4) {
+    case 0:  // CreateCollaboration without its required name
+      return request("POST", "/collaborations",
+                     "{\"description\":\"d\",\"creatorDisplayName\":\"c\",\"members\":[],"
+                     "\"creatorMemberAbilities\":[],\"queryLogStatus\":\"DISABLED\"}");
+    case 1:  // a collaboration identifier that is no UUID
+      return request("GET", "/collaborations/not-a-collaboration");
+    case 2:  // an enum value the model does not have
+      return request("POST", "/memberships",
+                     "{\"collaborationIdentifier\":\"" + op.collaboration_id +
+                         "\",\"queryLogStatus\":\"SOMETIMES\"}");
+    default:  // a change request action that does not exist
+      return request(
+          "PATCH",
+          "/collaborations/" + op.collaboration_id + "/changeRequests/" + op.change_request_id,
+          "{\"action\":\"MERGE\"}");
+  }
+}
+
+}  // namespace
+
+api::http_request render_request(const operation& op) {
+  api::http_request r;
+  const std::string collab = "/collaborations/" + op.collaboration_id;
+  switch (op.kind) {
+    case op_kind::create_collaboration:
+      r = request("POST", "/collaborations", create_collaboration_body(op));
+      break;
+    case op_kind::get_collaboration:
+      r = request("GET", collab);
+      break;
+    case op_kind::update_collaboration:
+      r = request("PATCH", collab, "{\"name\":\"" + op.name + "\"}");
+      break;
+    case op_kind::delete_collaboration:
+      r = request("DELETE", collab);
+      break;
+    case op_kind::delete_member:
+      r = request("DELETE", collab + "/member/" + op.account);
+      break;
+    case op_kind::create_membership: {
+      std::string b = "{\"collaborationIdentifier\":\"" + op.collaboration_id +
+                      "\",\"queryLogStatus\":\"DISABLED\"";
+      if (op.accepts_payment) b += ",\"paymentConfiguration\":" + payment(*op.accepts_payment);
+      r = request("POST", "/memberships", b + "}");
+      break;
+    }
+    case op_kind::delete_membership:
+      r = request("DELETE", "/memberships/" + op.membership_id);
+      break;
+    case op_kind::create_change_request: {
+      std::string m = "{\"accountId\":\"" + op.account +
+                      "\",\"memberAbilities\":" + abilities(false, op.receive);
+      if (op.with_display_name) m += ",\"displayName\":\"added\"";
+      m += "}";
+      r = request("POST", collab + "/changeRequests",
+                  "{\"changes\":[{\"specificationType\":\"MEMBER\",\"specification\":{\"member\":" +
+                      m + "}}]}");
+      break;
+    }
+    case op_kind::update_change_request:
+      r = request("PATCH", collab + "/changeRequests/" + op.change_request_id,
+                  std::string("{\"action\":\"") + action_name(op.action) + "\"}");
+      break;
+    case op_kind::malformed:
+      r = malformed(op);
+      break;
+  }
+  r.headers.emplace_back("host", "cleanrooms.us-east-1.amazonaws.com");
+  r.headers.emplace_back("content-type", "application/json");
+  r.headers.emplace_back("x-amz-date", "20261121T000000Z");
+  r.headers.emplace_back("authorization", "AWS4-HMAC-SHA256 Credential=" + op.caller +
+                                              "/20261121/us-east-1/cleanrooms/aws4_request, "
+                                              "SignedHeaders=host;x-amz-date, Signature=" +
+                                              std::string(64, '0'));
+  return r;
+}
+
+}  // namespace crs::sim

@@ -1,0 +1,515 @@
+#include "sim/simulator.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "actors/activation.hpp"
+#include "actors/collaboration/state.hpp"
+#include "actors/registry.hpp"
+#include "api/dispatcher.hpp"
+#include "events/event_store.hpp"
+#include "projections/collaboration_rows.hpp"
+#include "projections/verify.hpp"
+#include "sim/checkers.hpp"
+#include "sim/journal.hpp"
+#include "sim/model.hpp"
+#include "sim/requests.hpp"
+#include "sim/workload.hpp"
+
+namespace crs::sim {
+
+const char* fault_name(fault f) {
+  switch (f) {
+    case fault::crash:
+      return "crash";
+    case fault::passivate:
+      return "passivate";
+    case fault::slow_append:
+      return "slow-append";
+    case fault::failed_append:
+      return "failed-append";
+    case fault::retry:
+      return "retry";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr const char* collaboration_prefix = "collaboration-";
+constexpr std::size_t max_in_flight = 24;       // client calls awaiting an answer
+constexpr std::size_t recent_lines = 40;        // history printed with a violation
+constexpr std::uint64_t drain_limit = 1000000;  // liveness: steps to answer everything
+
+// FNV-1a, 64 bits: the trace hash. Not cryptographic; it only has to change when the run does.
+struct trace_hash {
+  std::uint64_t h = 1469598103934665603ull;
+  void add(std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;  // field separator
+    h *= 1099511628211ull;
+  }
+  void add(std::uint64_t v) {
+    char b[8];
+    for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(v >> (8 * i));
+    add(std::string_view(b, 8));
+  }
+  std::string hex() const {
+    char b[17];
+    std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(h));
+    return b;
+  }
+};
+
+struct in_flight {
+  operation op;
+  expectation expected;
+  bool exact = true;  // false: a read that races a write to the same collaboration
+  bool write = false;
+  std::string request_id;
+  std::string fresh_id;
+};
+
+struct answer {
+  std::uint64_t seq;
+  std::uint64_t epoch;
+  api::http_response response;
+};
+
+struct violation_found {};
+
+bool is_write(op_kind k) {
+  return k != op_kind::get_collaboration && k != op_kind::malformed;
+}
+
+std::string error_type(const api::http_response& r) {
+  for (const auto& [name, value] : r.headers) {
+    if (name.size() != 16) continue;
+    std::string lower;
+    for (char c : name) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    if (lower == "x-amzn-errortype") return value.substr(0, value.find(':'));
+  }
+  return {};
+}
+
+std::string describe(const expectation& e) {
+  return std::to_string(e.status) + (e.error.empty() ? "" : " " + e.error);
+}
+
+class simulation {
+ public:
+  explicit simulation(const sim_options& o)
+      : options_(o),
+        root_(o.seed),
+        schedule_(root_.fork()),
+        faults_rng_(root_.fork()),
+        ids_(root_.fork()),
+        clients_(root_.fork(), account_ids(o.accounts)),
+        disk_(events::make_memory_disk()) {
+    if (!o.trace_file.empty()) {
+      trace_out_ = std::fopen(o.trace_file.c_str(), "w");
+      if (!trace_out_) throw std::runtime_error("cannot write the trace file " + o.trace_file);
+    }
+  }
+  ~simulation() {
+    if (registry_) registry_->stop();
+    if (trace_out_) std::fclose(trace_out_);
+  }
+
+  sim_report run() {
+    const auto started = std::chrono::steady_clock::now();
+    report_.safety_steps = options_.steps - options_.steps / 4;
+    try {
+      boot();
+      for (step_ = 1; step_ <= options_.steps; ++step_) {
+        faults_on_ = step_ <= report_.safety_steps;
+        one_step();
+        take_answers();
+        if (options_.check_every && step_ % options_.check_every == 0) full_check("periodic");
+      }
+      step_ = options_.steps;
+      drain();
+      full_check("final");
+    } catch (const violation_found&) {
+    }
+    report_.steps = std::min(step_, options_.steps);
+    report_.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    report_.trace_hash = trace_.hex();
+    report_.faults["passivate"] += passivations_ + (registry_ ? registry_->passivations() : 0);
+    std::string recent;
+    for (const auto& l : recent_) recent += "  " + l + "\n";
+    report_.recent = recent;
+    return report_;
+  }
+
+ private:
+  static std::vector<std::string> account_ids(std::size_t n) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < n; ++i) {
+      char b[13];
+      std::snprintf(b, sizeof b, "%012llu",
+                    static_cast<unsigned long long>(111111111111ull + i * 1000001ull));
+      out.emplace_back(b);
+    }
+    return out;
+  }
+  bool fault_enabled(fault f) const {
+    return faults_on_ && (options_.faults & (1u << static_cast<unsigned>(f)));
+  }
+
+  [[noreturn]] void violated(const std::string& what) {
+    report_.ok = false;
+    report_.violation = what;
+    report_.violation_step = step_;
+    throw violation_found{};
+  }
+
+  void note(std::string line) {
+    if (trace_out_) std::fprintf(trace_out_, "%s\n", line.c_str());
+    recent_.push_back(std::move(line));
+    if (recent_.size() > recent_lines) recent_.pop_front();
+  }
+
+  // ---- the simulated process ----
+
+  void boot() {
+    events::store_options so;
+    so.disk = disk_;
+    so.secret_for_new_store = std::string(32, 's');
+    auto opened = events::event_store::open("/sim/data", so);
+    if (!opened) violated("the store did not open: " + opened.error().message);
+    store_ = std::move(opened.value());
+    journal_.attach(store_.get());
+    registry_options ro;
+    ro.deterministic = true;
+    ro.snapshot_every = 16;  // short, so activations start from snapshots often
+    // Few resident actors: passivation and re-activation happen all the time.
+    ro.max_resident =
+        (options_.faults & (1u << static_cast<unsigned>(fault::passivate))) ? 3 : 1u << 20;
+    registry_ = std::make_unique<registry>(*store_, journal_, ro);
+    api::dispatcher_options d;
+    d.quotas.collaborations_per_account = 1u << 30;  // out of reach: see sim/README.md
+    d.quotas.memberships_per_account = 1u << 30;
+    api::dispatcher_ports p;
+    p.now = [this] { return now_ms_; };
+    p.new_id = [this] { return fresh_id_ = random_uuid(ids_); };
+    p.new_request_id = [this] { return request_id_; };
+    api_ = std::make_unique<api::dispatcher>(*store_, *registry_, d, p);
+  }
+
+  void crash() {
+    ++report_.faults["crash"];
+    note("step " + std::to_string(step_) + ": crash with " + std::to_string(in_flight_.size()) +
+         " calls in flight, " + std::to_string(journal_.queued()) + " appends not durable");
+    ++epoch_;
+    journal_.crash();
+    api_.reset();
+    passivations_ += registry_->passivations();
+    registry_->stop();
+    registry_.reset();
+    store_->close();
+    store_.reset();
+    auto lost = std::move(in_flight_);
+    in_flight_.clear();
+    busy_.clear();
+    answers_.clear();
+    boot();
+    // Which lost calls took effect: those whose request id reached the log. Apply them to the
+    // model in log order (one write per collaboration was in flight, so order is per stream).
+    std::map<std::string, std::uint64_t> wanted;
+    for (const auto& [seq, f] : lost)
+      if (f.write) wanted[f.request_id] = 0;
+    std::set<std::string> in_log;
+    std::map<std::uint64_t, const in_flight*> durable;
+    auto read = store_->read_all(1, UINT64_MAX, [&](const events::recorded_event& e) {
+      in_log.insert(e.env.request_id);
+      auto it = wanted.find(e.env.request_id);
+      if (it != wanted.end() && it->second == 0) it->second = e.env.position;
+      return true;
+    });
+    if (!read) violated("the log cannot be read after a restart: " + read.error().message);
+    for (const auto& rid : acked_)
+      if (!in_log.count(rid)) violated("acknowledged call " + rid + " is lost after a crash");
+    for (const auto& [seq, f] : lost) {
+      if (!f.write) continue;
+      if (auto p = wanted[f.request_id]) durable[p] = &f;
+    }
+    for (const auto& [pos, f] : durable) {
+      const auto e = model_.predict(f->op);
+      if (e.status >= 300)
+        violated(std::string(op_name(f->op.kind)) + " " + f->request_id +
+                 " took effect before the crash, but the model expects " + describe(e));
+      model_.apply(f->op, f->fresh_id);
+    }
+    full_check("after restart");
+  }
+
+  // ---- one step: the seed picks what happens next ----
+
+  void one_step() {
+    now_ms_ += 1 + schedule_.below(20);
+    if (stalled_until_ > step_ && !fault_enabled(fault::slow_append)) stalled_until_ = 0;
+    if (faults_on_ && fault_enabled(fault::crash) && faults_rng_.chance(1) &&
+        faults_rng_.chance(300)) {
+      crash();
+      return;
+    }
+    if (fault_enabled(fault::slow_append) && stalled_until_ <= step_ && faults_rng_.chance(2)) {
+      stalled_until_ = step_ + 50 + faults_rng_.below(400);
+      ++report_.faults["slow-append"];
+    }
+    const bool can_issue = in_flight_.size() < max_in_flight;
+    const bool can_run = registry_->runnable() > 0;
+    const bool can_commit = journal_.queued() > 0 && stalled_until_ <= step_;
+    const auto roll = schedule_.below(100);
+    if (roll < 30 && can_issue) {
+      if (fault_enabled(fault::retry) && !answered_.empty() && faults_rng_.chance(60)) {
+        ++report_.faults["retry"];
+        issue(answered_[faults_rng_.below(answered_.size())]);
+      } else {
+        issue(clients_.next(model_, [this](const std::string& id) { return busy_.count(id) > 0; }));
+      }
+    } else if (roll < 80 && can_run) {
+      registry_->run_one(schedule_.below(registry_->runnable()));
+    } else if (can_commit) {
+      const bool fail = fault_enabled(fault::failed_append) && faults_rng_.chance(15);
+      if (fail) ++report_.faults["failed-append"];
+      journal_.commit(1 + schedule_.below(16), fail,
+                      [this](const committed_append& c) { committed(c); });
+    } else if (can_run) {
+      registry_->run_one(schedule_.below(registry_->runnable()));
+    } else if (can_issue) {
+      issue(clients_.next(model_, [this](const std::string& id) { return busy_.count(id) > 0; }));
+    }
+  }
+
+  void issue(operation op) {
+    const bool write = is_write(op.kind);
+    if (write && busy_.count(op.collaboration_id)) return;  // a retry that must wait its turn
+    const std::uint64_t seq = ++report_.requests;
+    in_flight f;
+    f.expected = model_.predict(op);
+    f.write = write;
+    f.exact = op.kind != op_kind::get_collaboration || !busy_.count(op.collaboration_id);
+    f.request_id = "sim-" + std::to_string(options_.seed) + "-" + std::to_string(seq);
+    f.op = std::move(op);
+    if (write) ++busy_[f.op.collaboration_id];
+    auto request = render_request(f.op);
+    request_id_ = f.request_id;
+    fresh_id_.clear();
+    auto& slot = in_flight_[seq] = std::move(f);
+    const auto epoch = epoch_;
+    api_->handle(std::move(request), [this, seq, epoch](api::http_response r) {
+      answers_.push_back({seq, epoch, std::move(r)});
+    });
+    slot.fresh_id = fresh_id_;
+  }
+
+  // Answers are checked after the step that produced them, in the order they came.
+  void take_answers() {
+    while (!answers_.empty()) {
+      auto a = std::move(answers_.front());
+      answers_.pop_front();
+      if (a.epoch != epoch_) continue;  // the connection died with the process
+      auto it = in_flight_.find(a.seq);
+      if (it == in_flight_.end()) violated("call " + std::to_string(a.seq) + " answered twice");
+      auto f = std::move(it->second);
+      in_flight_.erase(it);
+      check_answer(a.seq, f, a.response);
+    }
+  }
+
+  void check_answer(std::uint64_t seq, const in_flight& f, const api::http_response& r) {
+    const expectation got{r.status, r.status >= 300 ? error_type(r) : std::string()};
+    ++report_.outcomes[std::string(op_name(f.op.kind)) + " " + describe(got)];
+    trace_.add(seq);
+    trace_.add(r.status);
+    trace_.add(got.error);
+    trace_.add(r.body);
+    note("step " + std::to_string(step_) + ": " + f.request_id + " " + op_name(f.op.kind) + " by " +
+         f.op.caller + " on " + f.op.collaboration_id + f.op.membership_id + " -> " +
+         describe(got) + " (model: " + describe(f.expected) + ")");
+    if (f.write) {
+      auto b = busy_.find(f.op.collaboration_id);
+      if (b != busy_.end() && --b->second == 0) busy_.erase(b);
+    }
+    const bool injected = r.status == 500 && journal_.failed_request_ids.count(f.request_id);
+    if (!injected) {
+      if (r.status >= 500)
+        violated(std::string(op_name(f.op.kind)) + " answered " + describe(got) + ": " + r.body);
+      if (f.exact && !(got == f.expected))
+        violated("the model expected " + describe(f.expected) + " for " + op_name(f.op.kind) + " " +
+                 f.request_id + ", the server answered " + describe(got) + ": " + r.body);
+      if (!f.exact && r.status != 200 && r.status != 403)
+        violated("GetCollaboration answered " + describe(got));
+    }
+    if (r.status < 300 && f.write) {
+      if (!committed_ids_.count(f.request_id))
+        violated(std::string(op_name(f.op.kind)) + " " + f.request_id +
+                 " was acknowledged before its events were durable");
+      acked_.insert(f.request_id);
+      model_.apply(f.op, f.fresh_id);
+    }
+    if (f.write && answered_.size() < 64)
+      answered_.push_back(f.op);
+    else if (f.write)
+      answered_[schedule_.below(answered_.size())] = f.op;
+  }
+
+  // A durable append: the per-append invariants, on the state before and after it.
+  void committed(const committed_append& c) {
+    const auto& r = *c.request;
+    committed_ids_.insert(r.request_id);
+    if (!r.events.empty() && c.outcome.first_position != last_position_ + 1)
+      violated("global positions are not gap-free: " + std::to_string(c.outcome.first_position) +
+               " after " + std::to_string(last_position_));
+    last_position_ += r.events.size();
+    trace_.add(r.stream);
+    trace_.add(c.outcome.new_version);
+    trace_.add(r.request_id);
+    for (const auto& v : r.views) {
+      trace_.add(v.key);
+      trace_.add(v.erase ? std::string_view("-") : std::string_view(v.value));
+    }
+    report_.events += r.events.size();
+    note("step " + std::to_string(step_) + ": durable " + r.stream + " v" +
+         std::to_string(c.outcome.new_version) + " (" + std::to_string(r.events.size()) +
+         " events, " + r.request_id + ")");
+    if (r.stream.rfind(collaboration_prefix, 0) != 0) return;
+    auto& shadow = shadow_[r.stream];
+    if (shadow.version != r.expected_version)
+      violated(r.stream + ": append expected version " + std::to_string(r.expected_version) +
+               ", the log holds " + std::to_string(shadow.version));
+    const auto before = shadow;
+    if (auto e = check_actor(before, r); !e.empty()) violated(r.stream + ": " + e);
+    for (const auto& e : r.events) collaboration::apply(shadow, e, r.time);
+    if (shadow.version != c.outcome.new_version)
+      violated(r.stream + ": stream version " + std::to_string(c.outcome.new_version) + " after " +
+               std::to_string(r.events.size()) + " events from " + std::to_string(before.version));
+    if (auto e = check_transition(before, shadow); !e.empty()) violated(r.stream + ": " + e);
+    if (auto e = check_state(shadow); !e.empty()) violated(r.stream + ": " + e);
+  }
+
+  // The whole log against itself, the live projections, the states the appends built, and what
+  // activation (snapshot + tail) makes of each stream.
+  void full_check(const char* when) {
+    projections::verify_report rep;
+    auto log = projections::replay_log(*store_, rep);
+    if (!log)
+      violated(std::string(when) + " check: the log cannot be replayed: " + log.error().message);
+    if (rep.problem_count)
+      violated(std::string(when) + " check: the log is inconsistent: " + rep.problems.front().what);
+    projections::compare_views(*store_, projections::rebuild_rows(*log), rep);
+    if (rep.mismatch_count)
+      violated(std::string(when) + " check: rebuilt projections differ from the live ones at " +
+               rep.mismatches.front().key);
+    if (log->collaborations.size() != shadow_.size())
+      violated(std::string(when) + " check: the log holds " +
+               std::to_string(log->collaborations.size()) + " collaborations, " +
+               std::to_string(shadow_.size()) + " were made durable");
+    for (const auto& [stream, replayed] : log->collaborations) {
+      auto sh = shadow_.find(stream);
+      if (sh == shadow_.end()) violated(std::string(when) + " check: unknown stream " + stream);
+      const auto expected = projections::rows(sh->second);
+      if (projections::rows(replayed) != expected)
+        violated(std::string(when) + " check: replaying " + stream +
+                 " differs from its live state");
+      auto activated =
+          activate(*store_, stream.substr(std::string_view(collaboration_prefix).size()));
+      if (!activated || projections::rows(activated.value()) != expected)
+        violated(std::string(when) + " check: activating " + stream +
+                 " (snapshot + tail) differs from its live state");
+    }
+  }
+
+  // Liveness: without faults, every call gets its answer.
+  void drain() {
+    faults_on_ = false;
+    stalled_until_ = 0;
+    for (std::uint64_t i = 0; i < drain_limit; ++i) {
+      if (registry_->runnable() > 0)
+        registry_->run_one(schedule_.below(registry_->runnable()));
+      else if (journal_.queued() > 0)
+        journal_.commit(journal_.queued(), false,
+                        [this](const committed_append& c) { committed(c); });
+      else
+        break;
+      take_answers();
+    }
+    take_answers();
+    if (!in_flight_.empty())
+      violated("liveness: " + std::to_string(in_flight_.size()) +
+               " calls never answered, the first " + in_flight_.begin()->second.request_id);
+  }
+
+  sim_options options_;
+  random root_, schedule_, faults_rng_, ids_;
+  workload clients_;
+  reference_model model_;
+  std::shared_ptr<rocksdb::Env> disk_;
+  std::unique_ptr<events::event_store> store_;
+  sim_journal journal_;
+  std::unique_ptr<registry> registry_;
+  std::unique_ptr<api::dispatcher> api_;
+
+  std::uint64_t step_ = 0;
+  std::uint64_t epoch_ = 0;
+  time_ms now_ms_ = 1763683200000;  // 2025-11-21, advanced by the seed
+  bool faults_on_ = true;
+  std::uint64_t stalled_until_ = 0;
+  std::uint64_t passivations_ = 0;
+  std::string request_id_, fresh_id_;  // handed to the dispatcher's ports during handle()
+  std::map<std::uint64_t, in_flight> in_flight_;
+  std::deque<answer> answers_;
+  std::map<std::string, std::uint64_t> busy_;           // collaborations with a write in flight
+  std::vector<operation> answered_;                     // calls a retry may resend
+  std::map<std::string, collaboration::state> shadow_;  // every durable append, applied
+  std::set<std::string> committed_ids_;
+  std::set<std::string> acked_;
+  std::uint64_t last_position_ = 0;
+  trace_hash trace_;
+  std::FILE* trace_out_ = nullptr;
+  std::deque<std::string> recent_;
+  sim_report report_;
+};
+
+}  // namespace
+
+sim_report run_simulation(const sim_options& options) {
+  collaboration::planted_bug bug = collaboration::planted_bug::none;
+  if (options.bug == "member-left-stays-active")
+    bug = collaboration::planted_bug::member_left_stays_active;
+  else if (options.bug == "invitee-removal-ignored")
+    bug = collaboration::planted_bug::invitee_removal_ignored;
+  else if (!options.bug.empty())
+    throw std::invalid_argument("unknown planted bug " + options.bug);
+  collaboration::plant_bug_for_tests(bug);
+  simulation s(options);
+  auto report = s.run();
+  collaboration::plant_bug_for_tests(collaboration::planted_bug::none);
+  return report;
+}
+
+std::string command_line(const sim_options& o) {
+  std::string s = "cleanroomsd sim --seed " + std::to_string(o.seed) + " --steps " +
+                  std::to_string(o.steps) + " --accounts " + std::to_string(o.accounts);
+  std::string faults;
+  for (int i = 0; i < fault_count; ++i)
+    if (o.faults & (1u << i))
+      faults += std::string(faults.empty() ? "" : ",") + fault_name(static_cast<fault>(i));
+  s += " --faults " + (faults.empty() ? std::string("none") : faults);
+  if (o.check_every != 2000) s += " --check-every " + std::to_string(o.check_every);
+  if (!o.bug.empty()) s += " --plant-bug " + o.bug;
+  return s;
+}
+
+}  // namespace crs::sim

@@ -1,0 +1,56 @@
+// The deterministic simulator (issue 7; DESIGN.md "Determinism rules" 5). One seed drives the
+// clients, the interleaving of actor messages (CAF's test_coordinator, one message per step),
+// when the journal makes a group of appends durable, and the faults. The system under test is
+// the server's own code (dispatcher, registry, actors, deciders, evolvers, projections, event
+// store on an in-memory disk); only the ports are swapped: clock, id source, request ids,
+// randomness and the journal's durability.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace crs::sim {
+
+enum class fault : std::uint8_t {
+  crash,          // the process dies: actors dropped, unsynced appends lost, restart from the log
+  passivate,      // few resident actors: they passivate and re-activate from snapshot + tail
+  slow_append,    // the disk stalls: appends wait, then go in large groups
+  failed_append,  // the disk refuses a batch: its commands answer 500, nothing is kept
+  retry,          // clients resend calls already answered (or lost), in any order
+};
+inline constexpr int fault_count = 5;
+const char* fault_name(fault f);
+
+struct sim_options {
+  std::uint64_t seed = 1;
+  std::uint64_t steps = 100000;
+  std::size_t accounts = 6;
+  unsigned faults = (1u << fault_count) - 1;  // bit per fault
+  std::string trace_file;                     // every event and reply, one line each
+  std::uint64_t check_every = 2000;           // full replay + projection comparison every N steps
+  std::string bug;  // test-only: a planted evolver bug (collaboration::planted_bug) by name
+};
+
+struct sim_report {
+  bool ok = true;
+  std::uint64_t steps = 0;
+  std::uint64_t safety_steps = 0;
+  std::uint64_t requests = 0;
+  std::uint64_t events = 0;
+  std::map<std::string, std::uint64_t> outcomes;  // "CreateMembership 409" -> count
+  std::map<std::string, std::uint64_t> faults;    // injected, by name
+  double seconds = 0;
+  std::string trace_hash;  // hex
+  // On a violation: where, what, and the recent history.
+  std::uint64_t violation_step = 0;
+  std::string violation;
+  std::string recent;
+};
+
+[[nodiscard]] sim_report run_simulation(const sim_options& options);
+
+// The command line that reproduces `options`.
+std::string command_line(const sim_options& options);
+
+}  // namespace crs::sim

@@ -1,0 +1,40 @@
+// The simulated clients: K accounts issuing a weighted random mix of calls over many
+// collaborations, chosen from what the reference model knows exists, plus calls from the wrong
+// account, to ids that never existed, and malformed requests. Integer randomness only.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/model.hpp"
+#include "sim/operation.hpp"
+#include "sim/random.hpp"
+
+namespace crs::sim {
+
+// A lower-case version 4 UUID drawn from `rng`.
+std::string random_uuid(random& rng);
+
+class workload {
+ public:
+  workload(random rng, std::vector<std::string> accounts)
+      : rng_(rng), accounts_(std::move(accounts)) {}
+  // `busy(collaboration id)`: a write to it is in flight, so no other write is sent to it (one
+  // writer per collaboration keeps each prediction exact; see sim/README.md).
+  [[nodiscard]] operation next(const reference_model& model,
+                               const std::function<bool(const std::string&)>& busy);
+  const std::vector<std::string>& accounts() const { return accounts_; }
+  std::string random_uuid() { return sim::random_uuid(rng_); }
+
+ private:
+  const std::string& any_account() { return accounts_[rng_.below(accounts_.size())]; }
+  // A recent collaboration (most activity is on the newest ones), or "" if none.
+  std::string pick_collaboration(const reference_model& model);
+  operation create_collaboration();
+
+  random rng_;
+  std::vector<std::string> accounts_;
+};
+
+}  // namespace crs::sim
