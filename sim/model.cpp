@@ -112,6 +112,11 @@ std::optional<std::string> m_collaboration::query_payer() const {
   return std::nullopt;
 }
 
+std::size_t reference_model::created_by(const std::string& account) const {
+  auto it = created_.find(account);
+  return it == created_.end() ? 0 : it->second;
+}
+
 const m_collaboration* reference_model::find(const std::string& id) const {
   auto it = collabs_.find(id);
   return it == collabs_.end() ? nullptr : &it->second;
@@ -159,6 +164,7 @@ expectation reference_model::create_collaboration(const operation& op) const {
     for (const auto& m : op.members)
       if (m.can_query && m.pays_queries == false) return invalid;  // SPEC.md 19.1 rule 2
   if (op.members.size() - 1 > members_quota) return over_quota;
+  if (created_by(op.caller) >= collaborations_quota) return over_quota;
   return ok;
 }
 
@@ -284,10 +290,12 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
       n.auto_approved.insert(op.auto_approved.begin(), op.auto_approved.end());
       collabs_[fresh_id] = std::move(n);
       collab_order_.push_back(fresh_id);
+      ++created_[op.caller];
       return;
     }
     case op_kind::delete_collaboration:
       c->deleted = true;
+      --created_[c->creator];
       for (auto& [id, ms] : memberships_)
         if (ms.collaboration_id == c->id && ms.status == m_membership_status::active)
           ms.status = m_membership_status::collaboration_deleted;

@@ -71,7 +71,10 @@ class reference_model {
   // Ids in the order they were created, so the workload can pick one in O(1).
   const std::vector<std::string>& collaboration_order() const { return collab_order_; }
   const std::vector<std::string>& membership_order() const { return membership_order_; }
-  std::size_t members_quota = 5;
+  // Live (not deleted) collaborations an account created.
+  std::size_t created_by(const std::string& account) const;
+  std::size_t members_quota = 5;         // "Members invited per collaboration"
+  std::size_t collaborations_quota = 10; // "Collaborations created per account"
 
  private:
   expectation create_collaboration(const operation& op) const;
@@ -87,6 +90,7 @@ class reference_model {
 
   std::map<std::string, m_collaboration> collabs_;
   std::map<std::string, m_membership> memberships_;
+  std::map<std::string, std::size_t> created_;  // live collaborations by creator
   std::vector<std::string> collab_order_;
   std::vector<std::string> membership_order_;
 };
