@@ -5,8 +5,6 @@
 #include <cstdio>
 #include <sstream>
 
-#include <spdlog/spdlog.h>
-
 #include "app/commands.hpp"
 #include "sim/simulator.hpp"
 
@@ -114,9 +112,6 @@ void add_sim(CLI::App& app, int& exit_code) {
       exit_code = 2;
       return;
     }
-    // The run's own failures are findings, printed below; the server's logs would drown them.
-    const auto level = spdlog::get_level();
-    if (level < spdlog::level::critical) spdlog::set_level(spdlog::level::critical);
     exit_code = 0;
     auto options = flags->options;
     for (std::uint64_t i = 0; i < flags->seeds; ++i) {
@@ -128,7 +123,6 @@ void add_sim(CLI::App& app, int& exit_code) {
         break;
       }
     }
-    spdlog::set_level(level);
   });
 }
 

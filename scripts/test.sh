@@ -92,7 +92,7 @@ built=$?
 http_suites=(tests/http/*.test.mjs)
 sdk_suites=(tests/acceptance/*.test.mjs)
 if [ $built -ne 0 ]; then
-  for s in ctest "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke replay disk-full restart backup verify-live verify-stopped crash-short crash-term; do record "$s (not run: build failed)" 1; done
+  for s in ctest sim "${http_suites[@]}" "${sdk_suites[@]}" cli-smoke replay disk-full restart backup verify-live verify-stopped crash-short crash-term; do record "$s (not run: build failed)" 1; done
   exit 1
 fi
 
@@ -100,6 +100,7 @@ suite format 120 bash scripts/check-format.sh
 suite ctest 1200 ctest --test-dir build --output-on-failure --timeout 300
 suite sanitizers 3600 bash scripts/sanitizers.sh
 suite fuzz 600 bash scripts/fuzz.sh --seconds 20
+suite sim 600 bash scripts/sim.sh
 
 start_server() { # starts build/cleanroomsd on $port with $data and waits (30 s at most) for /health
   "$root/build/cleanroomsd" serve --listen "127.0.0.1:$port" --data-dir "$data" >>"$server_log" 2>&1 &

@@ -73,8 +73,8 @@ class reference_model {
   const std::vector<std::string>& membership_order() const { return membership_order_; }
   // Live (not deleted) collaborations an account created.
   std::size_t created_by(const std::string& account) const;
-  std::size_t members_quota = 5;         // "Members invited per collaboration"
-  std::size_t collaborations_quota = 10; // "Collaborations created per account"
+  std::size_t members_quota = 5;          // "Members invited per collaboration"
+  std::size_t collaborations_quota = 10;  // "Collaborations created per account"
 
  private:
   expectation create_collaboration(const operation& op) const;

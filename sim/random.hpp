@@ -7,9 +7,9 @@
 
 namespace crs::sim {
 
-class random {
+class prng {
  public:
-  explicit random(std::uint64_t seed) : state_(seed) {}
+  explicit prng(std::uint64_t seed) : state_(seed) {}
 
   std::uint64_t next() {
     std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
@@ -30,7 +30,7 @@ class random {
   bool chance(std::uint64_t per_mille) { return below(1000) < per_mille; }
   // A child source for an independent stream of decisions (the workload, the faults, ...), so
   // adding a draw in one does not shift every decision of the others.
-  random fork() { return random(next()); }
+  prng fork() { return prng(next()); }
 
  private:
   std::uint64_t state_;

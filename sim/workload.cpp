@@ -11,16 +11,16 @@ struct weighted {
   std::uint64_t weight;
 };
 constexpr weighted mix[] = {
-    {op_kind::create_collaboration, 8},   {op_kind::create_membership, 18},
+    {op_kind::create_collaboration, 6},   {op_kind::create_membership, 20},
     {op_kind::delete_membership, 6},      {op_kind::delete_member, 5},
-    {op_kind::update_collaboration, 4},   {op_kind::delete_collaboration, 3},
+    {op_kind::update_collaboration, 4},   {op_kind::delete_collaboration, 4},
     {op_kind::get_collaboration, 14},     {op_kind::create_change_request, 12},
     {op_kind::update_change_request, 16}, {op_kind::malformed, 2},
 };
 
 }  // namespace
 
-std::string random_uuid(random& rng) {
+std::string random_uuid(prng& rng) {
   const std::uint64_t a = rng.next(), b = rng.next();
   char buf[37];
   std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
@@ -34,8 +34,13 @@ std::string workload::pick_collaboration(const reference_model& model) {
   const auto& ids = model.collaboration_order();
   if (ids.empty()) return {};
   const std::uint64_t window = ids.size() < 24 ? ids.size() : 24;
-  if (rng_.chance(900)) return ids[ids.size() - 1 - rng_.below(window)];
-  return ids[rng_.below(ids.size())];
+  std::string id;
+  // Mostly a live one of the newest: deleted ones answer 403 to everything.
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    id = rng_.chance(900) ? ids[ids.size() - 1 - rng_.below(window)] : ids[rng_.below(ids.size())];
+    if (!model.collaborations().at(id).deleted || rng_.chance(100)) break;
+  }
+  return id;
 }
 
 operation workload::create_collaboration() {
@@ -44,10 +49,19 @@ operation workload::create_collaboration() {
   op.caller = any_account();
   op.members.push_back({op.caller, false, rng_.chance(500), std::nullopt});
   const std::uint64_t invitees = rng_.below(accounts_.size() < 7 ? accounts_.size() : 7);
+  // Mostly distinct other accounts; now and then the caller itself or a repeat (invalid).
+  std::vector<std::string> others;
+  for (const auto& a : accounts_)
+    if (a != op.caller) others.push_back(a);
   for (std::uint64_t i = 0; i < invitees; ++i) {
     member_plan m;
-    // Mostly distinct other accounts; now and then the caller itself or a repeat (invalid).
-    m.account = any_account();
+    if (!others.empty() && rng_.chance(970)) {
+      const auto k = rng_.below(others.size());
+      m.account = others[k];
+      others.erase(others.begin() + static_cast<long>(k));
+    } else {
+      m.account = any_account();
+    }
     m.can_receive = rng_.chance(400);
     op.members.push_back(std::move(m));
   }

@@ -14,11 +14,11 @@
 namespace crs::sim {
 
 // A lower-case version 4 UUID drawn from `rng`.
-std::string random_uuid(random& rng);
+std::string random_uuid(prng& rng);
 
 class workload {
  public:
-  workload(random rng, std::vector<std::string> accounts)
+  workload(prng rng, std::vector<std::string> accounts)
       : rng_(rng), accounts_(std::move(accounts)) {}
   // `busy(collaboration id)`: a write to it is in flight, so no other write is sent to it (one
   // writer per collaboration keeps each prediction exact; see sim/README.md).
@@ -33,7 +33,7 @@ class workload {
   std::string pick_collaboration(const reference_model& model);
   operation create_collaboration();
 
-  random rng_;
+  prng rng_;
   std::vector<std::string> accounts_;
 };
 

@@ -1,0 +1,251 @@
+// The simulator's parts on their own: the seeded source, the journal's durability model, the
+// reference model's predictions, and the registry's deterministic scheduler.
+#include <catch2/catch.hpp>
+
+#include "actors/registry.hpp"
+#include "events/event_store.hpp"
+#include "sim/journal.hpp"
+#include "sim/model.hpp"
+#include "sim/random.hpp"
+#include "sim/workload.hpp"
+
+using namespace crs;
+using namespace crs::sim;
+
+TEST_CASE("the seeded source repeats itself and stays in range") {
+  prng a(42), b(42), c(43);
+  bool differs = false;
+  for (int i = 0; i < 1000; ++i) {
+    const auto x = a.next();
+    REQUIRE(x == b.next());
+    differs = differs || x != c.next();
+  }
+  CHECK(differs);
+  for (std::uint64_t n : {1ull, 2ull, 3ull, 7ull, 1000ull}) {
+    for (int i = 0; i < 200; ++i) REQUIRE(a.below(n) < n);
+  }
+  CHECK(a.below(0) == 0);
+  prng u(5);
+  const auto id = random_uuid(u);
+  REQUIRE(id.size() == 36);
+  CHECK(id[14] == '4');
+  CHECK((id[19] == '8' || id[19] == '9' || id[19] == 'a' || id[19] == 'b'));
+}
+
+namespace {
+
+struct memory_store {
+  std::shared_ptr<rocksdb::Env> disk = events::make_memory_disk();
+  std::unique_ptr<events::event_store> store;
+  memory_store() { open(); }
+  void open() {
+    events::store_options o;
+    o.disk = disk;
+    o.secret_for_new_store = std::string(32, 'k');
+    auto s = events::event_store::open("/db", o);
+    REQUIRE(s);
+    store = std::move(s.value());
+  }
+};
+
+events::append_request request(const std::string& stream, std::uint64_t expected,
+                               const std::string& rid) {
+  events::append_request r;
+  r.stream = stream;
+  r.expected_version = expected;
+  r.request_id = rid;
+  r.account = "111111111111";
+  r.events.emplace_back(events::collaboration_deleted{});
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("the simulated journal: durable only when committed, lost on a crash") {
+  memory_store m;
+  sim_journal j;
+  j.attach(m.store.get());
+  int done_ok = 0, done_failed = 0;
+  auto count = [&](result<events::append_outcome> r) { r ? ++done_ok : ++done_failed; };
+
+  SECTION("given queued appends, when committed, then they are in the log and completed") {
+    j.submit(request("s-1", 0, "r1"), count);
+    j.submit(request("s-2", 0, "r2"), count);
+    CHECK(m.store->last_position() == 0);  // queued is not durable
+    std::vector<std::string> seen;
+    CHECK(j.commit(16, false,
+                   [&](const committed_append& c) { seen.push_back(c.request->request_id); }) == 2);
+    CHECK(done_ok == 2);
+    CHECK(seen == std::vector<std::string>{"r1", "r2"});
+    CHECK(m.store->last_position() == 2);
+  }
+  SECTION("given queued appends, when the process crashes, then they are lost unanswered") {
+    j.submit(request("s-1", 0, "r1"), count);
+    j.crash();
+    CHECK(done_ok + done_failed == 0);
+    CHECK(j.lost_requests == 1);
+    j.submit(request("s-1", 0, "r2"), count);  // a submit to a dead process fails at once
+    CHECK(done_failed == 1);
+    m.store->close();
+    m.store.reset();
+    m.open();  // the restart reads the disk: nothing of r1
+    CHECK(m.store->last_position() == 0);
+  }
+  SECTION(
+      "given a committed append, when the store is reopened on the same disk, then it is there") {
+    j.submit(request("s-1", 0, "r1"), count);
+    CHECK(j.commit(1, false, {}) == 1);
+    j.crash();
+    m.store->close();
+    m.store.reset();
+    m.open();
+    CHECK(m.store->last_position() == 1);
+    CHECK(m.store->head_version("s-1") == 1);
+  }
+  SECTION("given a failed commit, then every request of the batch fails and nothing is kept") {
+    j.submit(request("s-1", 0, "r1"), count);
+    j.submit(request("s-2", 0, "r2"), count);
+    CHECK(j.commit(16, true, {}) == 2);
+    CHECK(done_failed == 2);
+    CHECK(j.failed_request_ids.count("r1") == 1);
+    CHECK(m.store->last_position() == 0);
+  }
+}
+
+TEST_CASE("the deterministic registry runs nothing until told, one message at a time") {
+  memory_store m;
+  sim_journal j;
+  j.attach(m.store.get());
+  registry_options o;
+  o.deterministic = true;
+  registry actors(*m.store, j, o);
+  std::vector<std::string> answers;
+  decide_context ctx;
+  ctx.caller = "111111111111";
+  ctx.region = "us-east-1";
+  ctx.now = 1000;
+  collaboration::update_collaboration u;
+  u.name = "x";
+  actors.send("c0000000-0000-4000-8000-000000000001", u, ctx,
+              [&](command_result r) { answers.push_back(r ? "ok" : r.error().message); });
+  CHECK(answers.empty());
+  CHECK(actors.runnable() == 1);
+  CHECK_FALSE(actors.run_one(1));  // no second runnable actor
+  CHECK(actors.run_one(0));
+  REQUIRE(answers.size() == 1);  // an unknown collaboration: refused by its decider
+  CHECK(answers[0] != "ok");
+  actors.stop();
+}
+
+namespace {
+
+operation op(op_kind k, const std::string& caller, const std::string& cid = "c1") {
+  operation o;
+  o.kind = k;
+  o.caller = caller;
+  o.collaboration_id = cid;
+  return o;
+}
+
+const std::string creator = "111111111111", invitee = "222222222222", outsider = "333333333333";
+
+// given: a collaboration c1 by `creator` (who can query) with one invitee.
+reference_model given_collaboration(std::vector<std::string> auto_approved = {}) {
+  reference_model m;
+  auto c = op(op_kind::create_collaboration, creator, "");
+  c.members = {{creator, true, true, std::nullopt}, {invitee, false, false, std::nullopt}};
+  c.auto_approved = std::move(auto_approved);
+  REQUIRE(m.predict(c) == expectation{200, ""});
+  m.apply(c, "c1");
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("the reference model predicts SPEC.md's answers") {
+  auto m = given_collaboration();
+  SECTION("visibility: members see it, outsiders get 403") {
+    CHECK(m.predict(op(op_kind::get_collaboration, invitee)).status == 200);
+    CHECK(m.predict(op(op_kind::get_collaboration, outsider)).error == "AccessDeniedException");
+  }
+  SECTION("joining twice is a conflict; the creator cannot leave a live collaboration") {
+    m.apply(op(op_kind::create_membership, creator), "m1");
+    CHECK(m.predict(op(op_kind::create_membership, creator)).status == 409);
+    auto leave = op(op_kind::delete_membership, creator);
+    leave.membership_id = "m1";
+    CHECK(m.predict(leave).status == 409);
+    leave.caller = invitee;  // someone else's membership: 404
+    CHECK(m.predict(leave).status == 404);
+  }
+  SECTION("a member who left cannot see the collaboration or join again") {
+    m.apply(op(op_kind::create_membership, invitee), "m2");
+    auto leave = op(op_kind::delete_membership, invitee);
+    leave.membership_id = "m2";
+    REQUIRE(m.predict(leave).status == 204);
+    m.apply(leave, "");
+    CHECK(m.predict(op(op_kind::get_collaboration, invitee)).status == 403);
+    CHECK(m.predict(op(op_kind::create_membership, invitee)).status == 403);
+  }
+  SECTION("removing the creator is invalid; removing twice a conflict") {
+    auto rm = op(op_kind::delete_member, creator);
+    rm.account = creator;
+    CHECK(m.predict(rm).status == 400);
+    rm.account = invitee;
+    REQUIRE(m.predict(rm).status == 204);
+    m.apply(rm, "");
+    CHECK(m.predict(rm).status == 409);
+  }
+  SECTION("a change request waits for the active members' votes, then commits") {
+    m.apply(op(op_kind::create_membership, creator), "m1");
+    m.apply(op(op_kind::create_membership, invitee), "m2");
+    auto add = op(op_kind::create_change_request, creator);
+    add.account = outsider;
+    add.receive = true;
+    REQUIRE(m.predict(add).status == 200);
+    m.apply(add, "cr1");
+    CHECK(m.predict(add).status == 409);  // an open request already changes that account
+    auto commit = op(op_kind::update_change_request, creator);
+    commit.change_request_id = "cr1";
+    commit.action = cr_action::commit;
+    CHECK(m.predict(commit).status == 409);  // still PENDING
+    auto approve = op(op_kind::update_change_request, invitee);
+    approve.change_request_id = "cr1";
+    approve.action = cr_action::approve;
+    REQUIRE(m.predict(approve).status == 200);
+    m.apply(approve, "");
+    CHECK(m.predict(approve).status == 409);  // a second vote
+    REQUIRE(m.predict(commit).status == 200);
+    m.apply(commit, "");
+    CHECK(m.predict(op(op_kind::get_collaboration, outsider)).status == 200);  // invited now
+  }
+  SECTION("an auto-approved change applies at once") {
+    auto a = given_collaboration({"ADD_MEMBER"});
+    a.apply(op(op_kind::create_membership, creator), "m1");
+    auto add = op(op_kind::create_change_request, creator);
+    add.account = outsider;
+    REQUIRE(a.predict(add).status == 200);
+    a.apply(add, "cr1");
+    CHECK(a.predict(op(op_kind::create_membership, outsider)).status == 200);
+  }
+  SECTION("payment: a non-querier payer must accept explicitly") {
+    reference_model p;
+    auto c = op(op_kind::create_collaboration, creator, "");
+    c.members = {{creator, true, false, std::nullopt}, {invitee, false, false, true}};
+    p.apply(c, "c2");
+    auto join = op(op_kind::create_membership, invitee, "c2");
+    CHECK(p.predict(join).status == 400);
+    join.accepts_payment = true;
+    CHECK(p.predict(join).status == 200);
+    join.accepts_payment = false;
+    CHECK(p.predict(join).status == 400);
+  }
+  SECTION("two queriers or two payers are invalid") {
+    auto c = op(op_kind::create_collaboration, creator, "");
+    c.members = {{creator, true, false, std::nullopt}, {invitee, true, false, std::nullopt}};
+    CHECK(m.predict(c).status == 400);
+    c.members[1].can_query = false;
+    c.members[0].pays_queries = true;
+    c.members[1].pays_queries = true;
+    CHECK(m.predict(c).status == 400);
+  }
+}
