@@ -100,8 +100,10 @@ void add_sim(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--plant-bug", flags->options.bug,
                   "test-only: make the evolver wrong on purpose (member-left-stays-active, "
-                  "invitee-removal-ignored) to see the checkers catch it")
-      ->check(CLI::IsMember({"member-left-stays-active", "invitee-removal-ignored"}));
+                  "invitee-removal-ignored, cancelled-query-succeeds) to see the checkers "
+                  "catch it")
+      ->check(CLI::IsMember(
+          {"member-left-stays-active", "invitee-removal-ignored", "cancelled-query-succeeds"}));
   cmd->callback([flags, &exit_code] {
     std::string bad;
     if (!parse_faults(flags->faults, flags->options.faults, bad)) {

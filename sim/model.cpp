@@ -72,6 +72,22 @@ const char* op_name(op_kind k) {
       return "UpdateCollaborationChangeRequest";
     case op_kind::malformed:
       return "Malformed";
+    case op_kind::create_configured_table:
+      return "CreateConfiguredTable";
+    case op_kind::create_table_rule:
+      return "CreateConfiguredTableAnalysisRule";
+    case op_kind::create_association:
+      return "CreateConfiguredTableAssociation";
+    case op_kind::delete_association:
+      return "DeleteConfiguredTableAssociation";
+    case op_kind::start_query:
+      return "StartProtectedQuery";
+    case op_kind::cancel_query:
+      return "UpdateProtectedQuery";
+    case op_kind::begin_query:
+      return "engine:BeginQuery";
+    case op_kind::finish_query:
+      return "engine:FinishQuery";
   }
   return "?";
 }
@@ -145,6 +161,29 @@ expectation reference_model::predict(const operation& op) const {
       return create_change_request(op);
     case op_kind::update_change_request:
       return update_change_request(op);
+    case op_kind::create_configured_table:
+      return ok;
+    case op_kind::create_table_rule: {
+      auto t = tables_.find(op.table_id);
+      if (t == tables_.end() || t->second.owner != op.caller) return not_found;
+      return t->second.rule ? conflict : ok;
+    }
+    case op_kind::create_association:
+      return create_association(op);
+    case op_kind::delete_association: {
+      const auto* ms = owned(op.membership_id, op.caller);
+      if (!ms) return not_found;
+      const auto& a = collabs_.at(ms->collaboration_id).associations;
+      auto it = a.find(op.association_id);
+      if (it == a.end() || it->second.membership_id != ms->id) return not_found;
+      return no_content;
+    }
+    case op_kind::start_query:
+      return start_query(op);
+    case op_kind::cancel_query:
+    case op_kind::begin_query:
+    case op_kind::finish_query:
+      return query_report(op);
   }
   return invalid;
 }
@@ -190,6 +229,8 @@ expectation reference_model::delete_membership(const operation& op) const {
   if (it == memberships_.end() || it->second.account != op.caller) return not_found;
   const auto* c = find(it->second.collaboration_id);
   if (c && !c->deleted && c->creator == op.caller) return conflict;
+  for (const auto& [id, a] : c->associations)
+    if (a.membership_id == op.membership_id) return conflict;  // SUBRESOURCES_EXIST
   return no_content;
 }
 
@@ -247,6 +288,114 @@ expectation reference_model::update_change_request(const operation& op) const {
   return invalid;
 }
 
+const m_membership* reference_model::owned(const std::string& id, const std::string& caller) const {
+  auto it = memberships_.find(id);
+  return it == memberships_.end() || it->second.account != caller ? nullptr : &it->second;
+}
+
+bool reference_model::schema_visible(const m_collaboration& c, const std::string& name) const {
+  for (const auto& [id, a] : c.associations)
+    if (a.name == name && memberships_.at(a.membership_id).status == m_membership_status::active)
+      return true;
+  return false;
+}
+
+// SPEC.md 10 CreateConfiguredTableAssociation: the membership (from the projections), the
+// table (the table actor's check), then the collaboration's decision.
+expectation reference_model::create_association(const operation& op) const {
+  const auto* ms = owned(op.membership_id, op.caller);
+  if (!ms) return not_found;
+  if (ms->status != m_membership_status::active) return denied;
+  auto t = tables_.find(op.table_id);
+  if (t == tables_.end() || t->second.owner != op.caller) return not_found;
+  const auto& c = collabs_.at(ms->collaboration_id);
+  if (schema_visible(c, op.schema)) return conflict;
+  std::size_t mine = 0;
+  for (const auto& [id, a] : c.associations) {
+    if (a.membership_id != ms->id) continue;
+    ++mine;
+    if (a.table_id == op.table_id) return conflict;
+  }
+  if (mine >= 25) return over_quota;
+  return ok;
+}
+
+// SPEC.md 12 StartProtectedQuery, checks 2-9 for a query string on one table.
+expectation reference_model::start_query(const operation& op) const {
+  const auto* ms = owned(op.membership_id, op.caller);
+  if (!ms) return not_found;
+  if (ms->status != m_membership_status::active) return denied;
+  const auto& c = collabs_.at(ms->collaboration_id);
+  const auto* me = c.member(op.caller);
+  if (!me || !me->can_query) return denied;
+  const auto payer = c.query_payer();
+  const auto* paying = payer ? c.member(*payer) : nullptr;
+  if (!paying || paying->status != m_status::active) return invalid;
+  if (me->can_receive) {
+    if (!op.with_output) return invalid;  // no defaultResultConfiguration in the workload
+  } else {
+    if (op.with_output) return invalid;  // s3 only for a result receiver
+    bool receiver = false;
+    for (const auto& m : c.members)
+      receiver = receiver || (m.status == m_status::active && m.can_receive);
+    if (!receiver) return invalid;
+  }
+  bool readable = false;  // a visible schema whose table has a rule that allows the caller
+  for (const auto& [id, a] : c.associations)
+    if (a.name == op.schema &&
+        memberships_.at(a.membership_id).status == m_membership_status::active)
+      readable = tables_.count(a.table_id) && tables_.at(a.table_id).rule;
+  if (!readable) return invalid;  // INVALID_QUERY
+  std::size_t ongoing = 0;
+  for (const auto& [id, q] : c.queries) ongoing += q.membership_id == ms->id && q.unfinished();
+  if (ongoing >= 5) return over_quota;
+  return ok;
+}
+
+// UpdateProtectedQuery (CANCELLED) and the engine's reports (SPEC.md 16.3).
+expectation reference_model::query_report(const operation& op) const {
+  const auto* c = find(op.collaboration_id);
+  if (op.kind == op_kind::cancel_query) {
+    const auto* ms = owned(op.membership_id, op.caller);
+    if (!ms) return not_found;
+    c = find(ms->collaboration_id);
+  }
+  auto it = c ? c->queries.find(op.query_id) : decltype(c->queries.end()){};
+  if (!c || it == c->queries.end()) return not_found;
+  const auto& q = it->second;
+  expectation no_op = ok;
+  no_op.writes = false;
+  switch (op.kind) {
+    case op_kind::cancel_query:
+      if (q.membership_id != op.membership_id) return not_found;
+      if (q.status == m_query_status::submitted || q.status == m_query_status::started) return ok;
+      if (q.status == m_query_status::cancelling || q.status == m_query_status::cancelled)
+        return no_op;
+      return conflict;
+    case op_kind::begin_query:
+      if (q.status == m_query_status::submitted || q.status == m_query_status::cancelling)
+        return ok;
+      if (q.status == m_query_status::started) return no_op;
+      return conflict;
+    default:  // finish_query
+      return q.unfinished() ? ok : conflict;
+  }
+}
+
+void reference_model::set_status(m_collaboration& c, m_query& q, m_query_status s) {
+  q.status = s;
+  if (q.unfinished())
+    unfinished_.insert({c.id, q.id});
+  else
+    unfinished_.erase({c.id, q.id});
+}
+
+void reference_model::cancel_unfinished(m_collaboration& c, const std::string& membership_id) {
+  for (auto& [id, q] : c.queries)
+    if (q.unfinished() && (membership_id.empty() || q.membership_id == membership_id))
+      set_status(c, q, m_query_status::cancelled);
+}
+
 void reference_model::apply_commit(m_collaboration& c, const m_change_request& r) {
   if (r.add) {
     m_member m;
@@ -301,12 +450,15 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
           ms.status = m_membership_status::collaboration_deleted;
       for (auto& [id, r] : c->change_requests)
         if (open(r.status)) r.status = m_cr_status::cancelled;
+      cancel_unfinished(*c, "");
       return;
     case op_kind::delete_member: {
       auto* m = c->member(op.account);
       m->status = m_status::removed;
-      if (m->membership_id)
+      if (m->membership_id) {
         memberships_.at(*m->membership_id).status = m_membership_status::removed;
+        cancel_unfinished(*c, *m->membership_id);
+      }
       reevaluate(*c, op.account);
       return;
     }
@@ -325,6 +477,8 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
       auto* m = owner.member(op.caller);
       m->membership_id.reset();
       const bool leaves = !owner.deleted && m->status == m_status::active;
+      // [decision in the decider, not SPEC.md's "running queries block"]: they are cancelled.
+      cancel_unfinished(owner, op.membership_id);
       memberships_.erase(it);
       if (leaves) {
         m->status = m_status::left;
@@ -348,6 +502,57 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
         r.status = r.votes.empty() ? m_cr_status::approved : m_cr_status::pending;
       }
       c->change_requests[fresh_id] = std::move(r);
+      return;
+    }
+    case op_kind::create_configured_table:
+      tables_[fresh_id] = m_table{fresh_id, op.caller, false};
+      table_order_.push_back(fresh_id);
+      return;
+    case op_kind::create_table_rule:
+      tables_.at(op.table_id).rule = true;
+      return;
+    case op_kind::create_association: {
+      auto& owner = collabs_.at(memberships_.at(op.membership_id).collaboration_id);
+      owner.associations[fresh_id] =
+          m_association{fresh_id, op.membership_id, op.table_id, op.schema};
+      return;
+    }
+    case op_kind::delete_association:
+      collabs_.at(memberships_.at(op.membership_id).collaboration_id)
+          .associations.erase(op.association_id);
+      return;
+    case op_kind::start_query: {
+      auto& owner = collabs_.at(memberships_.at(op.membership_id).collaboration_id);
+      auto& q = owner.queries[fresh_id];
+      q.id = fresh_id;
+      q.membership_id = op.membership_id;
+      set_status(owner, q, m_query_status::submitted);
+      return;
+    }
+    case op_kind::cancel_query: {
+      auto& owner = collabs_.at(memberships_.at(op.membership_id).collaboration_id);
+      auto& q = owner.queries.at(op.query_id);
+      if (q.status == m_query_status::submitted)
+        set_status(owner, q, m_query_status::cancelled);
+      else if (q.status == m_query_status::started)
+        set_status(owner, q, m_query_status::cancelling);
+      return;
+    }
+    case op_kind::begin_query: {
+      auto& q = c->queries.at(op.query_id);
+      if (q.status == m_query_status::submitted)
+        set_status(*c, q, m_query_status::started);
+      else if (q.status == m_query_status::cancelling)
+        set_status(*c, q, m_query_status::cancelled);
+      return;
+    }
+    case op_kind::finish_query: {
+      auto& q = c->queries.at(op.query_id);
+      m_query_status to = op.finish_status == "SUCCESS"  ? m_query_status::success
+                          : op.finish_status == "FAILED" ? m_query_status::failed
+                                                         : m_query_status::timed_out;
+      if (q.status == m_query_status::cancelling) to = m_query_status::cancelled;
+      set_status(*c, q, to);
       return;
     }
     case op_kind::update_change_request: {

@@ -38,6 +38,39 @@ struct m_change_request {
   std::map<std::string, m_vote> votes;
 };
 
+enum class m_query_status : std::uint8_t {
+  submitted,
+  started,
+  cancelling,
+  cancelled,
+  success,
+  failed,
+  timed_out
+};
+
+struct m_query {
+  std::string id;
+  std::string membership_id;
+  m_query_status status = m_query_status::submitted;
+  bool unfinished() const {
+    return status == m_query_status::submitted || status == m_query_status::started ||
+           status == m_query_status::cancelling;
+  }
+};
+
+struct m_association {
+  std::string id;
+  std::string membership_id;
+  std::string table_id;
+  std::string name;
+};
+
+struct m_table {
+  std::string id;
+  std::string owner;
+  bool rule = false;
+};
+
 struct m_collaboration {
   std::string id;
   std::string creator;
@@ -45,6 +78,8 @@ struct m_collaboration {
   std::vector<m_member> members;  // the creator first
   std::set<std::string> auto_approved;
   std::map<std::string, m_change_request> change_requests;
+  std::map<std::string, m_association> associations;
+  std::map<std::string, m_query> queries;
 
   const m_member* member(const std::string& account) const;
   m_member* member(const std::string& account);
@@ -71,6 +106,12 @@ class reference_model {
   // Ids in the order they were created, so the workload can pick one in O(1).
   const std::vector<std::string>& collaboration_order() const { return collab_order_; }
   const std::vector<std::string>& membership_order() const { return membership_order_; }
+  const std::map<std::string, m_table>& tables() const { return tables_; }
+  const std::vector<std::string>& table_order() const { return table_order_; }
+  // Queries the fake engine still has to pick up or finish: (collaboration, query).
+  const std::set<std::pair<std::string, std::string>>& unfinished_queries() const {
+    return unfinished_;
+  }
   // Live (not deleted) collaborations an account created.
   std::size_t created_by(const std::string& account) const;
   std::size_t members_quota = 5;          // "Members invited per collaboration"
@@ -83,6 +124,14 @@ class reference_model {
   expectation delete_member(const operation& op) const;
   expectation create_change_request(const operation& op) const;
   expectation update_change_request(const operation& op) const;
+  expectation create_association(const operation& op) const;
+  expectation start_query(const operation& op) const;
+  expectation query_report(const operation& op) const;
+  // The caller's own membership `id` (SPEC.md 3.3: a foreign one is as unknown), or null.
+  const m_membership* owned(const std::string& id, const std::string& caller) const;
+  bool schema_visible(const m_collaboration& c, const std::string& name) const;
+  void set_status(m_collaboration& c, m_query& q, m_query_status s);
+  void cancel_unfinished(m_collaboration& c, const std::string& membership_id);
   const m_collaboration* find(const std::string& id) const;
   void apply_commit(m_collaboration& c, const m_change_request& r);
   // A voter went (left or was removed): its pending votes stop counting (SPEC.md 16.4).
@@ -93,6 +142,9 @@ class reference_model {
   std::map<std::string, std::size_t> created_;  // live collaborations by creator
   std::vector<std::string> collab_order_;
   std::vector<std::string> membership_order_;
+  std::map<std::string, m_table> tables_;
+  std::vector<std::string> table_order_;
+  std::set<std::pair<std::string, std::string>> unfinished_;
 };
 
 }  // namespace crs::sim

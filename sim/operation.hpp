@@ -21,8 +21,15 @@ enum class op_kind : std::uint8_t {
   create_change_request,
   update_change_request,
   malformed,  // a request that fails shape validation whoever sends it
+  create_configured_table,
+  create_table_rule,  // CUSTOM, ANY_QUERY, every simulated account a provider
+  create_association,
+  delete_association,
+  start_query,
+  cancel_query,
+  begin_query,   // the fake query engine picked the query up (a report, not an API call)
+  finish_query,  // the fake query engine finished it
 };
-inline constexpr int op_kind_count = 10;
 const char* op_name(op_kind k);
 
 // A member of a CreateCollaboration as the workload planned it.
@@ -53,14 +60,22 @@ struct operation {
   bool receive = false;
   bool with_display_name = true;
   cr_action action = cr_action::approve;
-  std::uint8_t malformation = 0;  // which shape error (malformed)
+  std::uint8_t malformation = 0;          // which shape error (malformed)
+  std::string table_id;                   // configured table (rule, association)
+  std::string association_id;             // DeleteConfiguredTableAssociation
+  std::string schema;                     // association name (create) or the table a query reads
+  std::string query_id;                   // cancel, engine reports
+  bool with_output = false;               // StartProtectedQuery sends an s3 resultConfiguration
+  std::string finish_status = "SUCCESS";  // finish_query: SUCCESS, FAILED or TIMED_OUT
+  std::vector<std::string> providers;     // create_table_rule
 };
 
 // What the reference model expects of a call: the HTTP status and, for an error, the modeled
 // exception's name.
 struct expectation {
   unsigned status = 200;
-  std::string error;  // "" on success
+  std::string error;   // "" on success
+  bool writes = true;  // accepted with events (false: accepted as a no-op)
   bool operator==(const expectation& o) const { return status == o.status && error == o.error; }
 };
 

@@ -119,6 +119,48 @@ api::http_request render_request(const operation& op) {
     case op_kind::malformed:
       r = malformed(op);
       break;
+    case op_kind::create_configured_table:
+      r = request("POST", "/configuredTables",
+                  "{\"name\":\"simulated\",\"tableReference\":{\"glue\":{\"databaseName\":"
+                  "\"sim\",\"tableName\":\"visits\"}},\"allowedColumns\":[\"user_id\","
+                  "\"segment\"],\"analysisMethod\":\"DIRECT_QUERY\"}");
+      break;
+    case op_kind::create_table_rule: {
+      std::string providers;
+      for (const auto& p : op.providers) providers += (providers.empty() ? "\"" : ",\"") + p + "\"";
+      r = request("POST", "/configuredTables/" + op.table_id + "/analysisRule",
+                  "{\"analysisRuleType\":\"CUSTOM\",\"analysisRulePolicy\":{\"v1\":{\"custom\":"
+                  "{\"allowedAnalyses\":[\"ANY_QUERY\"],\"allowedAnalysisProviders\":[" +
+                      providers + "]}}}}");
+      break;
+    }
+    case op_kind::create_association:
+      r = request("POST", "/memberships/" + op.membership_id + "/configuredTableAssociations",
+                  "{\"name\":\"" + op.schema + "\",\"configuredTableIdentifier\":\"" + op.table_id +
+                      "\",\"roleArn\":\"arn:aws:iam::111111111111:role/simulated\"}");
+      break;
+    case op_kind::delete_association:
+      r = request("DELETE", "/memberships/" + op.membership_id + "/configuredTableAssociations/" +
+                                op.association_id);
+      break;
+    case op_kind::start_query: {
+      std::string b =
+          "{\"type\":\"SQL\",\"sqlParameters\":{\"queryString\":\"SELECT "
+          "segment, COUNT(DISTINCT user_id) FROM " +
+          op.schema + " GROUP BY segment\"}";
+      if (op.with_output)
+        b += ",\"resultConfiguration\":{\"outputConfiguration\":{\"s3\":{\"resultFormat\":"
+             "\"CSV\",\"bucket\":\"simulated\",\"keyPrefix\":\"results\"}}}";
+      r = request("POST", "/memberships/" + op.membership_id + "/protectedQueries", b + "}");
+      break;
+    }
+    case op_kind::cancel_query:
+      r = request("PATCH", "/memberships/" + op.membership_id + "/protectedQueries/" + op.query_id,
+                  "{\"targetStatus\":\"CANCELLED\"}");
+      break;
+    case op_kind::begin_query:
+    case op_kind::finish_query:
+      break;  // reports go to the actor, not through the API (sim/simulator.cpp)
   }
   r.headers.emplace_back("host", "cleanrooms.us-east-1.amazonaws.com");
   r.headers.emplace_back("content-type", "application/json");

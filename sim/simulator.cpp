@@ -275,7 +275,9 @@ class simulation {
     const bool can_run = registry_->runnable() > 0;
     const bool can_commit = journal_.queued() > 0 && stalled_until_ <= step_;
     const auto roll = schedule_.below(100);
-    if (roll < 30 && can_issue) {
+    if (roll < 4 && can_issue && !model_.unfinished_queries().empty()) {
+      engine_step();
+    } else if (roll < 30 && can_issue) {
       if (fault_enabled(fault::retry) && !answered_.empty() && faults_rng_.chance(60)) {
         ++report_.faults["retry"];
         issue(answered_[faults_rng_.below(answered_.size())]);
@@ -299,9 +301,17 @@ class simulation {
   // What a write serializes on: its collaboration and, for creates and deletes of
   // collaborations, the creator's quota count.
   std::vector<std::string> busy_keys(const operation& op) const {
-    if (!is_write(op.kind)) return {};
+    if (!is_write(op.kind) || op.kind == op_kind::create_configured_table) return {};
     if (op.kind == op_kind::create_collaboration) return {"creator:" + op.caller};
+    if (op.kind == op_kind::create_table_rule) return {"table:" + op.table_id};
     std::vector<std::string> keys{op.collaboration_id};
+    if (op.kind == op_kind::create_association) keys.push_back("table:" + op.table_id);
+    if (op.kind == op_kind::start_query) {  // its SQL check reads the table's rule
+      auto c = model_.collaborations().find(op.collaboration_id);
+      if (c != model_.collaborations().end())
+        for (const auto& [id, a] : c->second.associations)
+          if (a.name == op.schema) keys.push_back("table:" + a.table_id);
+    }
     if (op.kind == op_kind::delete_collaboration) {
       auto it = model_.collaborations().find(op.collaboration_id);
       if (it != model_.collaborations().end()) keys.push_back("creator:" + it->second.creator);
@@ -323,6 +333,10 @@ class simulation {
     f.op = std::move(op);
     for (const auto& k : keys) ++busy_[k];
     f.keys = std::move(keys);
+    if (f.op.kind == op_kind::begin_query || f.op.kind == op_kind::finish_query) {
+      report(seq, std::move(f));
+      return;
+    }
     auto request = render_request(f.op);
     request_id_ = f.request_id;
     fresh_id_.clear();
@@ -332,6 +346,76 @@ class simulation {
       answers_.push_back({seq, epoch, std::move(r)});
     });
     slot.fresh_id = fresh_id_;
+  }
+
+  // The fake query engine's report goes to the collaboration actor as the real runner's does
+  // (app/query_ports.cpp), not through the API; its answer is mapped to the API's statuses.
+  void report(std::uint64_t seq, in_flight f) {
+    decide_context ctx;
+    ctx.caller = f.op.caller;
+    ctx.region = "us-east-1";
+    ctx.request_id = f.request_id;
+    ctx.now = now_ms_;
+    ctx.fresh_id = f.fresh_id = random_uuid(ids_);
+    collaboration::command cmd = collaboration::begin_query{f.op.query_id};
+    if (f.op.kind == op_kind::finish_query) {
+      collaboration::finish_query done;
+      done.query_id = f.op.query_id;
+      done.duration_ms = 1 + static_cast<std::int64_t>(schedule_.below(5000));
+      if (f.op.finish_status == "SUCCESS") {
+        done.status = query_status::success;
+        done.result_location = "s3://simulated/results/" + f.op.query_id + "/result.csv";
+        done.result_rows = static_cast<std::int64_t>(schedule_.below(100));
+      } else {
+        done.status =
+            f.op.finish_status == "FAILED" ? query_status::failed : query_status::timed_out;
+        done.error_code = "SIMULATED";
+        done.error_message = "the simulated engine says so";
+      }
+      cmd = std::move(done);
+    }
+    const auto cid = f.op.collaboration_id;
+    in_flight_[seq] = std::move(f);
+    const auto epoch = epoch_;
+    registry_->send(cid, std::move(cmd), std::move(ctx), [this, seq, epoch](command_result r) {
+      api::http_response out;
+      if (r) {
+        out.body = std::move(r.value());
+      } else {
+        static const std::pair<unsigned, const char*> by_kind[] = {
+            {400, "ValidationException"},           {403, "AccessDeniedException"},
+            {404, "ResourceNotFoundException"},     {409, "ConflictException"},
+            {402, "ServiceQuotaExceededException"}, {500, "InternalServerException"}};
+        const auto& [status, name] = by_kind[static_cast<int>(r.error().kind)];
+        out.status = status;
+        out.headers.emplace_back("x-amzn-ErrorType", name);
+        out.body = r.error().message;
+      }
+      answers_.push_back({seq, epoch, std::move(out)});
+    });
+  }
+
+  // The fake query engine: picks up, or finishes, one query the model knows is unfinished.
+  void engine_step() {
+    const auto& open = model_.unfinished_queries();
+    if (open.empty()) return;
+    auto it = open.begin();
+    std::advance(it, static_cast<long>(schedule_.below(open.size())));
+    const auto& c = model_.collaborations().at(it->first);
+    const auto& q = c.queries.at(it->second);
+    operation op;
+    op.collaboration_id = c.id;
+    op.query_id = q.id;
+    auto ms = model_.memberships().find(q.membership_id);
+    op.caller = ms == model_.memberships().end() ? c.creator : ms->second.account;
+    if (q.status == m_query_status::started) {
+      op.kind = op_kind::finish_query;
+      const auto roll = schedule_.below(10);
+      op.finish_status = roll < 7 ? "SUCCESS" : roll < 9 ? "FAILED" : "TIMED_OUT";
+    } else {
+      op.kind = op_kind::begin_query;
+    }
+    issue(std::move(op));
   }
 
   // Answers are checked after the step that produced them, in the order they came.
@@ -373,10 +457,10 @@ class simulation {
         violated("GetCollaboration answered " + describe(got));
     }
     if (r.status < 300 && f.write) {
-      if (!committed_ids_.count(f.request_id))
+      if (f.expected.writes && !committed_ids_.count(f.request_id))
         violated(std::string(op_name(f.op.kind)) + " " + f.request_id +
                  " was acknowledged before its events were durable");
-      acked_.insert(f.request_id);
+      if (committed_ids_.count(f.request_id)) acked_.insert(f.request_id);
       model_.apply(f.op, f.fresh_id);
     }
     if (f.write && answered_.size() < 64)
@@ -510,6 +594,8 @@ sim_report run_simulation(const sim_options& options) {
     bug = collaboration::planted_bug::member_left_stays_active;
   else if (options.bug == "invitee-removal-ignored")
     bug = collaboration::planted_bug::invitee_removal_ignored;
+  else if (options.bug == "cancelled-query-succeeds")
+    bug = collaboration::planted_bug::cancelled_query_succeeds;
   else if (!options.bug.empty())
     throw std::invalid_argument("unknown planted bug " + options.bug);
   collaboration::plant_bug_for_tests(bug);

@@ -11,12 +11,28 @@ struct weighted {
   std::uint64_t weight;
 };
 constexpr weighted mix[] = {
-    {op_kind::create_collaboration, 6},   {op_kind::create_membership, 20},
-    {op_kind::delete_membership, 6},      {op_kind::delete_member, 5},
-    {op_kind::update_collaboration, 4},   {op_kind::delete_collaboration, 4},
-    {op_kind::get_collaboration, 14},     {op_kind::create_change_request, 12},
-    {op_kind::update_change_request, 16}, {op_kind::malformed, 2},
+    {op_kind::create_collaboration, 6},
+    {op_kind::create_membership, 20},
+    {op_kind::delete_membership, 6},
+    {op_kind::delete_member, 5},
+    {op_kind::update_collaboration, 4},
+    {op_kind::delete_collaboration, 4},
+    {op_kind::get_collaboration, 14},
+    {op_kind::create_change_request, 12},
+    {op_kind::update_change_request, 16},
+    {op_kind::malformed, 2},
+    {op_kind::create_configured_table, 3},
+    {op_kind::create_table_rule, 3},
+    {op_kind::create_association, 8},
+    {op_kind::delete_association, 3},
+    {op_kind::start_query, 12},
+    {op_kind::cancel_query, 4},
 };
+
+// The schema name an association of table `id` gets: unique per table, lower case.
+std::string schema_of(const std::string& table_id) {
+  return "t" + table_id.substr(0, 8);
+}
 
 }  // namespace
 
@@ -41,6 +57,44 @@ std::string workload::pick_collaboration(const reference_model& model) {
     if (!model.collaborations().at(id).deleted || rng_.chance(100)) break;
   }
   return id;
+}
+
+const m_member* workload::active_member(const m_collaboration& c) {
+  std::vector<const m_member*> active;
+  for (const auto& m : c.members)
+    if (m.status == m_status::active && m.membership_id) active.push_back(&m);
+  return active.empty() ? nullptr : active[rng_.below(active.size())];
+}
+
+operation workload::table_call(const reference_model& model, op_kind kind, std::string owner) {
+  operation op;
+  op.kind = kind;
+  op.caller = owner.empty() ? any_account() : std::move(owner);
+  std::size_t owned = 0;
+  std::vector<std::string> without_rule;
+  for (const auto& id : model.table_order()) {
+    const auto& t = model.tables().at(id);
+    owned += t.owner == op.caller;
+    if (!t.rule) without_rule.push_back(id);
+  }
+  if (kind == op_kind::create_table_rule && (!without_rule.empty() || rng_.chance(100))) {
+    if (without_rule.empty()) {
+      op.table_id = model.table_order().empty()
+                        ? random_uuid()
+                        : model.table_order()[rng_.below(model.table_order().size())];
+    } else {
+      op.table_id = without_rule[rng_.below(without_rule.size())];
+    }
+    auto t = model.tables().find(op.table_id);
+    if (t != model.tables().end() && rng_.chance(950)) op.caller = t->second.owner;
+    op.providers = accounts_;
+    return op;
+  }
+  op.kind = op_kind::create_configured_table;
+  if (owned >= 3) op.kind = op_kind::get_collaboration;  // a few tables per account suffice
+  if (op.kind == op_kind::get_collaboration && !model.collaboration_order().empty())
+    op.collaboration_id = model.collaboration_order().back();
+  return op;
 }
 
 operation workload::create_collaboration() {
@@ -100,6 +154,8 @@ operation workload::next(const reference_model& model,
   }
   if (kind == op_kind::create_collaboration || model.collaboration_order().empty())
     return create_collaboration();
+  if (kind == op_kind::create_configured_table || kind == op_kind::create_table_rule)
+    return table_call(model, kind);
 
   operation op;
   op.kind = kind;
@@ -195,11 +251,88 @@ operation workload::next(const reference_model& model,
       op.malformation = static_cast<std::uint8_t>(rng_.below(4));
       op.change_request_id = random_uuid();
       break;
+    case op_kind::create_association: {
+      const auto* m = active_member(c);
+      if (!m) {  // nobody joined: a membership that does not exist
+        op.membership_id = random_uuid();
+        op.table_id = random_uuid();
+        op.schema = schema_of(op.table_id);
+        break;
+      }
+      op.caller = m->account;
+      op.membership_id = *m->membership_id;
+      std::vector<std::string> mine;
+      for (const auto& id : model.table_order())
+        if (model.tables().at(id).owner == op.caller) mine.push_back(id);
+      if (mine.empty()) return table_call(model, op_kind::create_configured_table, op.caller);
+      op.table_id = mine[rng_.below(mine.size())];
+      op.schema = schema_of(op.table_id);
+      break;
+    }
+    case op_kind::delete_association: {
+      if (c.associations.empty()) {
+        op.membership_id = random_uuid();
+        op.association_id = random_uuid();
+        break;
+      }
+      auto it = c.associations.begin();
+      std::advance(it, static_cast<long>(rng_.below(c.associations.size())));
+      op.membership_id = it->second.membership_id;
+      op.association_id = it->first;
+      op.caller = model.memberships().at(op.membership_id).account;
+      break;
+    }
+    case op_kind::start_query: {
+      const m_member* querier = nullptr;
+      for (const auto& m : c.members)
+        if (m.can_query) querier = &m;
+      if (querier && querier->membership_id && rng_.chance(950)) {
+        op.caller = querier->account;
+        op.membership_id = *querier->membership_id;
+      } else {
+        const auto* m = active_member(c);
+        op.caller = m ? m->account : any_account();
+        op.membership_id = m ? *m->membership_id : random_uuid();
+      }
+      if (!c.associations.empty() && rng_.chance(950)) {
+        auto it = c.associations.begin();
+        std::advance(it, static_cast<long>(rng_.below(c.associations.size())));
+        op.schema = it->second.name;
+      } else {
+        op.schema = "nosuchtable";
+      }
+      const auto* me = c.member(op.caller);
+      op.with_output = (me && me->can_receive) != rng_.chance(50);
+      break;
+    }
+    case op_kind::cancel_query: {
+      if (c.queries.empty()) {
+        op.membership_id = random_uuid();
+        op.query_id = random_uuid();
+        break;
+      }
+      auto it = c.queries.begin();
+      std::advance(it, static_cast<long>(rng_.below(c.queries.size())));
+      op.membership_id = it->second.membership_id;
+      op.query_id = it->first;
+      auto ms = model.memberships().find(op.membership_id);
+      op.caller = ms == model.memberships().end() ? any_account() : ms->second.account;
+      break;
+    }
+    case op_kind::create_configured_table:
+    case op_kind::create_table_rule:
+    case op_kind::begin_query:
+    case op_kind::finish_query:
     case op_kind::create_collaboration:
       break;
   }
   if (wrong_caller) op.caller = any_account();
-  if (kind != op_kind::delete_membership && rng_.chance(15))
+  const bool collaboration_addressed =
+      kind == op_kind::get_collaboration || kind == op_kind::update_collaboration ||
+      kind == op_kind::delete_collaboration || kind == op_kind::delete_member ||
+      kind == op_kind::create_membership || kind == op_kind::create_change_request ||
+      kind == op_kind::update_change_request;
+  if (collaboration_addressed && rng_.chance(15))
     op.collaboration_id = random_uuid();  // a collaboration that never existed
   return op;
 }

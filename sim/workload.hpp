@@ -32,6 +32,9 @@ class workload {
   // A recent collaboration (most activity is on the newest ones), or "" if none.
   std::string pick_collaboration(const reference_model& model);
   operation create_collaboration();
+  // A configured table or its rule (`owner`: the table's account, else anyone).
+  operation table_call(const reference_model& model, op_kind kind, std::string owner = {});
+  const m_member* active_member(const m_collaboration& c);  // one with a membership, or null
 
   prng rng_;
   std::vector<std::string> accounts_;

@@ -336,7 +336,11 @@ void apply(state& s, const events::event_payload& event, time_ms at) {
                    set_query_status(s, e.query_id, query_status::cancelling, at);
                  },
                  [&](const events::query_completed& e) {
-                   if (auto* q = set_query_status(s, e.query_id, e.status, at)) {
+                   auto status = e.status;
+                   if (planted == planted_bug::cancelled_query_succeeds &&
+                       status == query_status::cancelled)
+                     status = query_status::success;
+                   if (auto* q = set_query_status(s, e.query_id, status, at)) {
                      q->duration_ms = e.duration_ms;
                      q->result_location = e.result_location;
                      q->result_rows = e.result_rows;

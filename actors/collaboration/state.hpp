@@ -144,7 +144,12 @@ state evolve(state s, const events::event_payload& e, time_ms at);
 // Test-only: a bug planted in evolve on purpose (`cleanroomsd sim --plant-bug`), to show that
 // the simulator's checkers catch a wrong evolver within a bounded number of steps. Set once,
 // before any actor runs; the server never sets it.
-enum class planted_bug : std::uint8_t { none, member_left_stays_active, invitee_removal_ignored };
+enum class planted_bug : std::uint8_t {
+  none,
+  member_left_stays_active,
+  invitee_removal_ignored,
+  cancelled_query_succeeds
+};
 void plant_bug_for_tests(planted_bug bug);
 void apply(state& s, const events::event_payload& e, time_ms at);  // in place, same rules
 

@@ -249,3 +249,57 @@ TEST_CASE("the reference model predicts SPEC.md's answers") {
     CHECK(m.predict(c).status == 400);
   }
 }
+
+TEST_CASE("the reference model predicts protected queries (SPEC.md 12, 16.3)") {
+  auto m = given_collaboration();
+  m.apply(op(op_kind::create_membership, creator), "m1");
+  m.apply(op(op_kind::create_membership, invitee), "m2");
+  auto table = op(op_kind::create_configured_table, invitee, "");
+  m.apply(table, "t1");
+  auto assoc = op(op_kind::create_association, invitee);
+  assoc.membership_id = "m2";
+  assoc.table_id = "t1";
+  assoc.schema = "visits";
+  REQUIRE(m.predict(assoc).status == 200);
+  m.apply(assoc, "a1");
+  CHECK(m.predict(assoc).status == 409);  // the schema name is taken
+
+  auto start = op(op_kind::start_query, creator);
+  start.membership_id = "m1";
+  start.schema = "visits";
+  start.with_output = true;  // the creator receives results: s3 output
+  CHECK(m.predict(start).error == "ValidationException");  // the table has no rule yet
+  auto rule = op(op_kind::create_table_rule, invitee, "");
+  rule.table_id = "t1";
+  REQUIRE(m.predict(rule).status == 200);
+  m.apply(rule, "");
+  REQUIRE(m.predict(start).status == 200);
+  auto other = start;
+  other.caller = invitee;  // not a querier, and m1 is not its membership
+  CHECK(m.predict(other).status == 404);
+  other.membership_id = "m2";
+  CHECK(m.predict(other).status == 403);
+  m.apply(start, "q1");
+
+  auto begin = op(op_kind::begin_query, creator);
+  begin.query_id = "q1";
+  REQUIRE(m.predict(begin).status == 200);
+  m.apply(begin, "");
+  CHECK_FALSE(m.predict(begin).writes);  // begun already: accepted, nothing recorded
+  auto cancel = op(op_kind::cancel_query, creator);
+  cancel.membership_id = "m1";
+  cancel.query_id = "q1";
+  REQUIRE(m.predict(cancel).status == 200);  // STARTED -> CANCELLING
+  m.apply(cancel, "");
+  CHECK_FALSE(m.predict(cancel).writes);  // CANCELLING again: idempotent
+  auto finish = op(op_kind::finish_query, creator);
+  finish.query_id = "q1";
+  REQUIRE(m.predict(finish).status == 200);  // completes as CANCELLED
+  m.apply(finish, "");
+  CHECK(m.predict(finish).status == 409);
+  CHECK(m.unfinished_queries().empty());
+
+  auto leave = op(op_kind::delete_membership, invitee);
+  leave.membership_id = "m2";
+  CHECK(m.predict(leave).status == 409);  // its association is a sub-resource
+}

@@ -57,7 +57,8 @@ TEST_CASE("faults are injected: crashes, failed and slow appends, retries, passi
 }
 
 TEST_CASE("a planted evolver bug is caught within a bounded number of steps") {
-  for (const char* bug : {"member-left-stays-active", "invitee-removal-ignored"}) {
+  for (const char* bug :
+       {"member-left-stays-active", "invitee-removal-ignored", "cancelled-query-succeeds"}) {
     for (std::uint64_t s : {1, 2, 3}) {
       auto o = seed(s, 20000);
       o.bug = bug;
