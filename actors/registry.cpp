@@ -490,7 +490,8 @@ void registry::stop() {
   if (impl_->sched)
     while (impl_->sched->try_run_once()) {
     }
-  impl_->system.reset();  // waits for every actor to finish
+  impl_->sched = nullptr;  // it dies with the actor system
+  impl_->system.reset();   // waits for every actor to finish
 }
 
 }  // namespace crs

@@ -47,9 +47,10 @@ class registry final : public command_bus {
                  reply_fn reply) override;
   std::size_t resident() const;        // actors currently active
   std::uint64_t passivations() const;  // actors that quit because they were asked to
-  // Only with registry_options::deterministic (0 / false otherwise): how many actors have a
-  // message waiting, and running the next message of the index-th of them (in the order they
-  // became runnable). False when there is no such actor.
+  // Only with registry_options::deterministic (0 / false otherwise, and after stop()): how
+  // many actors have a message waiting, and running the next message of the index-th of them
+  // (in the test_coordinator's job order). False when there is no such actor. Deterministic
+  // mode is single-threaded: call everything from one thread.
   std::size_t runnable() const;
   bool run_one(std::size_t index);
   // Stops every actor and the actor system. Commands sent afterwards are answered with an

@@ -118,7 +118,14 @@ void add_sim(CLI::App& app, int& exit_code) {
     auto options = flags->options;
     for (std::uint64_t i = 0; i < flags->seeds; ++i) {
       options.seed = flags->options.seed + i;
-      const auto report = sim::run_simulation(options);
+      sim::sim_report report;
+      try {
+        report = sim::run_simulation(options);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "sim: %s\n", e.what());
+        exit_code = 2;
+        return;
+      }
       print(options, report);
       if (!report.ok) {
         exit_code = 1;

@@ -109,7 +109,7 @@ struct event_store::impl {
   result<append_outcome> stage(const append_request* r, rocksdb::WriteBatch& wb,
                                std::unordered_map<std::string, std::uint64_t>& staged,
                                std::uint64_t& position);
-  void close();
+  void close(bool flush = true);
 };
 
 event_store::event_store(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
@@ -225,11 +225,12 @@ result<ok_t> event_store::impl::recover() {
   return ok_v;
 }
 
-void event_store::impl::close() {
+void event_store::impl::close(bool flush) {
   if (!db) return;
   rocksdb::FlushOptions fo;
   fo.wait = true;
-  if (!options.read_only) (void)db->Flush(fo, handles);  // best effort: the WAL holds it all
+  if (flush && !options.read_only)
+    (void)db->Flush(fo, handles);  // best effort: the WAL holds it all
   for (auto* handle : handles) (void)db->DestroyColumnFamilyHandle(handle);
   handles.clear();
   (void)db->Close();
@@ -240,6 +241,10 @@ void event_store::impl::close() {
 
 void event_store::close() {
   impl_->close();
+}
+
+void event_store::abandon() {
+  impl_->close(false);
 }
 
 // ------------------------------------------------------------------------ append

@@ -105,6 +105,9 @@ class event_store {
 
   // Flushes memtables and closes cleanly. Also done by the destructor.
   void close();
+  // Closes as a killed process would leave it: no memtable flush, so the next open recovers
+  // from the write-ahead log (the simulator's crash).
+  void abandon();
 
  private:
   struct impl;

@@ -157,7 +157,15 @@ std::string check_transition(const state& before, const state& after) {
     if (!after.queries.count(id)) return who("query", id) + "disappeared";
   for (const auto& [id, a] : after.change_requests) {
     auto b = before.change_requests.find(id);
-    if (b == before.change_requests.end()) continue;  // new ones start anywhere 16.4 allows
+    if (b == before.change_requests.end()) {
+      // SPEC.md 16.4: PENDING, APPROVED (no voters), or COMMITTED when auto-approved.
+      const bool allowed = a.status == change_request_status::pending ||
+                           a.status == change_request_status::approved ||
+                           (a.status == change_request_status::committed && a.auto_approved);
+      if (!allowed)
+        return who("change request", id) + "appeared as " + std::string(to_string(a.status));
+      continue;
+    }
     if (!request_step_allowed(b->second.status, a.status))
       return who("change request", id) + std::string(to_string(b->second.status)) + " -> " +
              std::string(to_string(a.status)) + " is not a transition of SPEC.md 16.4";

@@ -121,6 +121,7 @@ class simulation {
     }
   }
   ~simulation() {
+    journal_.crash();  // queued completions hold actor handles: drop them before the actors
     if (registry_) registry_->stop();
     if (trace_out_) std::fclose(trace_out_);
   }
@@ -220,7 +221,7 @@ class simulation {
     registry_->stop();
     api_.reset();
     registry_.reset();
-    store_->close();
+    store_->abandon();  // no memtable flush: the restart recovers from the write-ahead log
     store_.reset();
     auto lost = std::move(in_flight_);
     in_flight_.clear();
@@ -247,6 +248,9 @@ class simulation {
       if (!f.write) continue;
       if (auto p = wanted[f.request_id]) durable[p] = &f;
     }
+    // Their clients, who never heard back, may send them again (fault `retry`).
+    for (const auto& [seq, f] : lost)
+      if (f.write && answered_.size() < 64) answered_.push_back(f.op);
     for (const auto& [pos, f] : durable) {
       const auto e = model_.predict(f->op);
       if (e.status >= 300)
@@ -456,6 +460,11 @@ class simulation {
       if (!f.exact && r.status != 200 && r.status != 403)
         violated("GetCollaboration answered " + describe(got));
     }
+    if (r.status < 300 && f.write && !injected) {
+      if (!f.expected.writes && committed_ids_.count(f.request_id))
+        violated(std::string(op_name(f.op.kind)) + " " + f.request_id +
+                 " should change nothing, but appended events");
+    }
     if (r.status < 300 && f.write) {
       if (f.expected.writes && !committed_ids_.count(f.request_id))
         violated(std::string(op_name(f.op.kind)) + " " + f.request_id +
@@ -520,6 +529,7 @@ class simulation {
       violated(std::string(when) + " check: the log holds " +
                std::to_string(log->collaborations.size()) + " collaborations, " +
                std::to_string(shadow_.size()) + " were made durable");
+    compare_with_model(when);
     for (const auto& [stream, replayed] : log->collaborations) {
       auto sh = shadow_.find(stream);
       if (sh == shadow_.end()) violated(std::string(when) + " check: unknown stream " + stream);
@@ -532,6 +542,51 @@ class simulation {
       if (!activated || projections::rows(activated.value()) != expected)
         violated(std::string(when) + " check: activating " + stream +
                  " (snapshot + tail) differs from its live state");
+    }
+  }
+
+  // The reference model's statuses against the state the durable appends built: catches an
+  // evolver that records the right events wrongly, which replay (same evolver) cannot. Only
+  // collaborations without a write in flight: the model learns a write when it is answered.
+  void compare_with_model(const char* when) {
+    static const member_status member_map[] = {member_status::invited, member_status::active,
+                                               member_status::left, member_status::removed};
+    static const query_status query_map[] = {query_status::submitted,  query_status::started,
+                                             query_status::cancelling, query_status::cancelled,
+                                             query_status::success,    query_status::failed,
+                                             query_status::timed_out};
+    static const change_request_status request_map[] = {
+        change_request_status::pending, change_request_status::approved,
+        change_request_status::denied, change_request_status::cancelled,
+        change_request_status::committed};
+    for (const auto& [id, c] : model_.collaborations()) {
+      if (busy_.count(id)) continue;
+      auto sh = shadow_.find(collaboration_prefix + id);
+      auto fail = [&](const std::string& what) {
+        violated(std::string(when) + " check: collaboration " + id + ": " + what);
+      };
+      if (sh == shadow_.end()) fail("the model knows it, the log does not");
+      const auto& s = sh->second;
+      if (s.deleted != c.deleted) fail("deleted differs from the model");
+      if (s.members.size() != c.members.size()) fail("member count differs from the model");
+      for (const auto& m : c.members) {
+        const auto* live = s.member(m.account);
+        if (!live || live->status != member_map[static_cast<int>(m.status)])
+          fail("member " + m.account + " is " +
+               (live ? std::string(to_string(live->status)) : std::string("absent")) +
+               ", the model says otherwise");
+      }
+      for (const auto& [qid, q] : c.queries) {
+        auto live = s.queries.find(qid);
+        if (live == s.queries.end() || live->second.status != query_map[static_cast<int>(q.status)])
+          fail("query " + qid + " status differs from the model");
+      }
+      for (const auto& [rid, r] : c.change_requests) {
+        auto live = s.change_requests.find(rid);
+        if (live == s.change_requests.end() ||
+            live->second.status != request_map[static_cast<int>(r.status)])
+          fail("change request " + rid + " status differs from the model");
+      }
     }
   }
 
@@ -598,19 +653,22 @@ sim_report run_simulation(const sim_options& options) {
     bug = collaboration::planted_bug::cancelled_query_succeeds;
   else if (!options.bug.empty())
     throw std::invalid_argument("unknown planted bug " + options.bug);
-  collaboration::plant_bug_for_tests(bug);
   // The run's own failures (injected disk errors, crashes) are findings reported by the run;
-  // the server's logs of them would drown everything else.
-  const auto level = spdlog::get_level();
-  spdlog::set_level(spdlog::level::off);
-  sim_report report;
-  {
-    simulation s(options);
-    report = s.run();
-  }
-  spdlog::set_level(level);
-  collaboration::plant_bug_for_tests(collaboration::planted_bug::none);
-  return report;
+  // the server's logs of them would drown everything else. Both are restored however the run
+  // ends.
+  struct scope {
+    spdlog::level::level_enum level = spdlog::get_level();
+    explicit scope(collaboration::planted_bug bug) {
+      collaboration::plant_bug_for_tests(bug);
+      spdlog::set_level(spdlog::level::off);
+    }
+    ~scope() {
+      spdlog::set_level(level);
+      collaboration::plant_bug_for_tests(collaboration::planted_bug::none);
+    }
+  } guard(bug);
+  simulation s(options);
+  return s.run();
 }
 
 std::string command_line(const sim_options& o) {

@@ -17,7 +17,7 @@ enum class fault : std::uint8_t {
   passivate,      // few resident actors: they passivate and re-activate from snapshot + tail
   slow_append,    // the disk stalls: appends wait, then go in large groups
   failed_append,  // the disk refuses a batch: its commands answer 500, nothing is kept
-  retry,          // clients resend calls already answered (or lost), in any order
+  retry,          // clients resend calls already answered, or lost in a crash, in any order
 };
 inline constexpr int fault_count = 5;
 const char* fault_name(fault f);
