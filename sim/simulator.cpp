@@ -559,7 +559,8 @@ class simulation {
         change_request_status::pending, change_request_status::approved,
         change_request_status::denied, change_request_status::cancelled,
         change_request_status::committed};
-    for (const auto& [id, c] : model_.collaborations()) {
+    for (const auto& [key, c] : model_.collaborations()) {
+      const std::string& id = c.id;  // a lambda cannot capture a structured binding (C++17)
       if (busy_.count(id)) continue;
       auto sh = shadow_.find(collaboration_prefix + id);
       auto fail = [&](const std::string& what) {
