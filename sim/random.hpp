@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 
 namespace crs::sim {
 
@@ -35,5 +36,13 @@ class prng {
  private:
   std::uint64_t state_;
 };
+
+// A uniformly chosen element of a non-empty container (maps included: O(size) for them).
+template <class Container>
+auto pick(prng& rng, const Container& c) {
+  auto it = std::begin(c);
+  std::advance(it, static_cast<std::ptrdiff_t>(rng.below(std::size(c))));
+  return it;
+}
 
 }  // namespace crs::sim

@@ -403,8 +403,7 @@ class simulation {
   void engine_step() {
     const auto& open = model_.unfinished_queries();
     if (open.empty()) return;
-    auto it = open.begin();
-    std::advance(it, static_cast<long>(schedule_.below(open.size())));
+    auto it = pick(schedule_, open);
     const auto& c = model_.collaborations().at(it->first);
     const auto& q = c.queries.at(it->second);
     operation op;

@@ -226,13 +226,11 @@ operation workload::next(const reference_model& model,
       if (c.change_requests.empty() || rng_.chance(30)) {
         op.change_request_id = random_uuid();
       } else {
-        auto it = c.change_requests.begin();
-        std::advance(it, static_cast<long>(rng_.below(c.change_requests.size())));
+        auto it = pick(rng_, c.change_requests);
         op.change_request_id = it->first;
         // A voter for a vote, the creator for the rest.
         if (!it->second.votes.empty() && rng_.chance(600)) {
-          auto v = it->second.votes.begin();
-          std::advance(v, static_cast<long>(rng_.below(it->second.votes.size())));
+          auto v = pick(rng_, it->second.votes);
           op.caller = v->first;
         }
       }
@@ -275,8 +273,7 @@ operation workload::next(const reference_model& model,
         op.association_id = random_uuid();
         break;
       }
-      auto it = c.associations.begin();
-      std::advance(it, static_cast<long>(rng_.below(c.associations.size())));
+      auto it = pick(rng_, c.associations);
       op.membership_id = it->second.membership_id;
       op.association_id = it->first;
       op.caller = model.memberships().at(op.membership_id).account;
@@ -295,8 +292,7 @@ operation workload::next(const reference_model& model,
         op.membership_id = m ? *m->membership_id : random_uuid();
       }
       if (!c.associations.empty() && rng_.chance(950)) {
-        auto it = c.associations.begin();
-        std::advance(it, static_cast<long>(rng_.below(c.associations.size())));
+        auto it = pick(rng_, c.associations);
         op.schema = it->second.name;
       } else {
         op.schema = "nosuchtable";
@@ -311,8 +307,7 @@ operation workload::next(const reference_model& model,
         op.query_id = random_uuid();
         break;
       }
-      auto it = c.queries.begin();
-      std::advance(it, static_cast<long>(rng_.below(c.queries.size())));
+      auto it = pick(rng_, c.queries);
       op.membership_id = it->second.membership_id;
       op.query_id = it->first;
       auto ms = model.memberships().find(op.membership_id);

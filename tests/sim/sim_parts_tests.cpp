@@ -102,6 +102,17 @@ TEST_CASE("the simulated journal: durable only when committed, lost on a crash")
     CHECK(m.store->last_position() == 1);
     CHECK(m.store->head_version("s-1") == 1);
   }
+  SECTION("given committed appends, when the store is abandoned unflushed, then the WAL has them") {
+    j.submit(request("s-1", 0, "r1"), count);
+    j.submit(request("s-2", 0, "r2"), count);
+    CHECK(j.commit(16, false, {}) == 2);
+    j.crash();
+    m.store->abandon();  // no memtable flush: the reopen must replay the write-ahead log
+    m.store.reset();
+    m.open();
+    CHECK(m.store->last_position() == 2);
+    CHECK(m.store->head_version("s-2") == 1);
+  }
   SECTION("given a failed commit, then every request of the batch fails and nothing is kept") {
     j.submit(request("s-1", 0, "r1"), count);
     j.submit(request("s-2", 0, "r2"), count);
@@ -110,6 +121,15 @@ TEST_CASE("the simulated journal: durable only when committed, lost on a crash")
     CHECK(j.failed_request_ids.count("r1") == 1);
     CHECK(m.store->last_position() == 0);
   }
+}
+
+TEST_CASE("a fixed store secret must be 32 bytes") {
+  events::store_options o;
+  o.disk = events::make_memory_disk();
+  o.secret_for_new_store = std::string(31, 'k');
+  auto s = events::event_store::open("/db", o);
+  REQUIRE_FALSE(s);
+  CHECK(s.error().code == store_error::kind::invalid_argument);
 }
 
 TEST_CASE("the deterministic registry runs nothing until told, one message at a time") {
@@ -135,6 +155,8 @@ TEST_CASE("the deterministic registry runs nothing until told, one message at a 
   REQUIRE(answers.size() == 1);  // an unknown collaboration: refused by its decider
   CHECK(answers[0] != "ok");
   actors.stop();
+  CHECK(actors.runnable() == 0);  // the scheduler went with the actor system
+  CHECK_FALSE(actors.run_one(0));
 }
 
 namespace {
