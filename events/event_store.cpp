@@ -406,7 +406,7 @@ result<std::vector<recorded_event>> event_store::read_stream(std::string_view st
 }
 
 result<ok_t> event_store::read_all(std::uint64_t from, std::uint64_t to,
-                                   const std::function<bool(const recorded_event&)>& visit) const {
+                                   const std::function<bool(recorded_event&)>& visit) const {
   const impl& m = *impl_;
   if (!m.db) return closed();
   from = std::max<std::uint64_t>(from, 1);

@@ -70,9 +70,9 @@ class event_store {
   [[nodiscard]] result<std::vector<recorded_event>> read_stream(
       std::string_view stream, std::uint64_t from_version = 1) const;
   // Every event with position in [from, to], in position order; the visitor returns false to stop.
-  [[nodiscard]] result<ok_t> read_all(
-      std::uint64_t from, std::uint64_t to,
-      const std::function<bool(const recorded_event&)>& visit) const;
+  // The event is the visitor's to move from (read_all_ahead hands it to another thread).
+  [[nodiscard]] result<ok_t> read_all(std::uint64_t from, std::uint64_t to,
+                                      const std::function<bool(recorded_event&)>& visit) const;
   [[nodiscard]] std::uint64_t head_version(std::string_view stream) const;  // 0 = no stream
   [[nodiscard]] std::uint64_t last_position() const;                        // 0 = empty log
   // Every stream id, in byte order.

@@ -1,8 +1,11 @@
 // Small builders shared by the store and journal suites.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
+
+#include <rocksdb/db.h>
 
 #include "events/envelope.hpp"
 #include "events/event_store.hpp"
@@ -40,6 +43,28 @@ inline std::unique_ptr<events::event_store> open_store(const std::string& dir, b
   auto s = events::event_store::open(dir, o);
   if (!s.ok()) return nullptr;
   return std::move(s).value();
+}
+
+// Opens the closed store at `dir` with plain RocksDB and lets `change` damage its log family.
+inline bool damage_log(
+    const std::string& dir,
+    const std::function<void(rocksdb::DB&, rocksdb::ColumnFamilyHandle&)>& change) {
+  std::vector<std::string> names;
+  if (!rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok()) return false;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::Open(rocksdb::DBOptions(), dir, families, &handles, &raw).ok()) return false;
+  bool found = false;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == "log") {
+      change(*raw, *handles[i]);
+      found = true;
+    }
+  for (auto* h : handles) (void)raw->DestroyColumnFamilyHandle(h);
+  delete raw;
+  return found;
 }
 
 }  // namespace crs::test

@@ -1,0 +1,28 @@
+// event_store::read_all with the reading and decoding on a second thread, so that a long scan
+// (verify, rebuild-projections, the simulator's full check) folds events on one core while the
+// other iterates RocksDB and decodes FlatBuffers. Same events, same order, same result.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+
+#include "events/event_store.hpp"
+
+namespace crs::events {
+
+struct read_ahead_options {
+  std::size_t batch = 1024;  // events handed over at a time: one lock round trip per batch
+  std::size_t depth = 4;     // batches decoded ahead of the visitor at most (bounds memory)
+};
+
+// Calls `visit` on the calling thread for every event with position in [from, to], in position
+// order, stopping when it returns false. The result is read_all's: a decode or storage failure
+// arrives after every event before it was visited. If `visit` throws, the reader is stopped and
+// joined before the exception leaves.
+[[nodiscard]] result<ok_t> read_all_ahead(const event_store& store, std::uint64_t from,
+                                          std::uint64_t to,
+                                          const std::function<bool(recorded_event&)>& visit,
+                                          const read_ahead_options& options = {});
+
+}  // namespace crs::events
