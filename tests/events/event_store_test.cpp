@@ -6,6 +6,7 @@
 #include <random>
 
 #include "events/event_store.hpp"
+#include "events/store_keys.hpp"
 #include "samples.hpp"
 #include "store_helpers.hpp"
 #include "temp_dir.hpp"
@@ -450,4 +451,79 @@ TEST_CASE("an injected full disk fails appends cleanly, keeps reads, and clears"
   REQUIRE(ok.at(0).ok());
   CHECK(ok.at(0).value().first_position == 2);  // gap-free after the fault
   CHECK(s.get_view("v/1") == std::string("two"));
+}
+
+SCENARIO("read_stream fetches a long stream in chunks and names a damaged log", "[store]") {
+  temp_dir dir;
+  constexpr std::uint64_t n = 600;  // crosses read_stream's MultiGet chunks of 256 twice
+  {
+    auto store = open_store(dir.path());
+    REQUIRE(store);
+    for (std::uint64_t v = 0; v < n; ++v) {
+      // Another stream's event between each, so the log positions are not the versions.
+      REQUIRE(
+          append(*store, {request("collaboration-long", v, {left(std::to_string(v))})}).at(0).ok());
+      REQUIRE(append(*store, {request("collaboration-x", v, {left("x")})}).at(0).ok());
+    }
+    GIVEN("a stream of 600 events interleaved with another") {
+      THEN("every event comes back in version order, from any version") {
+        for (std::uint64_t from : {1, 2, 256, 257, 300, 512, 513, 600}) {
+          CAPTURE(from);
+          auto read = store->read_stream("collaboration-long", from);
+          REQUIRE(read.ok());
+          REQUIRE(read->size() == n - from + 1);
+          for (std::uint64_t i = 0; i < read->size(); ++i) {
+            const auto& e = (*read)[i];
+            CHECK(e.env.version == from + i);
+            CHECK(e.env.position == 2 * (from + i) - 1);
+            CHECK(e.payload == left(std::to_string(from + i - 1)));
+          }
+        }
+        CHECK(store->read_stream("collaboration-long", n + 1)->empty());
+      }
+    }
+  }
+  GIVEN("the log entry of version 400 overwritten with garbage") {
+    REQUIRE(
+        crs::test::damage_log(dir.path(), [](rocksdb::DB& db, rocksdb::ColumnFamilyHandle& log) {
+          REQUIRE(db.Put(rocksdb::WriteOptions(), &log, ev::keys::u64(799), "garbage").ok());
+        }));
+    auto store = open_store(dir.path());
+    REQUIRE(store);
+    THEN("reading the stream fails as corruption, and the other stream still reads") {
+      auto read = store->read_stream("collaboration-long");
+      REQUIRE_FALSE(read.ok());
+      CHECK(read.error().code == store_error::kind::corruption);
+      CHECK(store->read_stream("collaboration-long", 401)->size() == n - 400);
+      CHECK(store->read_stream("collaboration-x")->size() == n);
+    }
+  }
+  GIVEN("the log entry of version 300 replaced by another stream's event") {
+    REQUIRE(
+        crs::test::damage_log(dir.path(), [](rocksdb::DB& db, rocksdb::ColumnFamilyHandle& log) {
+          std::string other;
+          REQUIRE(db.Get(rocksdb::ReadOptions(), &log, ev::keys::u64(600), &other).ok());
+          REQUIRE(db.Put(rocksdb::WriteOptions(), &log, ev::keys::u64(599), other).ok());
+        }));
+    auto store = open_store(dir.path());
+    REQUIRE(store);
+    THEN("the index and the log disagree, and that is what it says") {
+      auto read = store->read_stream("collaboration-long", 257);
+      REQUIRE_FALSE(read.ok());
+      CHECK(read.error().code == store_error::kind::corruption);
+      CHECK(read.error().message.find("disagree") != std::string::npos);
+    }
+  }
+  GIVEN("the log entry of version 10 deleted") {
+    REQUIRE(
+        crs::test::damage_log(dir.path(), [](rocksdb::DB& db, rocksdb::ColumnFamilyHandle& log) {
+          REQUIRE(db.Delete(rocksdb::WriteOptions(), &log, ev::keys::u64(19)).ok());
+        }));
+    auto store = open_store(dir.path());
+    REQUIRE(store);
+    THEN("reading the stream fails instead of skipping the event") {
+      CHECK_FALSE(store->read_stream("collaboration-long").ok());
+      CHECK(store->read_stream("collaboration-long", 11)->size() == n - 10);
+    }
+  }
 }
