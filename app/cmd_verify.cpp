@@ -89,7 +89,9 @@ int rebuild(const std::string& data_dir, bool force) {
                  "from what decodes)\n";
     return 1;
   }
+  const double replayed = seconds_since(t0);
   auto rows = projections::rebuild_rows(*log);
+  const double rendered = seconds_since(t0);
   std::vector<events::view_write> writes;
   writes.reserve(rows.size());
   for (auto& [k, v] : rows) writes.push_back({k, std::move(v), false});
@@ -98,6 +100,8 @@ int rebuild(const std::string& data_dir, bool force) {
     return 1;
   }
   const double s = seconds_since(t0);
+  std::cout << "rebuild-projections: replay " << replayed << " s, render " << rendered - replayed
+            << " s, write " << s - rendered << " s\n";
   std::cout << "rebuild-projections: " << writes.size() << " rows from " << report.events
             << " events in " << s << " s ("
             << static_cast<long long>(report.events / (s > 0 ? s : 1)) << " events/s)\n";

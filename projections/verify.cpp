@@ -1,7 +1,14 @@
 #include "projections/verify.hpp"
 
+#include <algorithm>
+#include <exception>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
+
 #include "actors/collaboration/check.hpp"
 #include "actors/configured_table/check.hpp"
+#include "events/read_ahead.hpp"
 #include "projections/configured_table_rows.hpp"
 
 namespace crs::projections {
@@ -29,13 +36,21 @@ void verify_report::add(row_mismatch m) {
 result<replayed_log> replay_log(const events::event_store& store, verify_report& report,
                                 const progress_fn& progress) {
   replayed_log out;
-  std::map<std::string, std::uint64_t> versions;  // last version seen per stream
+  // Per stream: the last version seen and the state it folds into (std::map nodes do not move),
+  // found with one hash lookup per event.
+  struct cursor {
+    std::uint64_t version = 0;
+    collaboration::state* collaboration = nullptr;
+    configured_table::state* table = nullptr;
+  };
+  std::unordered_map<std::string, cursor> streams;
   const std::uint64_t last = store.last_position();
   std::uint64_t expected = 1;  // the next position a gap-free log holds
   std::uint64_t resume = 1;
   while (resume <= last) {
     std::uint64_t visited = 0;
-    auto scanned = store.read_all(resume, last, [&](const events::recorded_event& e) {
+    // Reading and decoding run on a second thread, folding on this one.
+    auto scanned = events::read_all_ahead(store, resume, last, [&](events::recorded_event& e) {
       ++visited;
       ++report.events;
       const auto& env = e.env;
@@ -45,23 +60,29 @@ result<replayed_log> replay_log(const events::event_store& store, verify_report&
                                "positions " + std::to_string(expected) + ".." +
                                    std::to_string(env.position - 1) + " are missing"});
       expected = env.position + 1;
-      auto& version = versions[env.stream];
-      if (env.version != version + 1)
+      auto [it, fresh] = streams.try_emplace(env.stream);
+      cursor& c = it->second;
+      if (fresh) {
+        if (starts_with(env.stream, collaboration_prefix)) {
+          c.collaboration = &out.collaborations[env.stream];
+        } else if (starts_with(env.stream, table_prefix)) {
+          c.table = &out.configured_tables[env.stream];
+          c.table->id = env.stream.substr(table_prefix.size());
+        }
+      }
+      if (env.version != c.version + 1)
         report.add(log_problem{env.position, env.stream,
                                "stream version " + std::to_string(env.version) + " follows " +
-                                   std::to_string(version)});
-      version = env.version;
-      if (starts_with(env.stream, collaboration_prefix)) {
-        auto& s = out.collaborations[env.stream];
-        if (auto why = collaboration::why_not_applicable(s, e.payload))
+                                   std::to_string(c.version)});
+      c.version = env.version;
+      if (c.collaboration) {
+        if (auto why = collaboration::why_not_applicable(*c.collaboration, e.payload))
           report.add(log_problem{env.position, env.stream, env.type + " does not apply: " + *why});
-        collaboration::apply(s, e.payload, env.time);
-      } else if (starts_with(env.stream, table_prefix)) {
-        auto& s = out.configured_tables[env.stream];
-        s.id = env.stream.substr(table_prefix.size());
-        if (auto why = configured_table::why_not_applicable(s, e.payload))
+        collaboration::apply(*c.collaboration, e.payload, env.time);
+      } else if (c.table) {
+        if (auto why = configured_table::why_not_applicable(*c.table, e.payload))
           report.add(log_problem{env.position, env.stream, env.type + " does not apply: " + *why});
-        configured_table::apply(s, e.payload, env.time);
+        configured_table::apply(*c.table, e.payload, env.time);
       } else {
         report.add(log_problem{env.position, env.stream, "unknown stream kind"});
       }
@@ -85,28 +106,56 @@ result<replayed_log> replay_log(const events::event_store& store, verify_report&
         "positions " + std::to_string(expected) + ".." + std::to_string(last) + " are missing"});
   for (const auto& stream : store.list_streams()) {
     const auto head = store.head_version(stream);
-    auto it = versions.find(stream);
-    const std::uint64_t seen = it == versions.end() ? 0 : it->second;
+    auto it = streams.find(stream);
+    const std::uint64_t seen = it == streams.end() ? 0 : it->second.version;
     if (head != seen)
       report.add(log_problem{
           0, stream,
           "head says version " + std::to_string(head) + ", the log holds " + std::to_string(seen)});
   }
-  report.streams = versions.size();
+  report.streams = streams.size();
   if (progress) progress(last, last);
   return out;
 }
 
 row_set rebuild_rows(const replayed_log& log) {
-  row_set all;
-  for (const auto& [stream, state] : log.collaborations) {
-    auto r = rows(state);
-    all.insert(std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
+  // Rendering is most of a rebuild's CPU and each stream renders alone, so contiguous runs of
+  // streams render on up to four threads; the runs are merged in stream order, so the result is
+  // the same as rendering them one by one (a key two streams rendered keeps the first's row).
+  std::vector<std::function<row_set()>> jobs;
+  jobs.reserve(log.collaborations.size() + log.configured_tables.size());
+  for (const auto& entry : log.collaborations)
+    jobs.push_back([&s = entry.second] { return rows(s); });
+  for (const auto& entry : log.configured_tables)
+    jobs.push_back([&s = entry.second] { return rows(s); });
+  const std::size_t workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4);
+  const std::size_t per = (jobs.size() + workers - 1) / workers;
+  std::vector<row_set> parts(workers);
+  std::vector<std::exception_ptr> failed(workers);
+  auto render = [&](std::size_t w) {
+    try {
+      for (std::size_t i = w * per; i < std::min(jobs.size(), (w + 1) * per); ++i) {
+        auto r = jobs[i]();
+        parts[w].merge(r);  // splices the nodes: no copy of a row
+      }
+    } catch (...) {
+      failed[w] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t w = 1; w < workers && w * per < jobs.size(); ++w) {
+    try {
+      threads.emplace_back(render, w);
+    } catch (const std::system_error&) {  // no thread to be had: render that run here
+      render(w);
+    }
   }
-  for (const auto& [stream, state] : log.configured_tables) {
-    auto r = rows(state);
-    all.insert(std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
-  }
+  render(0);
+  for (auto& t : threads) t.join();
+  for (auto& f : failed)
+    if (f) std::rethrow_exception(f);
+  row_set all = std::move(parts[0]);
+  for (std::size_t w = 1; w < workers; ++w) all.merge(parts[w]);
   return all;
 }
 
