@@ -7,6 +7,7 @@
 #include "../actors/given_when_then.hpp"
 #include "events/event_store.hpp"
 #include "projections/collaboration_rows.hpp"
+#include "projections/json_writer.hpp"
 #include "projections/keys.hpp"
 #include "projections/render.hpp"
 #include "projections/value_json.hpp"
@@ -144,6 +145,42 @@ TEST_CASE("strings are escaped so hostile names stay valid JSON") {
   REQUIRE(s.when(cmd, ctx).ok());
   auto c = parse(projections::rows(s.state).at(keys::collaboration(cid)));
   CHECK(S(c.at("name")) == cmd.name);
+}
+
+TEST_CASE("json_writer escapes exactly JSON's mandatory characters, in runs") {
+  auto quoted = [](std::string_view in) {
+    projections::json_writer w;
+    w.string(in);
+    return w.str();
+  };
+  CHECK(quoted("") == R"("")");
+  CHECK(quoted("plain text") == R"("plain text")");
+  CHECK(quoted("\"") == R"("\"")");
+  CHECK(quoted("a\\b") == R"("a\\b")");
+  CHECK(quoted("\n\r\t") == R"("\n\r\t")");
+  CHECK(quoted(std::string_view("\x00\x01\x1f", 3)) == R"("\u0000\u0001\u001f")");
+  CHECK(quoted("\x7f \xC3\xA9 /") == "\"\x7f \xC3\xA9 /\"");  // DEL, UTF-8 and / pass through
+  CHECK(quoted("x\"y\"z") == R"("x\"y\"z")");                 // runs between escapes are kept whole
+  // Whatever the input, boost.json reads back exactly the bytes written.
+  std::mt19937 rng(7);
+  for (int i = 0; i < 500; ++i) {
+    std::string in(rng() % 40, ' ');
+    for (auto& c : in) c = static_cast<char>(rng() % 0x80);
+    CHECK(boost::json::parse(quoted(in)).as_string() == in);
+  }
+}
+
+TEST_CASE("json_writer timestamps are epoch seconds with three decimals") {
+  auto stamp = [](std::int64_t ms) {
+    projections::json_writer w;
+    w.timestamp(ms);
+    return w.str();
+  };
+  CHECK(stamp(1732147200123) == "1732147200.123");
+  CHECK(stamp(1732147200000) == "1732147200.000");
+  CHECK(stamp(1732147200007) == "1732147200.007");
+  CHECK(stamp(999) == "0.999");
+  CHECK(stamp(0) == "0.000");
 }
 
 // The property that makes replay and rebuild trustworthy: run a random command mix through the
