@@ -9,6 +9,7 @@ pkgs=(
   build-essential cmake pkg-config
   libcaf-dev librocksdb-dev libflatbuffers-dev flatbuffers-compiler
   libboost1.81-dev libboost-json1.81-dev libssl-dev libspdlog-dev libcli11-dev libsqlite3-dev libpg-query-dev
+  libgoogle-perftools-dev # tcmalloc, the server's allocator (cmake/allocator.cmake)
   catch2
   awscli jq curl ca-certificates clang-format
   clang libclang-rt-dev # the sanitizer build and libFuzzer (scripts/sanitizers.sh, scripts/fuzz.sh)
