@@ -189,7 +189,9 @@ int serve(const serve_flags& f) {
       crs::query::make_sqlite_engine());
   spdlog::info("protected queries: {} workers, timeout {} s, results in {}", qopts.workers,
                f.query_timeout_seconds, qopts.results_dir.string());
-  crs::api::dispatcher_ports dports{&wall_clock_ms, &crs::api::random_uuid_v4};
+  crs::api::dispatcher_ports dports;
+  dports.now = &wall_clock_ms;
+  dports.new_id = &crs::api::random_uuid_v4;
   dports.run_query = [&queries](const std::string& cid, const std::string& mid,
                                 const crs::account_id& account, const std::string& qid,
                                 const std::string& rid) {
