@@ -12,14 +12,17 @@
 namespace crs::events {
 
 struct read_ahead_options {
-  std::size_t batch = 1024;  // events handed over at a time: one lock round trip per batch
-  std::size_t depth = 4;     // batches decoded ahead of the visitor at most (bounds memory)
+  std::size_t batch = 1024;  // positions per hand-over (a stripe): one lock round trip each
+  std::size_t depth = 4;     // stripes a reader may be ahead of the visitor (bounds memory)
+  // Reader threads, taking stripes round-robin: reading and decoding cost more than folding, so
+  // two readers keep one folding thread busy.
+  std::size_t readers = 1;
 };
 
 // Calls `visit` on the calling thread for every event with position in [from, to], in position
 // order, stopping when it returns false. The result is read_all's: a decode or storage failure
-// arrives after every event before it was visited. If `visit` throws, the reader is stopped and
-// joined before the exception leaves.
+// arrives after every event before it was visited. Memory: about readers x depth x batch events. If
+// `visit` throws, the reader is stopped and joined before the exception leaves.
 [[nodiscard]] result<ok_t> read_all_ahead(const event_store& store, std::uint64_t from,
                                           std::uint64_t to,
                                           const std::function<bool(recorded_event&)>& visit,

@@ -49,46 +49,53 @@ result<replayed_log> replay_log(const events::event_store& store, verify_report&
   std::uint64_t resume = 1;
   while (resume <= last) {
     std::uint64_t visited = 0;
-    // Reading and decoding run on a second thread, folding on this one.
-    auto scanned = events::read_all_ahead(store, resume, last, [&](events::recorded_event& e) {
-      ++visited;
-      ++report.events;
-      const auto& env = e.env;
-      if (env.position != expected)
-        report.add(log_problem{expected,
-                               {},
-                               "positions " + std::to_string(expected) + ".." +
-                                   std::to_string(env.position - 1) + " are missing"});
-      expected = env.position + 1;
-      auto [it, fresh] = streams.try_emplace(env.stream);
-      cursor& c = it->second;
-      if (fresh) {
-        if (starts_with(env.stream, collaboration_prefix)) {
-          c.collaboration = &out.collaborations[env.stream];
-        } else if (starts_with(env.stream, table_prefix)) {
-          c.table = &out.configured_tables[env.stream];
-          c.table->id = env.stream.substr(table_prefix.size());
-        }
-      }
-      if (env.version != c.version + 1)
-        report.add(log_problem{env.position, env.stream,
-                               "stream version " + std::to_string(env.version) + " follows " +
-                                   std::to_string(c.version)});
-      c.version = env.version;
-      if (c.collaboration) {
-        if (auto why = collaboration::why_not_applicable(*c.collaboration, e.payload))
-          report.add(log_problem{env.position, env.stream, env.type + " does not apply: " + *why});
-        collaboration::apply(*c.collaboration, e.payload, env.time);
-      } else if (c.table) {
-        if (auto why = configured_table::why_not_applicable(*c.table, e.payload))
-          report.add(log_problem{env.position, env.stream, env.type + " does not apply: " + *why});
-        configured_table::apply(*c.table, e.payload, env.time);
-      } else {
-        report.add(log_problem{env.position, env.stream, "unknown stream kind"});
-      }
-      if (progress && (report.events & 0x3fff) == 0) progress(env.position, last);
-      return true;
-    });
+    // Reading and decoding run on two more threads, folding on this one.
+    events::read_ahead_options ahead;
+    ahead.readers = 2;
+    auto scanned = events::read_all_ahead(
+        store, resume, last,
+        [&](events::recorded_event& e) {
+          ++visited;
+          ++report.events;
+          const auto& env = e.env;
+          if (env.position != expected)
+            report.add(log_problem{expected,
+                                   {},
+                                   "positions " + std::to_string(expected) + ".." +
+                                       std::to_string(env.position - 1) + " are missing"});
+          expected = env.position + 1;
+          auto [it, fresh] = streams.try_emplace(env.stream);
+          cursor& c = it->second;
+          if (fresh) {
+            if (starts_with(env.stream, collaboration_prefix)) {
+              c.collaboration = &out.collaborations[env.stream];
+            } else if (starts_with(env.stream, table_prefix)) {
+              c.table = &out.configured_tables[env.stream];
+              c.table->id = env.stream.substr(table_prefix.size());
+            }
+          }
+          if (env.version != c.version + 1)
+            report.add(log_problem{env.position, env.stream,
+                                   "stream version " + std::to_string(env.version) + " follows " +
+                                       std::to_string(c.version)});
+          c.version = env.version;
+          if (c.collaboration) {
+            if (auto why = collaboration::why_not_applicable(*c.collaboration, e.payload))
+              report.add(
+                  log_problem{env.position, env.stream, env.type + " does not apply: " + *why});
+            collaboration::apply(*c.collaboration, e.payload, env.time);
+          } else if (c.table) {
+            if (auto why = configured_table::why_not_applicable(*c.table, e.payload))
+              report.add(
+                  log_problem{env.position, env.stream, env.type + " does not apply: " + *why});
+            configured_table::apply(*c.table, e.payload, env.time);
+          } else {
+            report.add(log_problem{env.position, env.stream, "unknown stream kind"});
+          }
+          if (progress && (report.events & 0x3fff) == 0) progress(env.position, last);
+          return true;
+        },
+        ahead);
     if (scanned.ok()) break;
     if (scanned.error().code != store_error::kind::corruption) return scanned.error();
     // The entry after the last good one does not decode: name it, then step past it.

@@ -68,11 +68,15 @@ SCENARIO("read_all_ahead reads what read_all reads", "[store][read_ahead]") {
         const auto want = positions_by(*store, 1, all, false);
         REQUIRE(want.size() == last);
         for (std::size_t batch : {1, 3, 7, 1024})
-          for (std::size_t depth : {1, 2, 4}) {
-            CAPTURE(batch, depth);
-            CHECK(positions_by(*store, 1, all, true, {batch, depth}) == want);
-          }
-        CHECK(positions_by(*store, 17, 101, true, {5, 1}) == positions_by(*store, 17, 101, false));
+          for (std::size_t depth : {1, 2, 4})
+            for (std::size_t readers : {1, 2, 3, 7}) {
+              CAPTURE(batch, depth, readers);
+              CHECK(positions_by(*store, 1, all, true, {batch, depth, readers}) == want);
+              CHECK(positions_by(*store, 17, 101, true, {batch, depth, readers}) ==
+                    positions_by(*store, 17, 101, false));
+              CHECK(positions_by(*store, 200, last, true, {batch, depth, readers}) ==
+                    positions_by(*store, 200, last, false));
+            }
         std::vector<ev::recorded_event> plain, ahead;
         REQUIRE(store
                     ->read_all(1, all,
@@ -96,7 +100,7 @@ SCENARIO("read_all_ahead reads what read_all reads", "[store][read_ahead]") {
     WHEN("the visitor stops after 10 events while the reader is batches ahead") {
       std::size_t seen = 0;
       auto r = ev::read_all_ahead(*store, 1, all, [&](ev::recorded_event&) { return ++seen < 10; },
-                                  {4, 2});
+                                  {4, 2, 3});
       THEN("it returns ok having visited exactly 10") {
         CHECK(r.ok());
         CHECK(seen == 10);
@@ -109,7 +113,8 @@ SCENARIO("read_all_ahead reads what read_all reads", "[store][read_ahead]") {
         return true;
       };
       THEN("the exception reaches the caller and the reader is joined") {
-        CHECK_THROWS_WITH(ev::read_all_ahead(*store, 1, all, throwing, {8, 1}), "visitor failed");
+        CHECK_THROWS_WITH(ev::read_all_ahead(*store, 1, all, throwing, {8, 1, 4}),
+                          "visitor failed");
         CHECK(seen == 50);
       }
     }
@@ -129,15 +134,19 @@ SCENARIO("read_all_ahead delivers every event before an undecodable one, then th
   }));
   auto store = open_store(dir.path());
   REQUIRE(store);
-  std::vector<std::uint64_t> seen;
-  auto r = ev::read_all_ahead(*store, 1, all,
-                              [&](ev::recorded_event& e) {
-                                seen.push_back(e.env.position);
-                                return true;
-                              },
-                              {16, 2});
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == store_error::kind::corruption);
-  REQUIRE(seen.size() == 99);
-  CHECK(seen.back() == 99);
+  // With several readers the damage is in the first, a middle or the last range.
+  for (std::size_t readers : {1, 2, 3, 5}) {
+    CAPTURE(readers);
+    std::vector<std::uint64_t> seen;
+    auto r = ev::read_all_ahead(*store, 1, all,
+                                [&](ev::recorded_event& e) {
+                                  seen.push_back(e.env.position);
+                                  return true;
+                                },
+                                {16, 2, readers});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == store_error::kind::corruption);
+    REQUIRE(seen.size() == 99);
+    CHECK(seen.back() == 99);
+  }
 }
