@@ -5,6 +5,7 @@
 #include <deque>
 #include <memory>
 #include <set>
+#include <unordered_map>
 
 #include <spdlog/spdlog.h>
 
@@ -135,11 +136,12 @@ class simulation {
         faults_on_ = step_ <= report_.safety_steps;
         one_step();
         take_answers();
-        if (options_.check_every && step_ % options_.check_every == 0) full_check("periodic");
+        if (options_.check_every && step_ % options_.check_every == 0)
+          full_check("periodic", false);
       }
       step_ = options_.steps;
       drain();
-      full_check("final");
+      full_check("final", true);
     } catch (const violation_found&) {
     }
     report_.steps = std::min(step_, options_.steps);
@@ -258,7 +260,7 @@ class simulation {
                  " took effect before the crash, but the model expects " + describe(e));
       model_.apply(f->op, f->fresh_id);
     }
-    full_check("after restart");
+    full_check("after restart", true);
   }
 
   // ---- one step: the seed picks what happens next ----
@@ -512,8 +514,12 @@ class simulation {
   }
 
   // The whole log against itself, the live projections, the states the appends built, and what
-  // activation (snapshot + tail) makes of each stream.
-  void full_check(const char* when) {
+  // activation (snapshot + tail) makes of each stream. A periodic check replays and activates
+  // only the streams appended to since they were last checked: the log is append-only and
+  // snapshots are written with appends, so an unchanged stream's replay and activation cannot
+  // have changed (nothing in the fault model alters stored bytes). After a restart and at the end
+  // every stream is checked, since recovery rebuilt them all from the WAL.
+  void full_check(const char* when, bool every_stream) {
     projections::verify_report rep;
     auto log = projections::replay_log(*store_, rep);
     if (!log)
@@ -532,6 +538,9 @@ class simulation {
     for (const auto& [stream, replayed] : log->collaborations) {
       auto sh = shadow_.find(stream);
       if (sh == shadow_.end()) violated(std::string(when) + " check: unknown stream " + stream);
+      auto& checked = checked_version_[stream];
+      if (!every_stream && checked == sh->second.version) continue;
+      checked = sh->second.version;
       const auto expected = projections::rows(sh->second);
       if (projections::rows(replayed) != expected)
         violated(std::string(when) + " check: replaying " + stream +
@@ -632,6 +641,7 @@ class simulation {
   std::map<std::string, std::uint64_t> busy_;           // collaborations with a write in flight
   std::vector<operation> answered_;                     // calls a retry may resend
   std::map<std::string, collaboration::state> shadow_;  // every durable append, applied
+  std::unordered_map<std::string, std::uint64_t> checked_version_;  // by the last full check
   std::set<std::string> committed_ids_;
   std::set<std::string> acked_;
   std::uint64_t last_position_ = 0;
