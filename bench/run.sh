@@ -365,7 +365,9 @@ write_ceiling=$(calc "min(${R[64]}, $ngr)")
 write_ceiling_name=$(calc "'raw RocksDB at 64' if ${R[64]} <= $ngr else 'nginx (GetCollaboration size)'")
 reb_raw=$(field entries_per_s "$read_raw") reb_dec=$(field entries_per_s "$read_dec")
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-dirty=$(git -C "$root" status --porcelain 2>/dev/null | grep -q . && echo ' (working tree with uncommitted changes)' || true)
+# The results file itself does not count: a second run would otherwise always say "uncommitted".
+dirty=$(git -C "$root" status --porcelain -- . ':!bench/results' 2>/dev/null | grep -q . &&
+  echo ' (working tree with uncommitted changes)' || true)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 dev=$(df --output=source "$build" | tail -1)
 disk="$dev ($(findmnt -n -o FSTYPE --target "$build" 2>/dev/null || echo '?'))"
