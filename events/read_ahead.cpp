@@ -63,12 +63,12 @@ class channel {
   bool stopped_ = false;
 };
 
-// Stripe j holds positions [first + j * width, first + (j + 1) * width); the last one runs on to
-// `to`, which may lie past what the log held when the read began.
+// Stripe j holds positions [first + j * width, first + (j + 1) * width), cut off at `last`, the
+// log's last position when the read began.
 struct stripes {
-  std::uint64_t first, to, width, count;
+  std::uint64_t first, last, width, count;
   std::uint64_t lo(std::uint64_t j) const { return first + j * width; }
-  std::uint64_t hi(std::uint64_t j) const { return j + 1 == count ? to : lo(j) + width - 1; }
+  std::uint64_t hi(std::uint64_t j) const { return std::min(last, lo(j) + width - 1); }
 };
 
 // One reader thread. Destruction stops and joins it, however the visitor's loop ends (a throw
@@ -89,7 +89,7 @@ void read_stripes(const event_store& store, const stripes& s, std::uint64_t k, s
   try {
     for (std::uint64_t j = k; j < s.count; j += n) {
       slice out;
-      out.events.reserve(s.width);
+      out.events.reserve(s.hi(j) - s.lo(j) + 1);
       auto r = store.read_all(s.lo(j), s.hi(j), [&](recorded_event& e) {
         out.events.push_back(std::move(e));
         return true;
@@ -99,9 +99,12 @@ void read_stripes(const event_store& store, const stripes& s, std::uint64_t k, s
       if (!ch.push(std::move(out)) || last) break;
     }
   } catch (const std::exception& e) {  // bad_alloc: an error, not std::terminate
-    slice out;
-    out.failed = store_error{store_error::kind::io, std::string("read_all_ahead: ") + e.what()};
-    (void)ch.push(std::move(out));
+    try {
+      slice out;
+      out.failed = store_error{store_error::kind::io, std::string("read_all_ahead: ") + e.what()};
+      (void)ch.push(std::move(out));
+    } catch (...) {  // no memory even for that: pop() sees reader_done and reports it
+    }
   }
   ch.reader_done();
 }
@@ -115,14 +118,19 @@ result<ok_t> read_all_ahead(const event_store& store, std::uint64_t from, std::u
   if (to < from) return ok_v;
   const std::uint64_t width = std::max<std::size_t>(options.batch, 1);
   const std::uint64_t held = std::min(to, store.last_position());
-  const std::uint64_t span = held >= from ? held - from + 1 : 0;
-  const stripes s{from, to, width, std::max<std::uint64_t>(1, (span + width - 1) / width)};
+  if (held < from) return store.read_all(from, to, visit);  // nothing to read ahead of
+  const stripes s{from, held, width, (held - from) / width + 1};
   const std::uint64_t n = std::clamp<std::uint64_t>(options.readers, 1, s.count);
   std::vector<std::unique_ptr<reader>> readers;
-  for (std::uint64_t k = 0; k < n; ++k) {
-    readers.push_back(std::make_unique<reader>(options.depth));
-    auto& r = *readers.back();
-    r.thread = std::thread(read_stripes, std::cref(store), std::cref(s), k, n, std::ref(r.ch));
+  try {
+    for (std::uint64_t k = 0; k < n; ++k) {
+      readers.push_back(std::make_unique<reader>(options.depth));
+      auto& r = *readers.back();
+      r.thread = std::thread(read_stripes, std::cref(store), std::cref(s), k, n, std::ref(r.ch));
+    }
+  } catch (const std::exception&) {  // no thread (or memory) to be had: read on this one
+    readers.clear();                 // stops and joins those that started
+    return store.read_all(from, to, visit);
   }
   // Stripes are taken in order, round-robin over the readers, so the visitor sees read_all's
   // order; a failure ends the read after every event before it, as read_all's would.
@@ -134,6 +142,9 @@ result<ok_t> read_all_ahead(const event_store& store, std::uint64_t from, std::u
       if (!visit(e)) return ok_v;  // every reader is stopped by its destructor
     if (got.failed) return *got.failed;
   }
+  // Events appended since the read began are read here, without read-ahead: memory stays bounded
+  // however fast the log grows.
+  if (held < to) return store.read_all(held + 1, to, visit);
   return ok_v;
 }
 

@@ -123,30 +123,77 @@ SCENARIO("read_all_ahead reads what read_all reads", "[store][read_ahead]") {
 
 SCENARIO("read_all_ahead delivers every event before an undecodable one, then the error",
          "[store][read_ahead]") {
-  temp_dir dir;
-  {
+  // The first position, one in a middle stripe and the last: each reader and the last stripe.
+  for (std::uint64_t bad : {1, 100, 240}) {
+    CAPTURE(bad);
+    temp_dir dir;
+    {
+      auto store = open_store(dir.path());
+      REQUIRE(store);
+      fill(*store);
+      REQUIRE(store->last_position() == 240);
+    }
+    REQUIRE(
+        crs::test::damage_log(dir.path(), [bad](rocksdb::DB& db, rocksdb::ColumnFamilyHandle& log) {
+          REQUIRE(db.Put(rocksdb::WriteOptions(), &log, ev::keys::u64(bad), "garbage").ok());
+        }));
     auto store = open_store(dir.path());
     REQUIRE(store);
-    fill(*store);
+    for (std::size_t readers : {1, 2, 3, 5}) {
+      CAPTURE(readers);
+      std::vector<std::uint64_t> seen;
+      auto r = ev::read_all_ahead(*store, 1, all,
+                                  [&](ev::recorded_event& e) {
+                                    seen.push_back(e.env.position);
+                                    return true;
+                                  },
+                                  {16, 2, readers});
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().code == store_error::kind::corruption);
+      REQUIRE(seen.size() == bad - 1);
+      if (bad > 1) CHECK(seen.back() == bad - 1);
+    }
   }
-  REQUIRE(crs::test::damage_log(dir.path(), [](rocksdb::DB& db, rocksdb::ColumnFamilyHandle& log) {
-    REQUIRE(db.Put(rocksdb::WriteOptions(), &log, ev::keys::u64(100), "garbage").ok());
-  }));
+}
+
+SCENARIO("read_all_ahead bounds: from 0, to before from, past the end, an empty store",
+         "[store][read_ahead]") {
+  temp_dir dir;
   auto store = open_store(dir.path());
   REQUIRE(store);
-  // With several readers the damage is in the first, a middle or the last range.
-  for (std::size_t readers : {1, 2, 3, 5}) {
+  CHECK(positions_by(*store, 5, all, true, {4, 1, 2}).empty());  // empty store, from > 0
+  fill(*store);
+  for (std::size_t readers : {1, 3}) {
     CAPTURE(readers);
-    std::vector<std::uint64_t> seen;
-    auto r = ev::read_all_ahead(*store, 1, all,
-                                [&](ev::recorded_event& e) {
-                                  seen.push_back(e.env.position);
-                                  return true;
-                                },
-                                {16, 2, readers});
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.error().code == store_error::kind::corruption);
-    REQUIRE(seen.size() == 99);
-    CHECK(seen.back() == 99);
+    CHECK(positions_by(*store, 0, all, true, {16, 1, readers}) ==
+          positions_by(*store, 1, all, false));
+    CHECK(positions_by(*store, 10, 9, true, {16, 1, readers}).empty());
+    CHECK(positions_by(*store, 241, all, true, {16, 1, readers}).empty());
+    CHECK(positions_by(*store, 230, 1000, true, {4, 1, readers}) ==
+          positions_by(*store, 230, 1000, false));
   }
+}
+
+SCENARIO("read_all_ahead also reads what is appended while it reads", "[store][read_ahead]") {
+  temp_dir dir;
+  auto store = open_store(dir.path());
+  REQUIRE(store);
+  fill(*store);
+  std::vector<std::uint64_t> seen;
+  bool appended = false;
+  auto r = ev::read_all_ahead(
+      *store, 1, all,
+      [&](ev::recorded_event& e) {
+        seen.push_back(e.env.position);
+        if (!appended) {  // after the read began: past the last position it saw
+          appended = true;
+          auto more = append(*store, {request("collaboration-late", 0, {left("a"), left("b")})});
+          REQUIRE(more.at(0).ok());
+        }
+        return true;
+      },
+      {16, 2, 2});
+  REQUIRE(r.ok());
+  REQUIRE(seen.size() == 242);
+  for (std::size_t i = 0; i < seen.size(); ++i) CHECK(seen[i] == i + 1);
 }
