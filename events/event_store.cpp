@@ -385,16 +385,23 @@ result<std::vector<recorded_event>> event_store::read_stream(std::string_view st
     // (positions rise with versions, so the keys are sorted) rather than a Get per event: a cold
     // activation of a long stream was ten times a plain scan of the same entries.
     constexpr std::size_t chunk = 256;
+    rocksdb::ReadOptions get_ro;  // the same snapshot, without the index scan's upper bound
+    get_ro.snapshot = ro.snapshot;
     std::vector<std::string> positions;
     positions.reserve(chunk);
-    std::vector<rocksdb::Slice> slices(chunk);
-    std::vector<rocksdb::PinnableSlice> values(chunk);
-    std::vector<rocksdb::Status> statuses(chunk);
+    std::vector<rocksdb::Slice> slices;
+    std::vector<rocksdb::PinnableSlice> values;
+    std::vector<rocksdb::Status> statuses;
     std::uint64_t first_version = expected;
     auto fetch = [&]() -> std::optional<store_error> {
       const std::size_t n = positions.size();
+      slices.resize(n);
+      if (values.size() < n) values.resize(n);  // short streams allocate only what they read
+      statuses.resize(n);
       for (std::size_t i = 0; i < n; ++i) slices[i] = positions[i];
-      m.db->MultiGet(ro, m.h(cf_log), n, slices.data(), values.data(), statuses.data(), true);
+      // sorted_input stays false: a damaged index could list positions out of order, and RocksDB
+      // checks the order only in debug builds. Sorting 256 keys costs nothing next to reading them.
+      m.db->MultiGet(get_ro, m.h(cf_log), n, slices.data(), values.data(), statuses.data(), false);
       for (std::size_t i = 0; i < n; ++i) {
         if (!statuses[i].ok()) return from_status(statuses[i], "read log");
         auto event = decode(view(values[i]));
