@@ -150,6 +150,7 @@ row_set rebuild_rows(const replayed_log& log) {
     }
   };
   std::vector<std::thread> threads;
+  threads.reserve(workers);  // emplace_back must not reallocate past a started thread
   for (std::size_t w = 1; w < workers && w * per < jobs.size(); ++w) {
     try {
       threads.emplace_back(render, w);

@@ -539,7 +539,7 @@ class simulation {
       auto sh = shadow_.find(stream);
       if (sh == shadow_.end()) violated(std::string(when) + " check: unknown stream " + stream);
       auto& checked = checked_version_[stream];
-      if (!every_stream && checked == sh->second.version) continue;
+      if (!every_stream && checked == sh->second.version && replayed.version == checked) continue;
       checked = sh->second.version;
       const auto expected = projections::rows(sh->second);
       if (projections::rows(replayed) != expected)

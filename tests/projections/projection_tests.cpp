@@ -181,6 +181,10 @@ TEST_CASE("json_writer timestamps are epoch seconds with three decimals") {
   CHECK(stamp(1732147200007) == "1732147200.007");
   CHECK(stamp(999) == "0.999");
   CHECK(stamp(0) == "0.000");
+  // Before the epoch (never produced by the server): the sign of a whole second is kept, a
+  // fraction alone loses it, as the snprintf version did.
+  CHECK(stamp(-1500) == "-1.500");
+  CHECK(stamp(-500) == "0.500");
 }
 
 // The property that makes replay and rebuild trustworthy: run a random command mix through the
