@@ -1,4 +1,4 @@
-// Small builders shared by the store and journal suites.
+// Small builders shared by the store, journal and verify suites.
 #pragma once
 
 #include <functional>
@@ -45,9 +45,10 @@ inline std::unique_ptr<events::event_store> open_store(const std::string& dir, b
   return std::move(s).value();
 }
 
-// Opens the closed store at `dir` with plain RocksDB and lets `change` damage its log family.
-inline bool damage_log(
-    const std::string& dir,
+// Opens the closed store at `dir` with plain RocksDB and lets `change` damage one column family
+// ("log", "views", ...). False if the store or the family cannot be opened.
+inline bool damage_family(
+    const std::string& dir, const std::string& family,
     const std::function<void(rocksdb::DB&, rocksdb::ColumnFamilyHandle&)>& change) {
   std::vector<std::string> names;
   if (!rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok()) return false;
@@ -58,13 +59,19 @@ inline bool damage_log(
   if (!rocksdb::DB::Open(rocksdb::DBOptions(), dir, families, &handles, &raw).ok()) return false;
   bool found = false;
   for (std::size_t i = 0; i < names.size(); ++i)
-    if (names[i] == "log") {
+    if (names[i] == family) {
       change(*raw, *handles[i]);
       found = true;
     }
   for (auto* h : handles) (void)raw->DestroyColumnFamilyHandle(h);
   delete raw;
   return found;
+}
+
+inline bool damage_log(
+    const std::string& dir,
+    const std::function<void(rocksdb::DB&, rocksdb::ColumnFamilyHandle&)>& change) {
+  return damage_family(dir, "log", change);
 }
 
 }  // namespace crs::test

@@ -6,6 +6,7 @@
 #include <rocksdb/db.h>
 
 #include "../actors/given_when_then.hpp"
+#include "../events/store_helpers.hpp"
 #include "actors/configured_table/decide.hpp"
 #include "projections/configured_table_rows.hpp"
 #include "projections/keys.hpp"
@@ -70,17 +71,9 @@ struct store_fixture {
   void damage(const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle*)>& f,
               const std::string& family) {
     store.reset();
-    std::vector<std::string> names;
-    REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.string(), &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.string(), cfs, &handles, &db).ok());
-    for (std::size_t i = 0; i < names.size(); ++i)
-      if (names[i] == family) f(db, handles[i]);
-    for (auto* h : handles) (void)db->DestroyColumnFamilyHandle(h);
-    delete db;
+    REQUIRE(crs::test::damage_family(
+        dir.string(), family,
+        [&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle& h) { f(&db, &h); }));
     reopen();
   }
 };
