@@ -90,19 +90,20 @@ int rebuild(const std::string& data_dir, bool force) {
     return 1;
   }
   const double replayed = seconds_since(t0);
-  auto rows = projections::rebuild_rows(*log);
+  // The parts go to the store unmerged: it merges them while writing its table files.
+  const auto parts = projections::render_rows(*log);
   const double rendered = seconds_since(t0);
-  std::vector<events::view_write> writes;
-  writes.reserve(rows.size());
-  for (auto& [k, v] : rows) writes.push_back({k, std::move(v), false});
-  if (auto done = store->replace_views(writes); !done) {
-    std::cerr << "cleanroomsd: writing the views failed: " << done.error().message << "\n";
+  std::vector<const projections::row_set*> rows;
+  for (const auto& p : parts) rows.push_back(&p);
+  auto written = store->replace_views(rows);
+  if (!written) {
+    std::cerr << "cleanroomsd: writing the views failed: " << written.error().message << "\n";
     return 1;
   }
   const double s = seconds_since(t0);
   std::cout << "rebuild-projections: replay " << replayed << " s, render " << rendered - replayed
             << " s, write " << s - rendered << " s\n";
-  std::cout << "rebuild-projections: " << writes.size() << " rows from " << report.events
+  std::cout << "rebuild-projections: " << written.value() << " rows from " << report.events
             << " events in " << s << " s ("
             << static_cast<long long>(report.events / (s > 0 ? s : 1)) << " events/s)\n";
   return 0;

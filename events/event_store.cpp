@@ -21,6 +21,7 @@
 
 #include "events/codec.hpp"
 #include "events/store_keys.hpp"
+#include "events/view_files.hpp"
 
 namespace crs::events {
 namespace {
@@ -88,6 +89,7 @@ std::shared_ptr<rocksdb::Env> make_memory_disk() {
 
 struct event_store::impl {
   store_options options;
+  std::string dir;
   std::shared_ptr<rocksdb::Cache> cache;
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // cf order, then unknown families
@@ -122,6 +124,7 @@ result<std::unique_ptr<event_store>> event_store::open(const std::string& dir,
   try {
     auto p = std::make_unique<impl>();
     p->options = options;
+    p->dir = dir;
     p->cache = rocksdb::NewLRUCache(block_cache_bytes);
 
     rocksdb::DBOptions db_options;
@@ -522,34 +525,52 @@ void event_store::scan_views(
   }
 }
 
-result<ok_t> event_store::replace_views(const std::vector<view_write>& rows) {
+result<std::size_t> event_store::replace_views(const std::vector<const view_rows*>& parts,
+                                               std::size_t writers) {
   impl& m = *impl_;
   if (!m.db) return closed();
+  if (m.options.read_only)
+    return err(store_error::kind::invalid_argument, "the store is open read-only");
+  // The rows go into table files that are ingested: RocksDB installs the files of one ingestion
+  // in one MANIFEST edit, so a crash leaves the old rows or the new ones, never a mix, and the
+  // rows skip the WAL, the memtable and a later flush (most of a rebuild's write time when they
+  // went through a WriteBatch). Range tombstones in the files clear the old rows: an ingested
+  // file's entries share one sequence number and a tombstone only deletes older entries, so a
+  // file's tombstone spares its own rows (view_files.hpp says why it spares the other files').
   try {
-    rocksdb::WriteBatch wb;
-    // One range tombstone up to just past the greatest key clears the family, however large.
-    std::unique_ptr<rocksdb::Iterator> it(m.db->NewIterator(rocksdb::ReadOptions(), m.h(cf_views)));
-    it->SeekToLast();
-    if (!it->status().ok()) return from_status(it->status(), "scan views");
-    if (it->Valid()) {
-      std::string end = it->key().ToString();
-      end.push_back('\0');
-      auto s = wb.DeleteRange(m.h(cf_views), rocksdb::Slice(), end);
-      if (!s.ok()) return from_status(s, "replace views");
+    std::optional<std::string> end;  // just past the greatest stored key
+    {
+      std::unique_ptr<rocksdb::Iterator> it(
+          m.db->NewIterator(rocksdb::ReadOptions(), m.h(cf_views)));
+      it->SeekToLast();
+      if (!it->status().ok()) return from_status(it->status(), "scan views");
+      if (it->Valid()) {
+        end = it->key().ToString();
+        end->push_back('\0');
+      }
     }
-    for (const auto& row : rows) {
-      auto s =
-          row.erase ? wb.Delete(m.h(cf_views), row.key) : wb.Put(m.h(cf_views), row.key, row.value);
-      if (!s.ok()) return from_status(s, "replace views");
+    rocksdb::Options o = m.db->GetOptions(m.h(cf_views));  // the family's format, the store's disk
+    rocksdb::Env& env = o.env ? *o.env : *rocksdb::Env::Default();
+    detail::remove_view_files(env, m.dir);  // left by a rebuild that crashed before ingesting
+    if (writers == 0) writers = std::thread::hardware_concurrency();
+    std::vector<std::string> files;
+    std::size_t rows = 0;
+    auto s = detail::write_view_files(o, m.h(cf_views), m.dir, parts, end, writers, files, rows);
+    if (s.ok() && !files.empty()) {
+      rocksdb::IngestExternalFileOptions io;
+      io.move_files = true;  // hard links: the files are in the store's directory already
+      s = m.db->IngestExternalFile(m.h(cf_views), files, io);
     }
-    rocksdb::WriteOptions wo;
-    wo.sync = m.options.sync;
-    auto s = m.db->Write(wo, &wb);
+    detail::remove_view_files(env, m.dir);  // moved on success; on failure, not wanted
     if (!s.ok()) return from_status(s, "replace views");
-    return ok_v;
+    return rows;
   } catch (const std::exception& e) {
     return err(store_error::kind::io, std::string("replace_views: ") + e.what());
   }
+}
+
+result<std::size_t> event_store::replace_views(const view_rows& rows) {
+  return replace_views(std::vector<const view_rows*>{&rows});
 }
 
 std::optional<std::string> event_store::get_snapshot(std::string_view stream) const {

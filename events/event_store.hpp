@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -85,8 +86,14 @@ class event_store {
   void scan_views(
       std::string_view prefix, std::string_view start_after,
       const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
-  // Replaces every row of the views family with `rows` (rebuild; server stopped).
-  [[nodiscard]] result<ok_t> replace_views(const std::vector<view_write>& rows);
+  // Replaces every row of the views family with the union of `parts` (a key in several parts
+  // keeps the first part's value), atomically and durably (rebuild; server stopped). Writes
+  // `<data dir>/views-rebuild-*.sst` as scratch, on up to `writers` threads (0: one per core).
+  // The result is the number of rows written.
+  using view_rows = std::map<std::string, std::string>;
+  [[nodiscard]] result<std::size_t> replace_views(const std::vector<const view_rows*>& parts,
+                                                  std::size_t writers = 0);
+  [[nodiscard]] result<std::size_t> replace_views(const view_rows& rows);
 
   // The latest snapshot of a stream, as stored (snapshots/ decodes and validates it).
   [[nodiscard]] std::optional<std::string> get_snapshot(std::string_view stream) const;

@@ -125,10 +125,9 @@ result<replayed_log> replay_log(const events::event_store& store, verify_report&
   return out;
 }
 
-row_set rebuild_rows(const replayed_log& log) {
+std::vector<row_set> render_rows(const replayed_log& log) {
   // Rendering is most of a rebuild's CPU and each stream renders alone, so contiguous runs of
-  // streams render on up to four threads; the runs are merged in stream order, so the result is
-  // the same as rendering them one by one (a key two streams rendered keeps the first's row).
+  // streams render on up to four threads, a part each.
   std::vector<std::function<row_set()>> jobs;
   jobs.reserve(log.collaborations.size() + log.configured_tables.size());
   for (const auto& entry : log.collaborations)
@@ -162,8 +161,15 @@ row_set rebuild_rows(const replayed_log& log) {
   for (auto& t : threads) t.join();
   for (auto& f : failed)
     if (f) std::rethrow_exception(f);
+  return parts;
+}
+
+row_set rebuild_rows(const replayed_log& log) {
+  // Merged in stream order, so the result is the same as rendering stream by stream: a key two
+  // streams rendered keeps the first's row.
+  auto parts = render_rows(log);
   row_set all = std::move(parts[0]);
-  for (std::size_t w = 1; w < workers; ++w) all.merge(parts[w]);
+  for (std::size_t w = 1; w < parts.size(); ++w) all.merge(parts[w]);
   return all;
 }
 

@@ -58,6 +58,11 @@ using progress_fn = std::function<void(std::uint64_t done, std::uint64_t total)>
                                               verify_report& report,
                                               const progress_fn& progress = {});
 
+// The read models the log implies, rendered in parts (on several threads) in stream order: the
+// union of the parts, a key in several keeping the first part's row, is rebuild_rows'. Always
+// at least one part.
+std::vector<row_set> render_rows(const replayed_log& log);
+
 // The read models the log implies.
 row_set rebuild_rows(const replayed_log& log);
 

@@ -1,6 +1,8 @@
 // The event store: appends, reads, optimistic concurrency, views and recovery.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <random>
@@ -307,8 +309,9 @@ SCENARIO("projection rows travel in the append's batch", "[store][views]") {
 }
 
 SCENARIO("replace_views swaps the whole views family", "[store][views]") {
+  using rows = std::vector<std::pair<std::string, std::string>>;
   temp_dir dir;
-  auto store = open_store(dir.path());
+  auto store = open_store(dir.path(), true);
   REQUIRE(store);
   REQUIRE(
       append(*store, {request("s", 0, {left("1")},
@@ -316,21 +319,127 @@ SCENARIO("replace_views swaps the whole views family", "[store][views]") {
           .ok());
 
   WHEN("it is given a new set of rows") {
-    auto r =
-        store->replace_views({put("a/1", "new"), put("c/1", "new"), put("d", "x"), erase("d")});
+    auto r = store->replace_views({{"a/1", "new"}, {"c/1", "new"}, {"d", ""}});
     THEN("only the new rows remain, and the log is untouched") {
       REQUIRE(r.ok());
-      using rows = std::vector<std::pair<std::string, std::string>>;
-      CHECK(scan(*store, "") == rows{{"a/1", "new"}, {"c/1", "new"}});
+      CHECK(scan(*store, "") == rows{{"a/1", "new"}, {"c/1", "new"}, {"d", ""}});
+      CHECK(store->get_view("b/1") == std::nullopt);
+      CHECK(store->get_view("a/1") == "new");
       CHECK(store->last_position() == 1);
       CHECK(store->read_stream("s")->size() == 1);
+      CHECK_FALSE(std::filesystem::exists(dir.path() + "/views-rebuild.sst"));
+    }
+    AND_WHEN("rows are replaced again, and the store reopened") {
+      // The second file's tombstone must clear the first file's rows (older, ingested too).
+      REQUIRE(store->replace_views({{"b/2", "newer"}, {"\xff\xff\xff", "x"}}).ok());
+      store.reset();
+      store = open_store(dir.path(), true);
+      REQUIRE(store);
+      THEN("only the last set remains") {
+        CHECK(scan(*store, "") == rows{{"b/2", "newer"}, {"\xff\xff\xff", "x"}});
+      }
+    }
+    AND_WHEN("the server writes rows afterwards") {
+      REQUIRE(append(*store, {request("s", 1, {left("2")}, {put("a/1", "live"), put("e", "1")})})[0]
+                  .ok());
+      THEN("they win over the ingested rows") {
+        CHECK(scan(*store, "") == rows{{"a/1", "live"}, {"c/1", "new"}, {"d", ""}, {"e", "1"}});
+      }
+    }
+  }
+  WHEN("a rebuild crashed and left its scratch file behind") {
+    {
+      std::ofstream stale(dir.path() + "/views-rebuild.sst");
+      stale << "half a table file";
+    }
+    REQUIRE(store->replace_views({{"z", "1"}}).ok());
+    THEN("the next one overwrites it") {
+      CHECK(scan(*store, "") == rows{{"z", "1"}});
     }
   }
   WHEN("it is given nothing") {
-    REQUIRE(store->replace_views({}).ok());
-    THEN("the family is empty") {
+    REQUIRE(store->replace_views(ev::event_store::view_rows{}).ok());
+    THEN("the family is empty, and stays empty") {
+      CHECK(scan(*store, "").empty());
+      REQUIRE(store->replace_views(ev::event_store::view_rows{}).ok());
       CHECK(scan(*store, "").empty());
     }
+  }
+  WHEN("the store is open read-only") {
+    store.reset();
+    ev::store_options ro;
+    ro.read_only = true;
+    auto reader = ev::event_store::open(dir.path(), ro);
+    REQUIRE(reader.ok());
+    THEN("it refuses, and the rows stay") {
+      auto r = reader.value()->replace_views({{"a/1", "x"}});
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().code == store_error::kind::invalid_argument);
+      CHECK(scan(*reader.value(), "").size() == 3);
+    }
+  }
+}
+
+SCENARIO("replace_views merges parts and writes them on several threads", "[store][views]") {
+  using view_rows = ev::event_store::view_rows;
+  using rows = std::vector<std::pair<std::string, std::string>>;
+  std::mt19937 rng(7);
+  auto random_key = [&] {
+    std::string k(rng() % 6, '\0');  // short keys collide across parts; "" included
+    for (auto& c : k) c = static_cast<char>("ab\x00\x7f\x80\xff"[rng() % 6]);
+    return k;
+  };
+  for (std::size_t writers : {1, 2, 3, 5, 8}) {
+    for (bool stored_above : {false, true}) {
+      DYNAMIC_SECTION("writers " << writers
+                                 << (stored_above ? ", stored rows above the new"
+                                                  : ", stored rows inside the new")) {
+        temp_dir dir;
+        auto store = open_store(dir.path(), true);
+        REQUIRE(store);
+        // Stored rows: either all past the new keys (the tombstone must reach them from the
+        // last run) or among them (it ends inside an early run, later runs carry none).
+        std::vector<ev::view_write> old;
+        for (int i = 0; i < 40; ++i)
+          old.push_back(put(stored_above ? "\xff\xff\xff\xff\xff\xff" + std::to_string(i)
+                                         : "a" + std::to_string(i),
+                            "old"));
+        REQUIRE(append(*store, {request("s", 0, {left("1")}, old)})[0].ok());
+
+        std::vector<view_rows> parts(3);
+        for (int i = 0; i < 600; ++i) parts[rng() % 3][random_key()] = std::to_string(i);
+        parts[2]["lonely"] = "2";  // a part whose rows no other part has
+        view_rows expected;        // the first part's value wins a key
+        for (const auto& p : parts) expected.insert(p.begin(), p.end());
+        std::vector<const view_rows*> pointers;
+        for (const auto& p : parts) pointers.push_back(&p);
+
+        auto written = store->replace_views(pointers, writers);
+        REQUIRE(written.ok());
+        CHECK(written.value() == expected.size());
+        const rows want(expected.begin(), expected.end());
+        CHECK(scan(*store, "") == want);
+        store.reset();
+        store = open_store(dir.path(), true);
+        REQUIRE(store);
+        CHECK(scan(*store, "") == want);
+        CHECK(std::distance(std::filesystem::directory_iterator(dir.path()),
+                            std::filesystem::directory_iterator()) > 0);
+        for (const auto& f : std::filesystem::directory_iterator(dir.path()))
+          CHECK(f.path().filename().string().rfind("views-rebuild", 0) != 0);
+      }
+    }
+  }
+  SECTION("more writers than rows, and no stored rows") {
+    temp_dir dir;
+    auto store = open_store(dir.path(), true);
+    REQUIRE(store);
+    const view_rows one{{"k", "v"}};
+    const view_rows none;
+    auto written = store->replace_views({&none, &one, &none}, 8);
+    REQUIRE(written.ok());
+    CHECK(written.value() == 1);
+    CHECK(scan(*store, "") == rows{{"k", "v"}});
   }
 }
 

@@ -197,9 +197,7 @@ struct world {
   void sync() {
     auto all = projections::rows(s.state);
     for (auto& kv : projections::rows(table)) all.insert(kv);
-    std::vector<events::view_write> writes;
-    for (auto& [k, v] : all) writes.push_back({k, v, false});
-    REQUIRE(store->replace_views(writes).ok());
+    REQUIRE(store->replace_views(all).ok());
   }
 
   void table_event(const events::event_payload& e, time_ms at) {

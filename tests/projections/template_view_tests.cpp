@@ -179,9 +179,7 @@ struct world {
     for (auto& kv : projections::rows(table)) all.insert(kv);
     for (const auto& t : more_tables)
       for (auto& kv : projections::rows(t)) all.insert(kv);
-    std::vector<events::view_write> writes;
-    for (auto& [k, v] : all) writes.push_back({k, v, false});
-    REQUIRE(store->replace_views(writes).ok());
+    REQUIRE(store->replace_views(all).ok());
   }
   // Another configured table of the provider with a DP rule on `column`, associated as `name`.
   void associate_dp_table(const std::string& id, const std::string& name,

@@ -123,9 +123,7 @@ TEST_CASE("verify names a corrupted projection row, a missing one and an extra o
     projections::verify_report before;
     auto log = projections::replay_log(*f.store, before);
     REQUIRE(log.ok());
-    std::vector<events::view_write> rows;
-    for (auto& [k, v] : projections::rebuild_rows(log.value())) rows.push_back({k, v, false});
-    REQUIRE(f.store->replace_views(rows).ok());
+    REQUIRE(f.store->replace_views(projections::rebuild_rows(log.value())).ok());
     CHECK(f.verify().ok());
   }
 }
