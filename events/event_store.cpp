@@ -5,6 +5,7 @@
 #include "events/event_store.hpp"
 
 #include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
@@ -57,6 +58,15 @@ std::string_view view(const rocksdb::Slice& s) {
   return std::string_view(s.data(), s.size());
 }
 
+bool lz4_supported() {
+  static const bool yes = [] {
+    for (auto c : rocksdb::GetSupportedCompressions())
+      if (c == rocksdb::kLZ4Compression) return true;
+    return false;
+  }();
+  return yes;
+}
+
 // Small values, mostly point reads on heads and views: one shared block cache for every family,
 // bloom filters where Get is the common read (a log or stream read is a scan).
 rocksdb::ColumnFamilyOptions family_options(const std::shared_ptr<rocksdb::Cache>& cache,
@@ -66,6 +76,10 @@ rocksdb::ColumnFamilyOptions family_options(const std::shared_ptr<rocksdb::Cache
   if (bloom) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(bloom_bits_per_key));
   rocksdb::ColumnFamilyOptions o;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // LZ4 rather than the default Snappy: about the same ratio on these rows and events, and
+  // faster to decompress, which a replay, a rebuild and every activation pay per block. (Files
+  // written before keep their Snappy blocks; a RocksDB built without LZ4 keeps Snappy.)
+  if (lz4_supported()) o.compression = rocksdb::kLZ4Compression;
   o.level_compaction_dynamic_level_bytes = true;
   return o;
 }
@@ -445,6 +459,9 @@ result<ok_t> event_store::read_all(std::uint64_t from, std::uint64_t to,
   from = std::max<std::uint64_t>(from, 1);
   if (to < from) return ok_v;
   rocksdb::ReadOptions ro;
+  // A scan of the log (tools, replay, rebuild) would otherwise push its every block through the
+  // block cache, evicting what point reads keep there and paying the insertions.
+  ro.fill_cache = false;
   std::string upper;
   rocksdb::Slice upper_slice;
   if (to != std::numeric_limits<std::uint64_t>::max()) {

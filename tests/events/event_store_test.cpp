@@ -443,6 +443,24 @@ SCENARIO("replace_views merges parts and writes them on several threads", "[stor
   }
 }
 
+SCENARIO("every family compresses with LZ4", "[store][format]") {
+  // Faster to decompress than RocksDB's default Snappy, which every replay and activation pays.
+  temp_dir dir;
+  { REQUIRE(open_store(dir.path())); }
+  std::size_t families = 0, lz4 = 0;
+  for (const auto& f : std::filesystem::directory_iterator(dir.path())) {
+    if (f.path().filename().string().rfind("OPTIONS-", 0) != 0) continue;
+    std::ifstream in(f.path());
+    families = lz4 = 0;  // every OPTIONS file lists every family: the last read counts
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("[CFOptions ", 0) == 0) ++families;
+      if (line == "  compression=kLZ4Compression") ++lz4;
+    }
+  }
+  CHECK(families == 7);
+  CHECK(lz4 == families);
+}
+
 SCENARIO("a store reopened after close keeps everything", "[store][recovery]") {
   temp_dir dir;
   std::string secret;
