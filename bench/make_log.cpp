@@ -77,14 +77,14 @@ int main(int argc, char** argv) {
       if (!d || d.value().empty()) return;
       auto before = s;
       for (const auto& e : d.value()) collaboration::apply(s, e, ctx.now);
-      events::append_request req{
-          collaboration::stream_id(cid),
-          before.version,
-          ctx.now,
-          who,
-          ctx.request_id,
-          d.value(),
-          projections::diff(projections::rows(before), projections::rows(s))};
+      events::append_request req{collaboration::stream_id(cid),
+                                 before.version,
+                                 ctx.now,
+                                 who,
+                                 ctx.request_id,
+                                 d.value(),
+                                 projections::diff(projections::rows(before), projections::rows(s)),
+                                 std::nullopt};
       written += req.events.size();
       pending.push_back(std::move(req));
       if (pending.size() >= 256) flush();

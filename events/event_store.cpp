@@ -504,6 +504,16 @@ std::vector<std::string> event_store::list_streams() const {
   return out;
 }
 
+std::vector<std::pair<std::string, std::uint64_t>> event_store::list_heads() const {
+  const impl& m = *impl_;
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  if (!m.db) return out;
+  std::unique_ptr<rocksdb::Iterator> it(m.db->NewIterator(rocksdb::ReadOptions(), m.h(cf_heads)));
+  for (it->SeekToFirst(); it->Valid(); it->Next())
+    out.emplace_back(it->key().ToString(), keys::read_u64(view(it->value())).value_or(0));
+  return out;
+}
+
 std::string event_store::secret() const {
   return impl_->secret;
 }

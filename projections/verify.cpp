@@ -111,8 +111,7 @@ result<replayed_log> replay_log(const events::event_store& store, verify_report&
         expected,
         {},
         "positions " + std::to_string(expected) + ".." + std::to_string(last) + " are missing"});
-  for (const auto& stream : store.list_streams()) {
-    const auto head = store.head_version(stream);
+  for (const auto& [stream, head] : store.list_heads()) {
     auto it = streams.find(stream);
     const std::uint64_t seen = it == streams.end() ? 0 : it->second.version;
     if (head != seen)

@@ -488,6 +488,8 @@ SCENARIO("a store reopened after close keeps everything", "[store][recovery]") {
     CHECK(store->get_view("k") == std::optional<std::string>("v"));
     CHECK(store->read_stream("s-a")->size() == 2);
     CHECK(store->list_streams() == std::vector<std::string>{"s-a", "s-b"});
+    using heads = std::vector<std::pair<std::string, std::uint64_t>>;
+    CHECK(store->list_heads() == heads{{"s-a", 2}, {"s-b", 1}});
   }
   THEN("appends continue from the recovered heads and position") {
     auto out = append(*store, {request("s-a", 0, {left("stale")}), request("s-a", 2, {left("4")})});

@@ -213,7 +213,8 @@ TEST_CASE("replaying the log equals live state and live views, through the real 
         who,
         "req",
         d.value(),
-        projections::diff(projections::rows(before), projections::rows(s.state))};
+        projections::diff(projections::rows(before), projections::rows(s.state)),
+        std::nullopt};
     auto out = store.append_batch({&req});
     REQUIRE(out.at(0).ok());
   };

@@ -50,7 +50,8 @@ struct store_fixture {
         who,
         "r",
         d.value(),
-        projections::diff(projections::rows(before), projections::rows(s.state))};
+        projections::diff(projections::rows(before), projections::rows(s.state)),
+        std::nullopt};
     REQUIRE(store->append_batch({&req}).at(0).ok());
     appended += d.value().size();
   }
@@ -196,7 +197,8 @@ void append_table(events::event_store& store, configured_table::state& t,
                              provider,
                              "r",
                              d.value(),
-                             projections::diff(projections::rows(before), projections::rows(t))};
+                             projections::diff(projections::rows(before), projections::rows(t)),
+                             std::nullopt};
   REQUIRE(store.append_batch({&req}).at(0).ok());
 }
 
@@ -254,7 +256,8 @@ TEST_CASE("verify: a configured table event that does not fit its stream is a lo
                              provider,
                              "r",
                              {events::analysis_rule_created{rule}},
-                             {}};
+                             {},
+                             std::nullopt};
   REQUIRE(f.store->append_batch({&req}).at(0).ok());
   auto report = f.verify();
   REQUIRE(report.problem_count == 1);
