@@ -5,6 +5,7 @@
 #pragma once
 
 #include <charconv>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,6 +14,8 @@ namespace crs::projections {
 
 class json_writer {
  public:
+  // Most rows fit: one allocation where doubling from the small-string buffer made four.
+  json_writer() { out_.reserve(128); }
   json_writer& begin_object() { return open('{'); }
   json_writer& end_object() { return close('}'); }
   json_writer& begin_array() { return open('['); }
@@ -21,6 +24,16 @@ class json_writer {
     comma();
     quoted(k);
     out_ += ':';
+    after_key_ = true;
+    return *this;
+  }
+  // A key spelled in the code (a member name) needs no escape scan: appended whole.
+  template <std::size_t N>
+  json_writer& key(const char (&k)[N]) {
+    comma();
+    out_ += '"';
+    out_.append(k, N - 1);
+    out_.append("\":", 2);
     after_key_ = true;
     return *this;
   }

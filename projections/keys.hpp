@@ -41,23 +41,28 @@
 //                                     work list after a restart)
 #pragma once
 
+#include <charconv>
+#include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <limits>
 #include <string>
 #include <string_view>
 
 namespace crs::projections::keys {
 
+// Rendering a rebuild builds a key per row, so these append by hand (no printf, one allocation).
 inline std::string inverted_time(std::int64_t ms) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx",
-                static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max() - ms));
-  return buf;
+  auto v = static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max() - ms);
+  std::string out(16, '0');  // "%016llx"
+  for (int i = 15; i >= 0; --i, v >>= 4) out[i] = "0123456789abcdef"[v & 0xf];
+  return out;
 }
 
 inline std::string cat(std::initializer_list<std::string_view> parts) {
+  std::size_t size = 0;
+  for (auto p : parts) size += p.size();
   std::string out;
+  out.reserve(size);
   for (auto p : parts) out.append(p);
   return out;
 }
@@ -72,9 +77,11 @@ inline std::string members_prefix(std::string_view cid) {
   return cat({"cm/", cid, "/"});
 }
 inline std::string member(std::string_view cid, std::size_t index) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%04zu", index);
-  return cat({"cm/", cid, "/", buf});
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+  const auto n = static_cast<std::size_t>(end - digits);
+  const std::string_view pad = "0000";  // "%04zu": at least four digits
+  return cat({"cm/", cid, "/", pad.substr(0, n < 4 ? 4 - n : 0), std::string_view(digits, n)});
 }
 inline std::string account_collaborations_prefix(std::string_view region,
                                                  std::string_view account) {

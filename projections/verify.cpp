@@ -43,15 +43,19 @@ result<replayed_log> replay_log(const events::event_store& store, verify_report&
     collaboration::state* collaboration = nullptr;
     configured_table::state* table = nullptr;
   };
-  std::unordered_map<std::string, cursor> streams;
+  std::unordered_map<std::string, cursor> streams;  // node-based: a cursor's address is stable
+  // A request's events are consecutive in the log: they skip hashing the stream id again.
+  std::string last_stream;
+  cursor* last_cursor = nullptr;
   const std::uint64_t last = store.last_position();
   std::uint64_t expected = 1;  // the next position a gap-free log holds
   std::uint64_t resume = 1;
   while (resume <= last) {
     std::uint64_t visited = 0;
-    // Reading and decoding run on two more threads, folding on this one.
+    // Reading and decoding run on three more threads, folding on this one (three readers
+    // beat two on two cores: a reader also waits, on its queue and on RocksDB).
     events::read_ahead_options ahead;
-    ahead.readers = 2;
+    ahead.readers = 3;
     auto scanned = events::read_all_ahead(
         store, resume, last,
         [&](events::recorded_event& e) {
@@ -64,16 +68,21 @@ result<replayed_log> replay_log(const events::event_store& store, verify_report&
                                    "positions " + std::to_string(expected) + ".." +
                                        std::to_string(env.position - 1) + " are missing"});
           expected = env.position + 1;
-          auto [it, fresh] = streams.try_emplace(env.stream);
-          cursor& c = it->second;
-          if (fresh) {
-            if (starts_with(env.stream, collaboration_prefix)) {
-              c.collaboration = &out.collaborations[env.stream];
-            } else if (starts_with(env.stream, table_prefix)) {
-              c.table = &out.configured_tables[env.stream];
-              c.table->id = env.stream.substr(table_prefix.size());
+          if (!last_cursor || env.stream != last_stream) {
+            auto [it, fresh] = streams.try_emplace(env.stream);
+            cursor& c = it->second;
+            if (fresh) {
+              if (starts_with(env.stream, collaboration_prefix)) {
+                c.collaboration = &out.collaborations[env.stream];
+              } else if (starts_with(env.stream, table_prefix)) {
+                c.table = &out.configured_tables[env.stream];
+                c.table->id = env.stream.substr(table_prefix.size());
+              }
             }
+            last_stream = env.stream;
+            last_cursor = &c;
           }
+          cursor& c = *last_cursor;
           if (env.version != c.version + 1)
             report.add(log_problem{env.position, env.stream,
                                    "stream version " + std::to_string(env.version) + " follows " +

@@ -1,5 +1,6 @@
 // Read models: the rendered API shapes, the row layout, and replay == live through the real store.
 #include <filesystem>
+#include <limits>
 #include <random>
 
 #include <boost/json.hpp>
@@ -121,6 +122,15 @@ TEST_CASE("rows render the API shapes of SPEC.md Appendix A") {
 
 TEST_CASE("newer collaborations sort first in per-account lists") {
   CHECK(keys::inverted_time(2000) < keys::inverted_time(1000));
+  // The stored keys' spelling: max int64 - ms as 16 lowercase hex digits.
+  CHECK(keys::inverted_time(0) == "7fffffffffffffff");
+  CHECK(keys::inverted_time(1732147200123) == "7ffffe6cb3fb3f84");
+  CHECK(keys::inverted_time(std::numeric_limits<std::int64_t>::max()) == "0000000000000000");
+  // Member rows: at least four digits, so they sort by index.
+  CHECK(keys::member("c", 0) == "cm/c/0000");
+  CHECK(keys::member("c", 42) == "cm/c/0042");
+  CHECK(keys::member("c", 9999) == "cm/c/9999");
+  CHECK(keys::member("c", 123456) == "cm/c/123456");
   CHECK(keys::account_collaboration("r", "a", 5, "x") <
         keys::account_collaboration("r", "a", 4, "x"));
 }
@@ -168,6 +178,18 @@ TEST_CASE("json_writer escapes exactly JSON's mandatory characters, in runs") {
     for (auto& c : in) c = static_cast<char>(rng() % 0x80);
     CHECK(boost::json::parse(quoted(in)).as_string() == in);
   }
+}
+
+TEST_CASE("json_writer writes literal keys as given and escapes the keys of data") {
+  projections::json_writer w;
+  const std::string tag = "team \"a\"";  // a tag key: data, escaped
+  w.begin_object();
+  w.key("id").string("1");
+  w.key(tag).string("x");
+  w.key("tags").begin_object().key(std::string_view("k")).string("v").end_object();
+  w.end_object();
+  CHECK(w.str() == R"({"id":"1","team \"a\"":"x","tags":{"k":"v"}})");
+  CHECK(boost::json::parse(w.str()).as_object().at("team \"a\"").as_string() == "x");
 }
 
 TEST_CASE("json_writer timestamps are epoch seconds with three decimals") {
