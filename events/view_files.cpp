@@ -1,14 +1,16 @@
 #include "events/view_files.hpp"
 
+#include "events/run_parallel.hpp"
+
 #include <rocksdb/sst_file_writer.h>
 
 #include <algorithm>
 #include <string_view>
-#include <system_error>
-#include <thread>
 
 namespace crs::events::detail {
 namespace {
+
+using events::run_parallel;
 
 constexpr std::string_view file_prefix = "views-rebuild-";
 constexpr std::size_t max_writers = 8;  // a limit: one file and one thread each
@@ -112,17 +114,7 @@ rocksdb::Status write_view_files(const rocksdb::Options& options,
   };
   for (std::size_t i = 0; i < n; ++i)
     files[i] = dir + "/" + std::string(file_prefix) + std::to_string(i) + ".sst";
-  std::vector<std::thread> threads;
-  threads.reserve(n);  // emplace_back must not reallocate past a started thread
-  for (std::size_t i = 1; i < n; ++i) {
-    try {
-      threads.emplace_back(write, i);
-    } catch (const std::system_error&) {  // no thread to be had: write that run here
-      write(i);
-    }
-  }
-  write(0);
-  for (auto& t : threads) t.join();
+  run_parallel(n, write);
   for (const auto& s : status)
     if (!s.ok()) return s;
   for (std::size_t i = 0; i < n; ++i) {

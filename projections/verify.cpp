@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <exception>
-#include <system_error>
 #include <thread>
 #include <unordered_map>
 
 #include "actors/collaboration/check.hpp"
 #include "actors/configured_table/check.hpp"
 #include "events/read_ahead.hpp"
+#include "events/run_parallel.hpp"
 #include "projections/configured_table_rows.hpp"
 
 namespace crs::projections {
@@ -156,17 +156,8 @@ std::vector<row_set> render_rows(const replayed_log& log) {
       failed[w] = std::current_exception();
     }
   };
-  std::vector<std::thread> threads;
-  threads.reserve(workers);  // emplace_back must not reallocate past a started thread
-  for (std::size_t w = 1; w < workers && w * per < jobs.size(); ++w) {
-    try {
-      threads.emplace_back(render, w);
-    } catch (const std::system_error&) {  // no thread to be had: render that run here
-      render(w);
-    }
-  }
-  render(0);
-  for (auto& t : threads) t.join();
+  const std::size_t runs = per ? (jobs.size() + per - 1) / per : 1;  // no stream: one empty run
+  events::run_parallel(runs, render);
   for (auto& f : failed)
     if (f) std::rethrow_exception(f);
   return parts;
