@@ -504,13 +504,14 @@ std::vector<std::string> event_store::list_streams() const {
   return out;
 }
 
-std::vector<std::pair<std::string, std::uint64_t>> event_store::list_heads() const {
+result<std::vector<std::pair<std::string, std::uint64_t>>> event_store::list_heads() const {
   const impl& m = *impl_;
+  if (!m.db) return closed();
   std::vector<std::pair<std::string, std::uint64_t>> out;
-  if (!m.db) return out;
   std::unique_ptr<rocksdb::Iterator> it(m.db->NewIterator(rocksdb::ReadOptions(), m.h(cf_heads)));
   for (it->SeekToFirst(); it->Valid(); it->Next())
     out.emplace_back(it->key().ToString(), keys::read_u64(view(it->value())).value_or(0));
+  if (!it->status().ok()) return from_status(it->status(), "scan heads");
   return out;
 }
 
@@ -592,6 +593,10 @@ result<std::size_t> event_store::replace_views(const std::vector<const view_rows
     if (!s.ok()) return from_status(s, "replace views");
     return rows;
   } catch (const std::exception& e) {
+    try {
+      if (auto* env = m.db->GetEnv()) detail::remove_view_files(*env, m.dir);
+    } catch (...) {  // the next replace removes them
+    }
     return err(store_error::kind::io, std::string("replace_views: ") + e.what());
   }
 }

@@ -81,7 +81,7 @@ class event_store {
   [[nodiscard]] std::vector<std::string> list_streams() const;
   // Every stream id with its head version (0 if the stored head does not decode), in byte
   // order: one scan, where head_version per stream is a lookup each.
-  [[nodiscard]] std::vector<std::pair<std::string, std::uint64_t>> list_heads() const;
+  [[nodiscard]] result<std::vector<std::pair<std::string, std::uint64_t>>> list_heads() const;
 
   // Projection rows.
   [[nodiscard]] std::optional<std::string> get_view(std::string_view key) const;

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <cstddef>
-#include <system_error>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -19,7 +19,7 @@ void run_parallel(std::size_t n, const Job& job) {
   for (std::size_t i = 1; i < n; ++i) {
     try {
       threads.emplace_back(job, i);
-    } catch (const std::system_error&) {
+    } catch (const std::exception&) {  // no thread to be had (system_error, bad_alloc)
       job(i);
     }
   }

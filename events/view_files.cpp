@@ -61,7 +61,9 @@ rocksdb::Status write_run(const rocksdb::Options& options, rocksdb::ColumnFamily
   if (clear_end && r.lo < *clear_end) clear_to = r.hi ? std::min(*r.hi, *clear_end) : *clear_end;
   if (!any_row && !clear_to) return rocksdb::Status::OK();
 
-  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(options), options, family);
+  // Keeps the file's pages cached: the first read after a rebuild would otherwise go to disk.
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(options), options, family,
+                                /*invalidate_page_cache=*/false);
   auto s = writer.Open(path);
   if (s.ok() && clear_to) s = writer.DeleteRange(r.lo, *clear_to);
   while (s.ok()) {

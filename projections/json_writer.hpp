@@ -37,6 +37,10 @@ class json_writer {
     after_key_ = true;
     return *this;
   }
+  // A writable array may hold data (and bytes past its end): it must go through the escaping
+  // overload, as a std::string_view.
+  template <std::size_t N>
+  json_writer& key(char (&k)[N]) = delete;
   json_writer& string(std::string_view v) {
     comma();
     quoted(v);

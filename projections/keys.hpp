@@ -52,7 +52,9 @@ namespace crs::projections::keys {
 
 // Rendering a rebuild builds a key per row, so these append by hand (no printf, one allocation).
 inline std::string inverted_time(std::int64_t ms) {
-  auto v = static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max() - ms);
+  // In unsigned arithmetic: the same bytes, and no signed overflow for a negative `ms`.
+  auto v = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) -
+           static_cast<std::uint64_t>(ms);
   std::string out(16, '0');  // "%016llx"
   for (int i = 15; i >= 0; --i, v >>= 4) out[i] = "0123456789abcdef"[v & 0xf];
   return out;

@@ -120,7 +120,9 @@ result<replayed_log> replay_log(const events::event_store& store, verify_report&
         expected,
         {},
         "positions " + std::to_string(expected) + ".." + std::to_string(last) + " are missing"});
-  for (const auto& [stream, head] : store.list_heads()) {
+  auto heads = store.list_heads();
+  if (!heads) return heads.error();
+  for (const auto& [stream, head] : heads.value()) {
     auto it = streams.find(stream);
     const std::uint64_t seen = it == streams.end() ? 0 : it->second.version;
     if (head != seen)
