@@ -223,7 +223,7 @@ expectation reference_model::create_membership(const operation& op) const {
   return ok;
 }
 
-// SPEC.md 7 DeleteMembership (the workload creates no sub-resources).
+// SPEC.md 7 DeleteMembership: associations and running queries block it.
 expectation reference_model::delete_membership(const operation& op) const {
   auto it = memberships_.find(op.membership_id);
   if (it == memberships_.end() || it->second.account != op.caller) return not_found;
@@ -231,6 +231,8 @@ expectation reference_model::delete_membership(const operation& op) const {
   if (c && !c->deleted && c->creator == op.caller) return conflict;
   for (const auto& [id, a] : c->associations)
     if (a.membership_id == op.membership_id) return conflict;  // SUBRESOURCES_EXIST
+  for (const auto& [id, q] : c->queries)
+    if (q.membership_id == op.membership_id && q.unfinished()) return conflict;  // INVALID_STATE
   return no_content;
 }
 
@@ -477,8 +479,6 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
       auto* m = owner.member(op.caller);
       m->membership_id.reset();
       const bool leaves = !owner.deleted && m->status == m_status::active;
-      // [decision in the decider, not SPEC.md's "running queries block"]: they are cancelled.
-      cancel_unfinished(owner, op.membership_id);
       memberships_.erase(it);
       if (leaves) {
         m->status = m_status::left;

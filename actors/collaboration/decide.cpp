@@ -276,8 +276,15 @@ decision leave(const state& s, const delete_membership& c, const decide_context&
       return conflict("Membership " + ms->id + " still has analysis template " + t.name + " (" +
                           id + "); delete its sub-resources first",
                       ms->id, "MEMBERSHIP", "SUBRESOURCES_EXIST");
-  // Its unfinished queries are cancelled first, while their membership still exists.
-  event_list out = cancel_unfinished_queries(s, ms->id);
+  // SPEC.md 7: queries still running through the membership block it (they are history once
+  // finished); the member cancels them first, or waits for them.
+  for (const auto& [id, q] : s.queries)
+    if (q.membership_id == ms->id && !is_terminal(q.status))
+      return conflict("Membership " + ms->id + " still has protected query " + id + " " +
+                          std::string(to_string(q.status)) +
+                          "; cancel it or wait for it to finish first",
+                      ms->id, "MEMBERSHIP", "INVALID_STATE");
+  event_list out;
   out.emplace_back(events::membership_deleted{ms->id, ms->account});
   const auto* m = s.member(ctx.caller);
   if (!s.deleted && m && m->status == member_status::active) {

@@ -25,8 +25,9 @@ inline constexpr std::size_t ongoing_queries_per_membership = 5;
 [[nodiscard]] decision decide_query(const state& s, const finish_query& c,
                                     const decide_context& ctx);
 
-// The cascades of DeleteCollaboration, DeleteMember and DeleteMembership (SPEC.md 16.3): every
-// unfinished query of `membership_id` (of every membership when empty) is CANCELLED.
+// The cascades of DeleteCollaboration and DeleteMember (SPEC.md 16.3): every unfinished query of
+// `membership_id` (of every membership when empty) is CANCELLED. DeleteMembership does not
+// cascade: running queries block it (SPEC.md 7).
 [[nodiscard]] std::vector<events::event_payload> cancel_unfinished_queries(
     const state& s, const std::string& membership_id);
 

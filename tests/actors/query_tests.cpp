@@ -296,7 +296,7 @@ SCENARIO("UpdateProtectedQuery cancels: at once before start, through CANCELLING
   }
 }
 
-SCENARIO("Unfinished queries are cancelled by the cascades") {
+SCENARIO("Unfinished queries are cancelled by the cascades, and block leaving") {
   GIVEN("a submitted and a running query") {
     auto t = joined();
     const auto a = started(t);
@@ -316,11 +316,37 @@ SCENARIO("Unfinished queries are cancelled by the cascades") {
         CHECK(status_of(t, b) == query_status::cancelled);
       }
     }
-    WHEN("the querier leaves") {
-      REQUIRE(t.s.when(co::delete_membership{t.querier_mid}, querier).ok());
-      THEN("both are CANCELLED") {
-        CHECK(status_of(t, a) == query_status::cancelled);
-        CHECK(status_of(t, b) == query_status::cancelled);
+    WHEN("the querier tries to leave") {
+      auto d = t.s.when(co::delete_membership{t.querier_mid}, querier);
+      THEN("running queries block it (SPEC.md 7) and nothing changes") {
+        THEN_REJECTED(d, error_kind::conflict, "INVALID_STATE", "MEMBERSHIP", "protected query");
+        CHECK(d.error().resource_id == t.querier_mid);
+        CHECK(t.s.state.membership(t.querier_mid));
+        CHECK(status_of(t, a) == query_status::submitted);
+        CHECK(status_of(t, b) == query_status::started);
+      }
+      AND_WHEN("one is cancelled and the other is CANCELLING") {
+        REQUIRE(t.s.when(co::cancel_query{t.querier_mid, a}, querier).ok());
+        REQUIRE(t.s.when(co::cancel_query{t.querier_mid, b}, querier).ok());
+        REQUIRE(status_of(t, b) == query_status::cancelling);
+        THEN("the CANCELLING one still blocks until the engine acknowledges") {
+          THEN_REJECTED(t.s.when(co::delete_membership{t.querier_mid}, querier),
+                        error_kind::conflict, "INVALID_STATE", "MEMBERSHIP", b, "CANCELLING");
+          REQUIRE(t.s.when(finished(b), querier).ok());
+          auto leave = t.s.when(co::delete_membership{t.querier_mid}, querier);
+          REQUIRE(leave.ok());
+          CHECK_FALSE(t.s.state.membership(t.querier_mid));
+          CHECK(status_of(t, a) == query_status::cancelled);
+          CHECK(status_of(t, b) == query_status::cancelled);
+        }
+      }
+      AND_WHEN("both finish") {
+        REQUIRE(t.s.when(co::cancel_query{t.querier_mid, a}, querier).ok());
+        REQUIRE(t.s.when(finished(b), querier).ok());
+        THEN("finished queries are history and do not block") {
+          REQUIRE(t.s.when(co::delete_membership{t.querier_mid}, querier).ok());
+          CHECK(status_of(t, b) == query_status::success);
+        }
       }
     }
     WHEN("a finished query meets a cascade") {
