@@ -72,18 +72,28 @@ std::string stream_id(std::string_view collaboration_id) {
   return "collaboration-" + std::string(collaboration_id);
 }
 
+namespace {
+// "arn:aws:cleanrooms:<region>:<account><kind><id>", in one allocation: every rendered row of a
+// membership carries two ARNs, and growing the string piece by piece was a visible share of a
+// projection rebuild.
+std::string make_arn(std::string_view region, std::string_view account, std::string_view kind,
+                     std::string_view id) {
+  constexpr std::string_view head = "arn:aws:cleanrooms:";
+  std::string arn;
+  arn.reserve(head.size() + region.size() + 1 + account.size() + kind.size() + id.size());
+  arn.append(head).append(region).append(":").append(account).append(kind).append(id);
+  return arn;
+}
+}  // namespace
+
 std::string make_collaboration_arn(std::string_view region, std::string_view account,
                                    std::string_view id) {
-  std::string arn = "arn:aws:cleanrooms:";
-  arn.append(region).append(":").append(account).append(":collaboration/").append(id);
-  return arn;
+  return make_arn(region, account, ":collaboration/", id);
 }
 
 std::string make_membership_arn(std::string_view region, std::string_view account,
                                 std::string_view id) {
-  std::string arn = "arn:aws:cleanrooms:";
-  arn.append(region).append(":").append(account).append(":membership/").append(id);
-  return arn;
+  return make_arn(region, account, ":membership/", id);
 }
 
 std::string association_arn(const association_record& a) {

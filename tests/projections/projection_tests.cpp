@@ -180,6 +180,51 @@ TEST_CASE("json_writer escapes exactly JSON's mandatory characters, in runs") {
   }
 }
 
+TEST_CASE("json_writer's eight-byte scan finds every byte that needs an escape, anywhere") {
+  // The byte-at-a-time rule the scan must agree with.
+  auto reference = [](std::string_view in) {
+    std::string out = "\"";
+    for (unsigned char c : in) {
+      if (c == '"')
+        out += "\\\"";
+      else if (c == '\\')
+        out += "\\\\";
+      else if (c == '\n')
+        out += "\\n";
+      else if (c == '\r')
+        out += "\\r";
+      else if (c == '\t')
+        out += "\\t";
+      else if (c < 0x20) {
+        static constexpr char hex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 0xf];
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    return out + "\"";
+  };
+  // Bytes that need an escape, and their neighbours that must not be escaped (borrows in the
+  // scan's arithmetic run from low bytes to high ones, so high bytes sit around them too).
+  const unsigned char probes[] = {0x00, 0x01, 0x0a, 0x1f, '"',  '\\', 0x20, 0x21,
+                                  0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff};
+  const unsigned char fillers[] = {'a', 0x21, 0x80, 0xff};
+  for (std::size_t len = 1; len <= 24; ++len)
+    for (unsigned char fill : fillers)
+      for (std::size_t at = 0; at < len; ++at)
+        for (unsigned char probe : probes) {
+          std::string in(len, static_cast<char>(fill));
+          in[at] = static_cast<char>(probe);
+          if (at + 1 < len) in[at + 1] = static_cast<char>(probe ^ 0x80);  // a second, in the block
+          projections::json_writer w;
+          w.string(in);
+          INFO("len " << len << " fill " << int(fill) << " at " << at << " probe " << int(probe));
+          REQUIRE(w.str() == reference(in));
+        }
+}
+
 TEST_CASE("json_writer writes literal keys as given and escapes the keys of data") {
   projections::json_writer w;
   const std::string tag = "team \"a\"";  // a tag key: data, escaped
