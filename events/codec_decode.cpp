@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "events/codec.hpp"
 #include "events/value_codec.hpp"
@@ -409,13 +410,16 @@ result<recorded_event> decode(std::string_view bytes) {
         bytes.size() >= FLATBUFFERS_MAX_BUFFER_SIZE)
       return corruption("bad buffer size");
     // FlatBuffers reads scalars in place, so the buffer must be aligned like its largest
-    // scalar (8 bytes); RocksDB slices need not be, so copy those.
-    std::unique_ptr<std::uint64_t[]> aligned;
+    // scalar (8 bytes); RocksDB slices need not be (most are not), so copy those, into a
+    // buffer this thread reuses: a replay decodes millions of events.
     const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
     if (reinterpret_cast<std::uintptr_t>(data) % alignof(std::uint64_t) != 0) {
-      aligned.reset(new std::uint64_t[(bytes.size() + 7) / 8]);
-      std::memcpy(aligned.get(), data, bytes.size());
-      data = reinterpret_cast<const std::uint8_t*>(aligned.get());
+      thread_local std::vector<std::uint64_t> aligned;
+      constexpr std::size_t kept_words = 1 << 13;  // 64 KiB: a rare huge event is not kept
+      if (aligned.size() > kept_words) std::vector<std::uint64_t>().swap(aligned);
+      aligned.resize((bytes.size() + 7) / 8);
+      std::memcpy(aligned.data(), data, bytes.size());
+      data = reinterpret_cast<const std::uint8_t*>(aligned.data());
     }
     flatbuffers::Verifier verifier(data, bytes.size());
     if (!fb::VerifyEnvelopeBuffer(verifier)) return corruption("verifier rejected the buffer");
