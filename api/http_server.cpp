@@ -74,13 +74,20 @@ struct shared_state {
 
 using beast_response = http::response<http::string_body>;
 
-std::string http_date() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::size_t n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return std::string(buf, n);
+// Formatted once a second per thread: strftime on every response showed in the read profile.
+const std::string& http_date() {
+  thread_local std::time_t formatted_at = -1;
+  thread_local std::string formatted;
+  const std::time_t t = std::time(nullptr);
+  if (t != formatted_at) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    const std::size_t n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    formatted.assign(buf, n);
+    formatted_at = t;
+  }
+  return formatted;
 }
 
 bool is_token_char(char c) {
@@ -134,6 +141,10 @@ beast_response to_beast(http_response&& r, unsigned version, bool keep_alive, bo
 bool is_parse_error(const beast::error_code& ec) {
   return ec.category() == make_error_code(http::error::bad_target).category();
 }
+
+// The responder of the request whose handler call is running on this thread (see
+// session::dispatch); it is alive for that whole call, so its address cannot be reused.
+thread_local const void* answering_inline = nullptr;
 
 class session : public std::enable_shared_from_this<session> {
  public:
@@ -291,7 +302,10 @@ class session : public std::enable_shared_from_this<session> {
     http_request req = to_http_request(std::move(msg));
     parser_.reset();
 
-    auto r = std::make_shared<responder>(weak_from_this(), state_);
+    auto r = std::make_shared<responder>(weak_from_this(), state_, this);
+    // A read is answered before handle() returns, on this thread and strand: that answer is
+    // written from here, without a post back onto the strand and the shared lock it takes.
+    answering_inline = r.get();
     try {
       state_->handler->handle(std::move(req),
                               [r](http_response resp) { r->send(std::move(resp)); });
@@ -299,6 +313,12 @@ class session : public std::enable_shared_from_this<session> {
       r->send(render(internal_error("Internal server error"), random_uuid_v4()));
     } catch (...) {
       r->send(render(internal_error("Internal server error"), random_uuid_v4()));
+    }
+    answering_inline = nullptr;
+    if (inline_answer_) {
+      http_response answer = std::move(*inline_answer_);
+      inline_answer_.reset();
+      deliver(std::move(answer));
     }
   }
 
@@ -348,8 +368,8 @@ class session : public std::enable_shared_from_this<session> {
   // Shared by every copy of one request's respond_fn; the first send() wins. If the handler
   // drops every copy without answering, the client still gets a 500 instead of a hung socket.
   struct responder {
-    responder(std::weak_ptr<session> s, std::shared_ptr<shared_state> st)
-        : target(std::move(s)), state(std::move(st)) {}
+    responder(std::weak_ptr<session> s, std::shared_ptr<shared_state> st, session* raw)
+        : target(std::move(s)), state(std::move(st)), inline_target(raw) {}
     ~responder() {
       if (done.load()) return;
       try {
@@ -361,6 +381,10 @@ class session : public std::enable_shared_from_this<session> {
     }
     void send(http_response r) {
       if (done.exchange(true)) return;
+      if (answering_inline == this) {  // inside dispatch(), which delivers it
+        inline_target->inline_answer_.emplace(std::move(r));
+        return;
+      }
       std::lock_guard<std::mutex> lk(state->mutex);
       if (!state->accepting_responses) return;
       auto s = target.lock();  // destroyed before `lk` is released
@@ -370,6 +394,7 @@ class session : public std::enable_shared_from_this<session> {
 
     std::weak_ptr<session> target;
     std::shared_ptr<shared_state> state;
+    session* const inline_target;  // used only inside that session's dispatch()
     std::atomic<bool> done{false};
   };
 
@@ -379,7 +404,8 @@ class session : public std::enable_shared_from_this<session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<beast_response> response_;
-  std::shared_ptr<session> self_;  // set while the handler owns the request
+  std::shared_ptr<session> self_;               // set while the handler owns the request
+  std::optional<http_response> inline_answer_;  // answered inside dispatch(), delivered after
   bool first_request_ = true;
   bool in_flight_ = false;
   bool keep_alive_ = true;

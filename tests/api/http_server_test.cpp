@@ -37,6 +37,17 @@ class test_handler : public request_handler {
       r.headers.emplace_back("Content-Length", "999");
       return respond(std::move(r));
     }
+    if (req.target == "/release") {  // answers the parked request, then this one, inline
+      respond_fn other;
+      {
+        std::lock_guard<std::mutex> lk(mutex);
+        other = std::move(parked);
+      }
+      if (other) other(render_json(200, R"({"released":true})", "rid-released"));
+      respond(render_json(200, R"({"releaser":true})", "rid-releaser"));
+      respond(render_json(500, R"({"second":true})", "rid-second"));  // ignored: first wins
+      return;
+    }
     if (req.target == "/park") {  // answered later by the test
       std::lock_guard<std::mutex> lk(mutex);
       parked = std::move(respond);
@@ -356,6 +367,38 @@ TEST_CASE("http server: bind failures are reported") {
   CHECK_FALSE(third.start().ok());
   third.stop();  // stop without a successful start is harmless
   first.stop();
+}
+
+TEST_CASE("http server: a handler answering another connection's request inline") {
+  // Answers given inside the handler call are written by that call's session; an answer for
+  // another request, given from the same call, must still reach that other connection.
+  test_handler h;
+  http_server server(test_options(), h);
+  REQUIRE(server.start().ok());
+  test_connection parked(server.port());
+  test_connection releaser(server.port());
+  REQUIRE(parked.send(request("GET", "/park")));
+  {
+    std::unique_lock<std::mutex> lk(h.mutex);
+    REQUIRE(h.cv.wait_for(lk, 5s, [&] { return static_cast<bool>(h.parked); }));
+  }
+  REQUIRE(releaser.send(request("GET", "/release")));
+  auto mine = releaser.read_response();
+  REQUIRE(mine);
+  CHECK(mine->status == 200);
+  CHECK(mine->body == R"({"releaser":true})");
+  auto theirs = parked.read_response();
+  REQUIRE(theirs);
+  CHECK(theirs->status == 200);
+  CHECK(theirs->body == R"({"released":true})");
+  // Both connections stay usable: the second answer was dropped, nothing else is queued.
+  for (auto* c : {&parked, &releaser}) {
+    REQUIRE(c->send(request("GET", "/echo")));
+    auto r = c->read_response();
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  }
+  server.stop();
 }
 
 TEST_CASE("http server: stop() lets an in-flight request finish") {
