@@ -60,52 +60,59 @@ std::optional<std::string> decode(std::string_view s, bool plus_is_space) {
 
 void router::add(std::string_view method, std::string_view path_template, int operation) {
   route r;
-  r.method = std::string(method);
-  for (auto seg : split_path(path_template)) r.segments.emplace_back(seg);
+  for (auto seg : split_path(path_template)) {
+    r.segments.emplace_back(seg);
+    r.label.push_back(is_label(seg));
+  }
+  r.greedy = !r.segments.empty() && is_greedy(r.segments.back());
   r.operation = operation;
-  routes_.push_back(std::move(r));
+  routes_[std::string(method)].push_back(std::move(r));
 }
 
 std::optional<route_match> router::match(std::string_view method, std::string_view path) const {
   const auto segs = split_path(path);
   if (segs.empty()) return std::nullopt;
-  std::optional<route_match> best;
+  // First the literal segments of every route, which cost no allocation; labels are decoded
+  // only for the one route that wins (decoding them for every candidate was most of a read's
+  // routing cost).
+  const auto of_method = routes_.find(method);
+  if (of_method == routes_.end()) return std::nullopt;
+  const route* best = nullptr;
   int best_literals = -1;
-  for (const auto& r : routes_) {
-    if (r.method != method) continue;
-    const bool greedy = !r.segments.empty() && is_greedy(r.segments.back());
-    if (greedy ? segs.size() < r.segments.size() : segs.size() != r.segments.size()) continue;
-    route_match m;
-    m.operation = r.operation;
+  for (const auto& r : of_method->second) {
+    if (r.greedy ? segs.size() < r.segments.size() : segs.size() != r.segments.size()) continue;
     int literals = 0;
     bool ok = true;
     for (std::size_t i = 0; ok && i < r.segments.size(); ++i) {
-      const std::string& t = r.segments[i];
-      if (!is_label(t)) {
-        ok = segs[i] == t;
-        ++literals;
-        continue;
-      }
-      std::string_view raw = segs[i];
-      if (greedy && i + 1 == r.segments.size()) {
-        // The rest of the raw path, from this segment's start to the end.
-        raw = std::string_view(segs[i].data(), path.data() + path.size() - segs[i].data());
-      }
-      // An empty label matches: the operation reports it missing (400). Decoding happens after
-      // the split, so no escape can move a label's boundary.
-      auto label = percent_decode(raw);
-      if (!label && m.bad_label.empty())
-        m.bad_label = t.substr(1, t.size() - (is_greedy(t) ? 3 : 2));
-      m.labels.push_back(label ? std::move(*label) : std::string(raw));
+      if (r.label[i]) continue;
+      ok = segs[i] == r.segments[i];
+      ++literals;
     }
     // Among matching routes a literal beats a label (most literal segments wins; ties go to the
     // route added first), so the table's order never decides between overlapping templates.
     if (ok && literals > best_literals) {
-      best = std::move(m);
+      best = &r;
       best_literals = literals;
     }
   }
-  return best;
+  if (!best) return std::nullopt;
+  route_match m;
+  m.operation = best->operation;
+  for (std::size_t i = 0; i < best->segments.size(); ++i) {
+    const std::string& t = best->segments[i];
+    if (!best->label[i]) continue;
+    std::string_view raw = segs[i];
+    if (best->greedy && i + 1 == best->segments.size()) {
+      // The rest of the raw path, from this segment's start to the end.
+      raw = std::string_view(segs[i].data(), path.data() + path.size() - segs[i].data());
+    }
+    // An empty label matches: the operation reports it missing (400). Decoding happens after
+    // the split, so no escape can move a label's boundary.
+    auto label = percent_decode(raw);
+    if (!label && m.bad_label.empty()) m.bad_label = t.substr(1, t.size() - (is_greedy(t) ? 3 : 2));
+    m.labels.push_back(label ? std::move(*label) : std::string(raw));
+  }
+  return m;
 }
 
 std::pair<std::string_view, std::string_view> split_target(std::string_view target) {

@@ -31,11 +31,13 @@ class router {
 
  private:
   struct route {
-    std::string method;
     std::vector<std::string> segments;  // "{x}" marks a label
+    std::vector<bool> label;            // per segment: is it a label
+    bool greedy = false;                // the last segment is "{x+}"
     int operation;
   };
-  std::vector<route> routes_;
+  // By method, each in the order added: a request scans only its own method's routes.
+  std::map<std::string, std::vector<route>, std::less<>> routes_;
 };
 
 // Splits a request target into raw path and raw query.
