@@ -9,7 +9,9 @@
 //   stop() is dropped instead of touching a dead io_context.
 // - respond() posts onto the session's strand under `state.mutex`; stop() flips
 //   `accepting_responses` under the same mutex before it stops the io_context, so no post can
-//   race with teardown.
+//   race with teardown. An answer given inside the handler call (every read) is not posted: the
+//   session writes it when handle() returns, on its strand, with the io_context still running
+//   that call (after a grace period that ran out, stop() closes the connection anyway).
 #include "api/http_server.hpp"
 
 #include "api/beast_request.hpp"
@@ -125,6 +127,10 @@ std::string to_wire(http_response&& r, unsigned version, bool keep_alive, bool h
   std::string out;
   out.reserve(256 + (has_body && !head_request ? r.body.size() : 0));
   auto header = [&out](std::string_view name, std::string_view value) {
+    // Beast trimmed spaces and tabs around a value; so does this.
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
     out.append(name).append(": ", 2).append(value).append("\r\n", 2);
   };
   out.append("HTTP/").append(std::to_string(version / 10)).append(".");
@@ -316,6 +322,12 @@ class session : public std::enable_shared_from_this<session> {
     // A read is answered before handle() returns, on this thread and strand: that answer is
     // written from here, without a post back onto the strand and the shared lock it takes.
     answering_inline = r.get();
+    // Cleared however this call ends (render() in the catch blocks can throw bad_alloc), and
+    // before `r` can die: a responder destroyed while still marked inline would stash its 500
+    // where nothing delivers it.
+    struct clear_inline {
+      ~clear_inline() { answering_inline = nullptr; }
+    } clear_on_exit;
     try {
       state_->handler->handle(std::move(req),
                               [r](http_response resp) { r->send(std::move(resp)); });
@@ -324,7 +336,7 @@ class session : public std::enable_shared_from_this<session> {
     } catch (...) {
       r->send(render(internal_error("Internal server error"), random_uuid_v4()));
     }
-    answering_inline = nullptr;
+    answering_inline = nullptr;  // before deliver(): nothing it calls may answer inline
     if (inline_answer_) {
       http_response answer = std::move(*inline_answer_);
       inline_answer_.reset();

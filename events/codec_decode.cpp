@@ -415,7 +415,8 @@ result<recorded_event> decode(std::string_view bytes) {
     const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
     if (reinterpret_cast<std::uintptr_t>(data) % alignof(std::uint64_t) != 0) {
       thread_local std::vector<std::uint64_t> aligned;
-      constexpr std::size_t kept_words = 1 << 13;  // 64 KiB: a rare huge event is not kept
+      // 64 KiB: a rare huge event's buffer is released by this thread's next unaligned decode.
+      constexpr std::size_t kept_words = 1 << 13;
       if (aligned.size() > kept_words) std::vector<std::uint64_t>().swap(aligned);
       aligned.resize((bytes.size() + 7) / 8);
       std::memcpy(aligned.data(), data, bytes.size());

@@ -83,11 +83,8 @@ void delete_membership(call& c) {
   if (!v.check(c.labels.at(0), "membershipIdentifier", uuid_rule)) return c.fail(v.to_error());
   auto m = membership_of_caller(c, c.labels[0]);
   if (!m) return membership_not_found(c, c.labels[0]);
-  c.send_then(
-      m->collaboration_id, collaboration::delete_membership{c.labels[0]}, c.context(),
-      [cancel = c.svc.ports.cancel_queries_of, cid = m->collaboration_id, account = c.caller] {
-        if (cancel) cancel(cid, account);
-      });
+  // No query to interrupt afterwards: running queries block leaving (SPEC.md 7).
+  c.send(m->collaboration_id, collaboration::delete_membership{c.labels[0]}, c.context());
 }
 
 void list_memberships(call& c) {

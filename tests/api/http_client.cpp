@@ -64,6 +64,7 @@ std::optional<raw_response> test_connection::read_response(bool head_request) {
   buf_.erase(0, end + 4);
 
   raw_response r;
+  r.head = head;
   auto line_end = head.find("\r\n");
   std::string status_line = head.substr(0, line_end);
   auto sp = status_line.find(' ');

@@ -10,6 +10,7 @@ namespace crs::api::testing {
 
 struct raw_response {
   int status = 0;
+  std::string head;  // the status line and header lines as received, without the blank line
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string header(const std::string& name) const {

@@ -48,6 +48,11 @@ class test_handler : public request_handler {
       respond(render_json(500, R"({"second":true})", "rid-second"));  // ignored: first wins
       return;
     }
+    if (req.target == "/padded") {  // a header value with spaces and a tab around it
+      http_response r = render_json(200, "{}", "rid-padded");
+      r.headers.emplace_back("X-Padded", " \t padded value\t ");
+      return respond(std::move(r));
+    }
     if (req.target == "/park") {  // answered later by the test
       std::lock_guard<std::mutex> lk(mutex);
       parked = std::move(respond);
@@ -398,6 +403,43 @@ TEST_CASE("http server: a handler answering another connection's request inline"
     REQUIRE(r);
     CHECK(r->status == 200);
   }
+  server.stop();
+}
+
+TEST_CASE("http server: the exact bytes of a response's head") {
+  // Status line, the handler's headers in order, then Server, Date, Content-Length (none on
+  // 204) and Connection as the request's HTTP version needs it.
+  test_handler h;
+  http_server server(test_options(), h);
+  REQUIRE(server.start().ok());
+  auto head_of = [&](const std::string& raw_request) {
+    test_connection c(server.port());
+    REQUIRE(c.send(raw_request));
+    auto r = c.read_response();
+    REQUIRE(r);
+    std::string head = r->head;
+    const auto date = head.find("\r\nDate: ");
+    REQUIRE(date != std::string::npos);
+    const auto date_end = head.find("\r\n", date + 2);
+    const std::string value = head.substr(date + 8, date_end - date - 8);
+    CHECK(value.size() == 29);  // "Sat, 21 Nov 2026 23:59:59 GMT"
+    CHECK(value.substr(value.size() - 4) == " GMT");
+    return head.replace(date + 8, date_end - date - 8, "D");
+  };
+  CHECK(head_of("GET /empty HTTP/1.1\r\nHost: x\r\n\r\n") ==
+        "HTTP/1.1 204 No Content\r\nx-amzn-RequestId: rid-204\r\nServer: cleanroomsd\r\n"
+        "Date: D");
+  CHECK(head_of("GET /padded HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") ==
+        "HTTP/1.1 200 OK\r\nx-amzn-RequestId: rid-padded\r\nContent-Type: application/json\r\n"
+        "X-Padded: padded value\r\nServer: cleanroomsd\r\nDate: D\r\nContent-Length: 2\r\n"
+        "Connection: close");
+  CHECK(head_of("GET /padded HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n") ==
+        "HTTP/1.0 200 OK\r\nx-amzn-RequestId: rid-padded\r\nContent-Type: application/json\r\n"
+        "X-Padded: padded value\r\nServer: cleanroomsd\r\nDate: D\r\nContent-Length: 2\r\n"
+        "Connection: keep-alive");
+  CHECK(head_of("GET /padded HTTP/1.0\r\nHost: x\r\n\r\n") ==
+        "HTTP/1.0 200 OK\r\nx-amzn-RequestId: rid-padded\r\nContent-Type: application/json\r\n"
+        "X-Padded: padded value\r\nServer: cleanroomsd\r\nDate: D\r\nContent-Length: 2");
   server.stop();
 }
 
