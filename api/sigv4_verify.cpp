@@ -1,6 +1,7 @@
 #include "api/sigv4_verify.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <utility>
 
@@ -82,13 +83,38 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(digest, sizeof digest);
 }
 
-std::string sigv4_signature(std::string_view secret, std::string_view date, std::string_view region,
-                            std::string_view service, std::string_view string_to_sign) {
+// The signing key depends only on the secret and the scope (date, region, service), which stay
+// the same across a client's requests for a day: deriving it took four of the five HMACs, most
+// of a signed request's cost (OpenSSL 3 looks the algorithm up on every one-shot HMAC). Each
+// thread keeps the last few keys; an entry is used only when all four inputs match exactly.
+namespace {
+const std::string& signing_key(std::string_view secret, std::string_view date,
+                               std::string_view region, std::string_view service) {
+  struct entry {
+    std::string secret, date, region, service, key;
+  };
+  constexpr std::size_t kept = 8;
+  thread_local std::array<entry, kept> cache;
+  thread_local std::size_t next = 0;  // the slot to replace next (round robin)
+  for (const auto& e : cache)
+    if (!e.key.empty() && e.secret == secret && e.date == date && e.region == region &&
+        e.service == service)
+      return e.key;
   auto k = hmac("AWS4" + std::string(secret), date);
   k = hmac(k, region);
   k = hmac(k, service);
   k = hmac(k, "aws4_request");
-  auto sig = hmac(k, string_to_sign);
+  auto& e = cache[next];
+  next = (next + 1) % kept;
+  e = entry{std::string(secret), std::string(date), std::string(region), std::string(service),
+            std::move(k)};
+  return e.key;
+}
+}  // namespace
+
+std::string sigv4_signature(std::string_view secret, std::string_view date, std::string_view region,
+                            std::string_view service, std::string_view string_to_sign) {
+  auto sig = hmac(signing_key(secret, date, region, service), string_to_sign);
   return to_hex(reinterpret_cast<const unsigned char*>(sig.data()), sig.size());
 }
 

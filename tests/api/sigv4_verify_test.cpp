@@ -3,6 +3,10 @@
 // shaped ones were signed by botocore's SigV4Auth (the AWS CLI's signer) at 20150830T123600Z.
 #include <catch2/catch.hpp>
 
+#include <set>
+#include <thread>
+#include <vector>
+
 #include "api/sigv4_verify.hpp"
 
 using namespace crs::api;
@@ -88,6 +92,41 @@ TEST_CASE("SigV4: AWS test-suite vectors (get-vanilla, query order)") {
         sha256_hex(*canonical);
   CHECK(sigv4_signature(secret, "20150830", "us-east-1", "service", sts) ==
         "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500");
+}
+
+TEST_CASE("SigV4: signing keys cached per thread never mix up secret, date, region or service") {
+  struct input {
+    std::string secret, date, region, service;
+  };
+  std::vector<input> inputs;  // 24 scopes: more than a thread keeps, so entries get replaced
+  for (std::string secret : {"secret-one", "secret-two", "secret-one-"})
+    for (std::string date : {"20150830", "20150831"})
+      for (std::string region : {"us-east-1", "eu-west-1"})
+        for (std::string service : {"cleanrooms", "cleanroom"})
+          if (service == "cleanrooms" || secret == "secret-one")
+            inputs.push_back({secret, date, region, service});
+  const std::string sts = "AWS4-HMAC-SHA256\n20150830T123600Z\nscope\nhash";
+  // Each reference on a fresh thread: nothing cached there.
+  std::vector<std::string> fresh;
+  for (const auto& in : inputs) {
+    std::string sig;
+    std::thread([&] {
+      sig = sigv4_signature(in.secret, in.date, in.region, in.service, sts);
+    }).join();
+    fresh.push_back(sig);
+  }
+  CHECK(std::set<std::string>(fresh.begin(), fresh.end()).size() == inputs.size());
+  // On one thread, forwards, backwards and strided: hits, misses and replaced entries.
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < inputs.size(); ++i) order.push_back(i);
+  for (std::size_t i = inputs.size(); i-- > 0;) order.push_back(i);
+  for (std::size_t i = 0; i < 3 * inputs.size(); ++i) order.push_back(i * 7 % inputs.size());
+  for (std::size_t i = 0; i < 10; ++i) order.push_back(i % 2);  // two scopes, back to back
+  for (std::size_t i : order) {
+    const auto& in = inputs[i];
+    INFO(in.secret << " " << in.date << " " << in.region << " " << in.service);
+    CHECK(sigv4_signature(in.secret, in.date, in.region, in.service, sts) == fresh[i]);
+  }
 }
 
 TEST_CASE("SigV4: a request signed by botocore is accepted as its identity") {
