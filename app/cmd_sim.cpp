@@ -49,6 +49,8 @@ void print(const sim::sim_options& o, const sim::sim_report& r) {
               static_cast<unsigned long long>(r.safety_steps));
   std::printf("calls: %llu, events: %llu\n", static_cast<unsigned long long>(r.requests),
               static_cast<unsigned long long>(r.events));
+  std::printf("read pages checked against the model: %llu\n",
+              static_cast<unsigned long long>(r.pages_checked));
   std::printf("answers by operation and status:\n");
   for (const auto& [what, n] : r.outcomes)
     std::printf("  %-48s %llu\n", what.c_str(), static_cast<unsigned long long>(n));
@@ -99,11 +101,13 @@ void add_sim(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000}))
       ->capture_default_str();
   cmd->add_option("--plant-bug", flags->options.bug,
-                  "test-only: make the evolver wrong on purpose (member-left-stays-active, "
-                  "invitee-removal-ignored, cancelled-query-succeeds) to see the checkers "
-                  "catch it")
-      ->check(CLI::IsMember(
-          {"member-left-stays-active", "invitee-removal-ignored", "cancelled-query-succeeds"}));
+                  "test-only: make the evolver (or a projection) wrong on purpose "
+                  "(member-left-stays-active, "
+                  "invitee-removal-ignored, cancelled-query-succeeds, "
+                  "removed-member-listed-without-membership) to see the checkers catch it")
+      ->check(
+          CLI::IsMember({"member-left-stays-active", "invitee-removal-ignored",
+                         "cancelled-query-succeeds", "removed-member-listed-without-membership"}));
   cmd->callback([flags, &exit_code] {
     std::string bad;
     if (!parse_faults(flags->faults, flags->options.faults, bad)) {

@@ -136,7 +136,10 @@ std::string member_summary_json(const state& s, const member_record& m) {
   ml_abilities(w, m.spec.ml_abilities, "mlAbilities");
   w.key("createTime").timestamp(m.create_time);
   w.key("updateTime").timestamp(m.update_time);
-  if (m.membership_id) {
+  const bool planted = m.status == member_status::removed &&
+                       collaboration::planted_bug_for_tests() ==
+                           collaboration::planted_bug::removed_member_listed_without_membership;
+  if (m.membership_id && !planted) {
     if (const auto* ms = s.membership(*m.membership_id)) {
       w.key("membershipId").string(ms->id);
       w.key("membershipArn").string(collaboration::membership_arn(*ms));

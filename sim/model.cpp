@@ -88,6 +88,16 @@ const char* op_name(op_kind k) {
       return "engine:BeginQuery";
     case op_kind::finish_query:
       return "engine:FinishQuery";
+    case op_kind::update_membership:
+      return "UpdateMembership";
+    case op_kind::list_members:
+      return "ListMembers";
+    case op_kind::get_membership:
+      return "GetMembership";
+    case op_kind::list_memberships:
+      return "ListMemberships";
+    case op_kind::list_change_requests:
+      return "ListCollaborationChangeRequests";
   }
   return "?";
 }
@@ -184,6 +194,15 @@ expectation reference_model::predict(const operation& op) const {
     case op_kind::begin_query:
     case op_kind::finish_query:
       return query_report(op);
+    case op_kind::update_membership:
+      return update_membership(op);
+    case op_kind::list_members:  // INVITED and ACTIVE members see who else is in it
+    case op_kind::list_change_requests:
+      return c && c->visible_to(op.caller) ? ok : denied;
+    case op_kind::get_membership:
+      return owned(op.membership_id, op.caller) ? ok : not_found;
+    case op_kind::list_memberships:  // anyone: only the caller's own are listed
+      return ok;
   }
   return invalid;
 }
@@ -220,7 +239,20 @@ expectation reference_model::create_membership(const operation& op) const {
   } else if (*op.accepts_payment != responsible) {
     return invalid;
   }
+  if (op.query_log == true && !c->query_log) return invalid;  // check 7: INVALID_CONFIGURATION
   return ok;
+}
+
+// SPEC.md 7 UpdateMembership: the owner's, ACTIVE, and the settings CreateMembership allows. A
+// call that supplies nothing changes nothing.
+expectation reference_model::update_membership(const operation& op) const {
+  const auto* ms = owned(op.membership_id, op.caller);
+  if (!ms) return not_found;
+  if (ms->status != m_membership_status::active) return denied;
+  if (op.query_log == true && !collabs_.at(ms->collaboration_id).query_log) return invalid;
+  expectation e = ok;
+  e.writes = op.query_log.has_value();
+  return e;
 }
 
 // SPEC.md 7 DeleteMembership: associations and running queries block it.
@@ -425,11 +457,19 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
     case op_kind::malformed:
     case op_kind::get_collaboration:
     case op_kind::update_collaboration:
+    case op_kind::list_members:
+    case op_kind::get_membership:
+    case op_kind::list_memberships:
+    case op_kind::list_change_requests:
+      return;
+    case op_kind::update_membership:
+      if (op.query_log) memberships_.at(op.membership_id).query_log = *op.query_log;
       return;
     case op_kind::create_collaboration: {
       m_collaboration n;
       n.id = fresh_id;
       n.creator = op.caller;
+      n.query_log = op.query_log == true;
       for (const auto& p : op.members) {
         m_member m;
         m.account = p.account;
@@ -468,8 +508,8 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
       auto* m = c->member(op.caller);
       m->status = m_status::active;
       m->membership_id = fresh_id;
-      memberships_[fresh_id] =
-          m_membership{fresh_id, c->id, op.caller, m_membership_status::active};
+      memberships_[fresh_id] = m_membership{fresh_id, c->id, op.caller, m_membership_status::active,
+                                            op.query_log == true};
       membership_order_.push_back(fresh_id);
       return;
     }
@@ -492,6 +532,7 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
       r.account = op.account;
       r.add = c->member(op.account) == nullptr;
       r.receive = op.receive;
+      r.created = c->change_requests.size();
       if (c->auto_approved.count(change_type(r))) {
         r.status = m_cr_status::committed;
         apply_commit(*c, r);

@@ -36,6 +36,7 @@ struct m_change_request {
   bool receive = false;  // the abilities asked: [CAN_RECEIVE_RESULTS] or []
   m_cr_status status = m_cr_status::pending;
   std::map<std::string, m_vote> votes;
+  std::size_t created = 0;  // its place among the collaboration's requests, oldest first
 };
 
 enum class m_query_status : std::uint8_t {
@@ -75,6 +76,7 @@ struct m_collaboration {
   std::string id;
   std::string creator;
   bool deleted = false;
+  bool query_log = false;         // queryLogStatus ENABLED
   std::vector<m_member> members;  // the creator first
   std::set<std::string> auto_approved;
   std::map<std::string, m_change_request> change_requests;
@@ -93,6 +95,7 @@ struct m_membership {
   std::string collaboration_id;
   std::string account;
   m_membership_status status = m_membership_status::active;
+  bool query_log = false;  // queryLogStatus ENABLED
 };
 
 class reference_model {
@@ -121,6 +124,7 @@ class reference_model {
   expectation create_collaboration(const operation& op) const;
   expectation create_membership(const operation& op) const;
   expectation delete_membership(const operation& op) const;
+  expectation update_membership(const operation& op) const;
   expectation delete_member(const operation& op) const;
   expectation create_change_request(const operation& op) const;
   expectation update_change_request(const operation& op) const;

@@ -29,6 +29,13 @@ enum class op_kind : std::uint8_t {
   cancel_query,
   begin_query,   // the fake query engine picked the query up (a report, not an API call)
   finish_query,  // the fake query engine finished it
+  update_membership,
+  // Reads whose content the simulator checks against the model (sim/reads.cpp), every page
+  // followed within one step.
+  list_members,
+  get_membership,
+  list_memberships,
+  list_change_requests,
 };
 const char* op_name(op_kind k);
 
@@ -56,6 +63,11 @@ struct operation {
   std::vector<std::string> auto_approved;  // ADD_MEMBER, GRANT_..., REVOKE_...
   // CreateMembership: paymentConfiguration.queryCompute.isResponsible, if sent.
   std::optional<bool> accepts_payment;
+  // CreateCollaboration and CreateMembership: queryLogStatus ENABLED (else DISABLED);
+  // UpdateMembership: queryLogStatus if sent.
+  std::optional<bool> query_log;
+  std::uint8_t page_size = 0;  // a List's maxResults (0: not sent)
+  std::string status_filter;   // ListMemberships' status filter ("" : none)
   // CreateCollaborationChangeRequest: the member change.
   bool receive = false;
   bool with_display_name = true;

@@ -1,5 +1,6 @@
 #include "sim/requests.hpp"
 
+#include <cctype>
 #include <string>
 
 namespace crs::sim {
@@ -24,7 +25,8 @@ std::string create_collaboration_body(const operation& op) {
        abilities(creator.can_query, creator.can_receive) + ",";
   if (creator.pays_queries)
     b += "\"creatorPaymentConfiguration\":" + payment(*creator.pays_queries) + ",";
-  b += "\"queryLogStatus\":\"DISABLED\",\"members\":[";
+  b += std::string("\"queryLogStatus\":\"") + (op.query_log == true ? "ENABLED" : "DISABLED") +
+       "\",\"members\":[";
   for (std::size_t i = 1; i < op.members.size(); ++i) {
     const auto& m = op.members[i];
     if (i > 1) b += ",";
@@ -41,6 +43,32 @@ std::string create_collaboration_body(const operation& op) {
     b += "]";
   }
   return b + "}";
+}
+
+// A List's query string: the optional filter, maxResults and the page token, percent-encoded
+// (tokens are base64 and carry '+', '/' and '=').
+std::string list_query(const operation& op, std::string_view filter_name,
+                       std::string_view next_token) {
+  std::string q;
+  auto add = [&q](std::string_view name, std::string_view value) {
+    q += q.empty() ? '?' : '&';
+    q += name;
+    q += '=';
+    static const char* hex = "0123456789ABCDEF";
+    for (unsigned char ch : value) {
+      if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+        q += static_cast<char>(ch);
+      } else {
+        q += '%';
+        q += hex[ch >> 4];
+        q += hex[ch & 15];
+      }
+    }
+  };
+  if (!filter_name.empty() && !op.status_filter.empty()) add(filter_name, op.status_filter);
+  if (op.page_size) add("maxResults", std::to_string(op.page_size));
+  if (!next_token.empty()) add("nextToken", next_token);
+  return q;
 }
 
 api::http_request request(std::string method, std::string target, std::string body = {}) {
@@ -73,7 +101,7 @@ api::http_request malformed(const operation& op) {
 
 }  // namespace
 
-api::http_request render_request(const operation& op) {
+api::http_request render_request(const operation& op, std::string_view next_token) {
   api::http_request r;
   const std::string collab = "/collaborations/" + op.collaboration_id;
   switch (op.kind) {
@@ -94,7 +122,8 @@ api::http_request render_request(const operation& op) {
       break;
     case op_kind::create_membership: {
       std::string b = "{\"collaborationIdentifier\":\"" + op.collaboration_id +
-                      "\",\"queryLogStatus\":\"DISABLED\"";
+                      "\",\"queryLogStatus\":\"" + (op.query_log == true ? "ENABLED" : "DISABLED") +
+                      "\"";
       if (op.accepts_payment) b += ",\"paymentConfiguration\":" + payment(*op.accepts_payment);
       r = request("POST", "/memberships", b + "}");
       break;
@@ -157,6 +186,24 @@ api::http_request render_request(const operation& op) {
     case op_kind::cancel_query:
       r = request("PATCH", "/memberships/" + op.membership_id + "/protectedQueries/" + op.query_id,
                   "{\"targetStatus\":\"CANCELLED\"}");
+      break;
+    case op_kind::update_membership:
+      r = request("PATCH", "/memberships/" + op.membership_id,
+                  op.query_log ? std::string("{\"queryLogStatus\":\"") +
+                                     (*op.query_log ? "ENABLED" : "DISABLED") + "\"}"
+                               : std::string("{}"));
+      break;
+    case op_kind::list_members:
+      r = request("GET", collab + "/members" + list_query(op, {}, next_token));
+      break;
+    case op_kind::get_membership:
+      r = request("GET", "/memberships/" + op.membership_id);
+      break;
+    case op_kind::list_memberships:
+      r = request("GET", "/memberships" + list_query(op, "status", next_token));
+      break;
+    case op_kind::list_change_requests:
+      r = request("GET", collab + "/changeRequests" + list_query(op, "status", next_token));
       break;
     case op_kind::begin_query:
     case op_kind::finish_query:

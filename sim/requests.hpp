@@ -2,11 +2,15 @@
 // access key id names the calling account (DESIGN.md "API conventions").
 #pragma once
 
+#include <string_view>
+
 #include "api/http.hpp"
 #include "sim/operation.hpp"
 
 namespace crs::sim {
 
-[[nodiscard]] api::http_request render_request(const operation& op);
+// `next_token`: for a List, the nextToken of the page before (sent percent-encoded).
+[[nodiscard]] api::http_request render_request(const operation& op,
+                                               std::string_view next_token = {});
 
 }  // namespace crs::sim

@@ -38,6 +38,7 @@ struct sim_report {
   std::uint64_t safety_steps = 0;
   std::uint64_t requests = 0;
   std::uint64_t events = 0;
+  std::uint64_t pages_checked = 0;                // pages of content reads compared with the model
   std::map<std::string, std::uint64_t> outcomes;  // "CreateMembership 409" -> count
   std::map<std::string, std::uint64_t> faults;    // injected, by name
   double seconds = 0;

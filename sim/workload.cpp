@@ -27,6 +27,11 @@ constexpr weighted mix[] = {
     {op_kind::delete_association, 3},
     {op_kind::start_query, 12},
     {op_kind::cancel_query, 4},
+    {op_kind::update_membership, 4},
+    {op_kind::list_members, 5},
+    {op_kind::get_membership, 4},
+    {op_kind::list_memberships, 3},
+    {op_kind::list_change_requests, 4},
 };
 
 // The schema name an association of table `id` gets: unique per table, lower case.
@@ -57,6 +62,25 @@ std::string workload::pick_collaboration(const reference_model& model) {
     if (!model.collaborations().at(id).deleted || rng_.chance(100)) break;
   }
   return id;
+}
+
+const m_membership* workload::pick_membership(const reference_model& model, operation& op) {
+  const auto& ids = model.membership_order();
+  if (ids.empty() || rng_.chance(50)) {
+    op.membership_id = random_uuid();  // never existed
+    op.caller = any_account();
+    return nullptr;
+  }
+  const std::uint64_t window = ids.size() < 32 ? ids.size() : 32;
+  op.membership_id = ids[ids.size() - 1 - rng_.below(window)];
+  auto it = model.memberships().find(op.membership_id);
+  if (it == model.memberships().end()) {
+    op.caller = any_account();  // deleted since: 404
+    return nullptr;
+  }
+  op.collaboration_id = it->second.collaboration_id;
+  op.caller = it->second.account;
+  return &it->second;
 }
 
 const m_member* workload::active_member(const m_collaboration& c) {
@@ -132,6 +156,7 @@ operation workload::create_collaboration() {
     op.members[querier].pays_queries = false;
   else if (roll < 27)
     for (int i = 0; i < 2; ++i) op.members[rng_.below(op.members.size())].pays_queries = true;
+  op.query_log = rng_.chance(300);  // queryLogStatus ENABLED
   static const char* types[] = {"ADD_MEMBER", "GRANT_RECEIVE_RESULTS_ABILITY",
                                 "REVOKE_RECEIVE_RESULTS_ABILITY"};
   for (const char* t : types)
@@ -184,29 +209,45 @@ operation workload::next(const reference_model& model,
         op.accepts_payment = true;
       else if (roll2 < 75)
         op.accepts_payment = rng_.chance(500);
+      // Logging as the collaboration allows, now and then ENABLED where it is not (400).
+      op.query_log = c.query_log ? rng_.chance(700) : rng_.chance(40);
       break;
     }
-    case op_kind::delete_membership: {
-      const auto& ids = model.membership_order();
-      if (ids.empty() || rng_.chance(50)) {
-        op.membership_id = random_uuid();  // never existed
-        op.caller = any_account();
-        break;
-      }
-      const std::uint64_t window = ids.size() < 32 ? ids.size() : 32;
-      op.membership_id = ids[ids.size() - 1 - rng_.below(window)];
-      auto it = model.memberships().find(op.membership_id);
-      if (it == model.memberships().end()) {
-        op.caller = any_account();  // deleted since: 404
-        break;
-      }
-      op.collaboration_id = it->second.collaboration_id;
-      if (busy(op.collaboration_id)) {
+    case op_kind::delete_membership:
+    case op_kind::update_membership:
+    case op_kind::get_membership: {
+      const auto* ms = pick_membership(model, op);
+      if (!ms) break;
+      if (kind != op_kind::get_membership && busy(op.collaboration_id)) {
         op.kind = op_kind::get_collaboration;
         op.caller = member_account();
         return op;
       }
-      op.caller = it->second.account;
+      if (kind == op_kind::update_membership && !rng_.chance(150)) {
+        // Mostly what the collaboration allows; now and then ENABLED where it is not (400).
+        op.query_log = model.collaborations().at(ms->collaboration_id).query_log ? rng_.chance(600)
+                                                                                 : rng_.chance(100);
+      }
+      break;
+    }
+    case op_kind::list_members:
+      op.caller = member_account();
+      op.page_size = static_cast<std::uint8_t>(1 + rng_.below(4));
+      break;
+    case op_kind::list_change_requests: {
+      static const char* filters[] = {"PENDING", "APPROVED", "CANCELLED", "DENIED", "COMMITTED"};
+      op.caller = member_account();
+      if (rng_.chance(400)) op.status_filter = filters[rng_.below(5)];
+      op.page_size = static_cast<std::uint8_t>(1 + rng_.below(4));
+      break;
+    }
+    case op_kind::list_memberships: {
+      static const char* filters[] = {"ACTIVE", "REMOVED", "COLLABORATION_DELETED"};
+      op.caller = any_account();
+      if (rng_.chance(500)) op.status_filter = filters[rng_.below(3)];
+      // Mostly long pages (an account holds many memberships late in a run), now and then short.
+      op.page_size =
+          static_cast<std::uint8_t>(rng_.chance(700) ? 50 + rng_.below(51) : 1 + rng_.below(5));
       break;
     }
     case op_kind::delete_member:
@@ -326,7 +367,8 @@ operation workload::next(const reference_model& model,
       kind == op_kind::get_collaboration || kind == op_kind::update_collaboration ||
       kind == op_kind::delete_collaboration || kind == op_kind::delete_member ||
       kind == op_kind::create_membership || kind == op_kind::create_change_request ||
-      kind == op_kind::update_change_request;
+      kind == op_kind::update_change_request || kind == op_kind::list_members ||
+      kind == op_kind::list_change_requests;
   if (collaboration_addressed && rng_.chance(15))
     op.collaboration_id = random_uuid();  // a collaboration that never existed
   return op;

@@ -35,6 +35,9 @@ class workload {
   // A configured table or its rule (`owner`: the table's account, else anyone).
   operation table_call(const reference_model& model, op_kind kind, std::string owner = {});
   const m_member* active_member(const m_collaboration& c);  // one with a membership, or null
+  // A recent membership (its owner the caller, its collaboration op's), or an id that does not
+  // exist now (null; the caller then any account).
+  const m_membership* pick_membership(const reference_model& model, operation& op);
 
   prng rng_;
   std::vector<std::string> accounts_;

@@ -120,6 +120,9 @@ planted_bug planted = planted_bug::none;  // see plant_bug_for_tests
 void plant_bug_for_tests(planted_bug bug) {
   planted = bug;
 }
+planted_bug planted_bug_for_tests() {
+  return planted;
+}
 
 void apply(state& s, const events::event_payload& event, time_ms at) {
   std::visit(overloaded{

@@ -141,16 +141,21 @@ struct state {
 
 state evolve(state s, const events::event_payload& e, time_ms at);
 
-// Test-only: a bug planted in evolve on purpose (`cleanroomsd sim --plant-bug`), to show that
-// the simulator's checkers catch a wrong evolver within a bounded number of steps. Set once,
-// before any actor runs; the server never sets it.
+// Test-only: a bug planted in evolve (or a projection) on purpose (`cleanroomsd sim --plant-bug`),
+// to show that the simulator's checkers catch a wrong evolver within a bounded number of steps. Set
+// once, before any actor runs; the server never sets it.
 enum class planted_bug : std::uint8_t {
   none,
   member_left_stays_active,
   invitee_removal_ignored,
-  cancelled_query_succeeds
+  cancelled_query_succeeds,
+  // Not the evolver: ListMembers' rows drop a REMOVED member's membershipId, which replay,
+  // rebuild and the state checkers cannot see (they render the same way); the simulator's
+  // content reads (sim/reads.cpp) do.
+  removed_member_listed_without_membership
 };
 void plant_bug_for_tests(planted_bug bug);
+[[nodiscard]] planted_bug planted_bug_for_tests();
 void apply(state& s, const events::event_payload& e, time_ms at);  // in place, same rules
 
 std::string stream_id(std::string_view collaboration_id);

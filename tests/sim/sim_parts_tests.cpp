@@ -1,5 +1,5 @@
 // The simulator's parts on their own: the seeded source, the journal's durability model, the
-// reference model's predictions, and the registry's deterministic scheduler.
+// reference model's predictions, the read checker, and the registry's deterministic scheduler.
 #include <catch2/catch.hpp>
 
 #include "actors/registry.hpp"
@@ -7,6 +7,8 @@
 #include "sim/journal.hpp"
 #include "sim/model.hpp"
 #include "sim/random.hpp"
+#include "sim/reads.hpp"
+#include "sim/requests.hpp"
 #include "sim/workload.hpp"
 
 using namespace crs;
@@ -324,4 +326,158 @@ TEST_CASE("the reference model predicts protected queries (SPEC.md 12, 16.3)") {
   auto leave = op(op_kind::delete_membership, invitee);
   leave.membership_id = "m2";
   CHECK(m.predict(leave).status == 409);  // its association is a sub-resource
+}
+
+TEST_CASE("the reference model predicts memberships' settings and reads (SPEC.md 6, 7)") {
+  auto m = given_collaboration();  // queryLogStatus DISABLED
+  m.apply(op(op_kind::create_membership, invitee), "m2");
+  auto update = op(op_kind::update_membership, invitee);
+  update.membership_id = "m2";
+  SECTION("UpdateMembership: the owner's, ACTIVE, and logging only where the collaboration logs") {
+    CHECK(m.predict(update) == expectation{200, ""});
+    CHECK_FALSE(m.predict(update).writes);  // nothing supplied, nothing changes
+    update.query_log = false;
+    CHECK(m.predict(update).writes);
+    update.query_log = true;
+    CHECK(m.predict(update) == expectation{400, "ValidationException"});
+    update.caller = creator;  // not the owner's membership: as unknown
+    CHECK(m.predict(update) == expectation{404, "ResourceNotFoundException"});
+    auto rm = op(op_kind::delete_member, creator);
+    rm.account = invitee;
+    m.apply(rm, "");
+    update.caller = invitee;
+    update.query_log = false;
+    CHECK(m.predict(update) == expectation{403, "AccessDeniedException"});  // REMOVED
+  }
+  SECTION("CreateMembership with logging where the collaboration has none is invalid") {
+    reference_model l;
+    auto c = op(op_kind::create_collaboration, creator, "");
+    c.members = {{creator, true, true, std::nullopt}, {invitee, false, false, std::nullopt}};
+    c.query_log = true;
+    l.apply(c, "c9");
+    auto join = op(op_kind::create_membership, invitee, "c9");
+    join.query_log = true;
+    CHECK(l.predict(join).status == 200);
+    auto join1 = op(op_kind::create_membership, creator);
+    join1.query_log = true;
+    CHECK(m.predict(join1) == expectation{400, "ValidationException"});
+  }
+  SECTION("reads: ListMembers for INVITED and ACTIVE members, GetMembership for its owner") {
+    CHECK(m.predict(op(op_kind::list_members, invitee)).status == 200);
+    CHECK(m.predict(op(op_kind::list_members, outsider)).status == 403);
+    auto get = op(op_kind::get_membership, invitee);
+    get.membership_id = "m2";
+    CHECK(m.predict(get).status == 200);
+    get.caller = creator;
+    CHECK(m.predict(get).status == 404);
+    CHECK(m.predict(op(op_kind::list_memberships, outsider)).status == 200);
+  }
+}
+
+TEST_CASE("the read checker compares served pages with the model") {
+  // given: c1 by the creator (querier, receiver), the invitee joined as m2
+  auto m = given_collaboration();
+  m.apply(op(op_kind::create_membership, invitee), "m2");
+  const std::string creator_row =
+      R"({"accountId":"111111111111","status":"INVITED","abilities":["CAN_QUERY","CAN_RECEIVE_RESULTS"],)"
+      R"("paymentConfiguration":{"queryCompute":{"isResponsible":true}}})";
+  const std::string invitee_row =
+      R"({"accountId":"222222222222","status":"ACTIVE","abilities":[],"membershipId":"m2",)"
+      R"("paymentConfiguration":{"queryCompute":{"isResponsible":false}}})";
+  auto list = op(op_kind::list_members, invitee);
+  SECTION("ListMembers over two pages, as the model has it") {
+    const std::vector<std::string> pages = {
+        R"({"memberSummaries":[)" + creator_row + R"(],"nextToken":"a+b/c="})",
+        R"({"memberSummaries":[)" + invitee_row + "]}"};
+    CHECK(check_read(m, list, pages).empty());
+    CHECK(next_token_of(pages[0]) == "a+b/c=");
+    CHECK(next_token_of(pages[1]).empty());
+  }
+  SECTION("a missing member, a wrong status, a lost membershipId, a wrong payer are found") {
+    CHECK(check_read(m, list, {R"({"memberSummaries":[)" + creator_row + "]}"}) ==
+          "1 members listed, the model has 2");
+    auto wrong = invitee_row;
+    wrong.replace(wrong.find("ACTIVE"), 6, "LEFT");
+    CHECK(check_read(m, list, {R"({"memberSummaries":[)" + creator_row + "," + wrong + "]}"})
+              .find("status LEFT, the model says ACTIVE") != std::string::npos);
+    wrong = invitee_row;
+    wrong.replace(wrong.find(R"("membershipId":"m2",)"), 20, "");
+    CHECK(check_read(m, list, {R"({"memberSummaries":[)" + creator_row + "," + wrong + "]}"})
+              .find("membershipId <absent>") != std::string::npos);
+    wrong = invitee_row;
+    wrong.replace(wrong.find("false"), 5, "true");
+    CHECK(check_read(m, list, {R"({"memberSummaries":[)" + creator_row + "," + wrong + "]}"})
+              .find("isResponsible") != std::string::npos);
+    CHECK_FALSE(check_read(m, list, {"not json"}).empty());
+  }
+  SECTION("GetMembership and ListMemberships") {
+    auto get = op(op_kind::get_membership, invitee);
+    get.membership_id = "m2";
+    const std::string ms =
+        R"({"id":"m2","collaborationId":"c1","status":"ACTIVE","queryLogStatus":"DISABLED",)"
+        R"("memberAbilities":[],"paymentConfiguration":{"queryCompute":{"isResponsible":false}}})";
+    CHECK(check_read(m, get, {R"({"membership":)" + ms + "}"}).empty());
+    auto enabled = ms;
+    enabled.replace(enabled.find("DISABLED"), 8, "ENABLED");
+    CHECK_FALSE(check_read(m, get, {R"({"membership":)" + enabled + "}"}).empty());
+    auto mine = op(op_kind::list_memberships, invitee);
+    CHECK(check_read(m, mine, {R"({"membershipSummaries":[)" + ms + "]}"}).empty());
+    CHECK(check_read(m, mine, {R"({"membershipSummaries":[]})"}) ==
+          "membership m2 (ACTIVE) is not listed");
+    mine.status_filter = "REMOVED";
+    CHECK(check_read(m, mine, {R"({"membershipSummaries":[]})"}).empty());
+    CHECK_FALSE(check_read(m, mine, {R"({"membershipSummaries":[)" + ms + "]}"}).empty());
+  }
+}
+
+TEST_CASE("the read checker lists change requests newest first, with the votes that count") {
+  // given: c1 with the invitee joined, and two requests to add the outsider and a fourth account
+  auto m = given_collaboration();
+  m.apply(op(op_kind::create_membership, creator), "m1");
+  m.apply(op(op_kind::create_membership, invitee), "m2");
+  auto add = op(op_kind::create_change_request, creator);
+  add.account = outsider;
+  m.apply(add, "cr1");
+  add.account = "444444444444";
+  m.apply(add, "cr2");
+  auto row = [](const std::string& id, const std::string& account, const std::string& votes) {
+    return R"({"id":")" + id + R"(","status":"PENDING","changes":[{"specificationType":"MEMBER",)" +
+           R"("specification":{"member":{"accountId":")" + account + R"("}}}])" + votes + "}";
+  };
+  const std::string pending = R"(,"approvals":{"222222222222":{"status":"PENDING"}})";
+  auto list = op(op_kind::list_change_requests, invitee);
+  const std::string newest_first = R"({"collaborationChangeRequestSummaries":[)" +
+                                   row("cr2", "444444444444", pending) + "," +
+                                   row("cr1", outsider, pending) + "]}";
+  CHECK(check_read(m, list, {newest_first}).empty());
+  const std::string oldest_first = R"({"collaborationChangeRequestSummaries":[)" +
+                                   row("cr1", outsider, pending) + "," +
+                                   row("cr2", "444444444444", pending) + "]}";
+  CHECK_FALSE(check_read(m, list, {oldest_first}).empty());
+  // when the voter leaves, its pending vote no longer counts (SPEC.md 16.4)
+  auto leave = op(op_kind::delete_membership, invitee);
+  leave.membership_id = "m2";
+  m.apply(leave, "");
+  list.caller = creator;
+  list.status_filter = "APPROVED";  // no vote left to wait for
+  CHECK(check_read(m, list, {newest_first}).find("approvals differ") == std::string::npos);
+  const std::string approved = R"({"collaborationChangeRequestSummaries":[)" +
+                               row("cr2", "444444444444", "") + "," + row("cr1", outsider, "") +
+                               "]}";
+  std::string fixed = approved;
+  for (auto at = fixed.find("PENDING"); at != std::string::npos; at = fixed.find("PENDING"))
+    fixed.replace(at, 7, "APPROVED");
+  CHECK(check_read(m, list, {fixed}).empty());
+  CHECK(check_read(m, list, {newest_first}).find("status PENDING") != std::string::npos);
+}
+
+TEST_CASE("a List's page token goes out percent-encoded, with the filter and page size") {
+  operation o = op(op_kind::list_memberships, invitee);
+  o.status_filter = "REMOVED";
+  o.page_size = 7;
+  const auto r = render_request(o, "a+b/c=");
+  CHECK(r.method == "GET");
+  CHECK(r.target == "/memberships?status=REMOVED&maxResults=7&nextToken=a%2Bb%2Fc%3D");
+  auto members = op(op_kind::list_members, invitee);
+  CHECK(render_request(members).target == "/collaborations/c1/members");
 }

@@ -1,0 +1,250 @@
+#include "sim/reads.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <boost/json.hpp>
+
+namespace crs::sim {
+namespace {
+
+namespace json = boost::json;
+
+const char* member_status_name(m_status s) {
+  static const char* names[] = {"INVITED", "ACTIVE", "LEFT", "REMOVED"};
+  return names[static_cast<int>(s)];
+}
+const char* membership_status_name(m_membership_status s) {
+  static const char* names[] = {"ACTIVE", "REMOVED", "COLLABORATION_DELETED"};
+  return names[static_cast<int>(s)];
+}
+
+std::string text(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string("<absent>");
+}
+
+std::set<std::string> abilities(const json::object& o, std::string_view key) {
+  std::set<std::string> out;
+  if (const auto* v = o.if_contains(key); v && v->is_array())
+    for (const auto& a : v->get_array())
+      if (a.is_string()) out.emplace(a.get_string());
+  return out;
+}
+std::set<std::string> abilities(const m_member& m) {
+  std::set<std::string> out;
+  if (m.can_query) out.emplace("CAN_QUERY");
+  if (m.can_receive) out.emplace("CAN_RECEIVE_RESULTS");
+  return out;
+}
+
+// paymentConfiguration.queryCompute.isResponsible, or -1 when it is not there.
+int pays(const json::object& o) {
+  const auto* p = o.if_contains("paymentConfiguration");
+  if (!p || !p->is_object()) return -1;
+  const auto* q = p->get_object().if_contains("queryCompute");
+  if (!q || !q->is_object()) return -1;
+  const auto* r = q->get_object().if_contains("isResponsible");
+  return r && r->is_bool() ? r->get_bool() : -1;
+}
+
+// The items of every page under `list`, in order; false if a page is not the expected shape.
+bool items_of(const std::vector<std::string>& pages, std::string_view list,
+              std::vector<json::object>& out, std::string& why) {
+  for (const auto& body : pages) {
+    json::error_code ec;
+    auto v = json::parse(body, ec);
+    const auto* items = !ec && v.is_object() ? v.get_object().if_contains(list) : nullptr;
+    if (!items || !items->is_array()) {
+      why = "a page without " + std::string(list) + ": " + body.substr(0, 200);
+      return false;
+    }
+    for (const auto& item : items->get_array()) {
+      if (!item.is_object()) {
+        why = "an item of " + std::string(list) + " is no object";
+        return false;
+      }
+      out.push_back(item.get_object());
+    }
+  }
+  return true;
+}
+
+std::string members(const reference_model& model, const operation& op,
+                    const std::vector<std::string>& pages) {
+  std::vector<json::object> got;
+  std::string why;
+  if (!items_of(pages, "memberSummaries", got, why)) return why;
+  const auto& c = model.collaborations().at(op.collaboration_id);
+  if (got.size() != c.members.size())
+    return std::to_string(got.size()) + " members listed, the model has " +
+           std::to_string(c.members.size());
+  const auto payer = c.query_payer();
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const auto& g = got[i];
+    const auto& m = c.members[i];
+    const std::string at = "member " + std::to_string(i) + " (" + m.account + "): ";
+    if (text(g, "accountId") != m.account) return at + "listed as " + text(g, "accountId");
+    if (text(g, "status") != member_status_name(m.status))
+      return at + "status " + text(g, "status") + ", the model says " +
+             member_status_name(m.status);
+    if (abilities(g, "abilities") != abilities(m)) return at + "abilities differ from the model";
+    const std::string want_ms = m.membership_id ? *m.membership_id : "<absent>";
+    if (text(g, "membershipId") != want_ms)
+      return at + "membershipId " + text(g, "membershipId") + ", the model says " + want_ms;
+    if (pays(g) != (payer == m.account ? 1 : 0))
+      return at + "paymentConfiguration.queryCompute.isResponsible differs from the model";
+  }
+  return {};
+}
+
+std::string membership(const reference_model& model, const operation& op,
+                       const std::vector<std::string>& pages) {
+  json::error_code ec;
+  auto v = pages.size() == 1 ? json::parse(pages.front(), ec) : json::value();
+  const auto* m = !ec && v.is_object() ? v.get_object().if_contains("membership") : nullptr;
+  if (!m || !m->is_object()) return "no membership object in the answer";
+  const auto& g = m->get_object();
+  const auto& want = model.memberships().at(op.membership_id);
+  const auto& c = model.collaborations().at(want.collaboration_id);
+  const auto* member = c.member(want.account);
+  if (text(g, "id") != want.id) return "membership id " + text(g, "id");
+  if (text(g, "collaborationId") != want.collaboration_id)
+    return "collaborationId " + text(g, "collaborationId") + ", the model says " +
+           want.collaboration_id;
+  if (text(g, "status") != membership_status_name(want.status))
+    return "status " + text(g, "status") + ", the model says " +
+           membership_status_name(want.status);
+  if (text(g, "queryLogStatus") != (want.query_log ? "ENABLED" : "DISABLED"))
+    return "queryLogStatus " + text(g, "queryLogStatus") + " differs from the model";
+  if (!member || abilities(g, "memberAbilities") != abilities(*member))
+    return "memberAbilities differ from the model";
+  if (pays(g) != (c.query_payer() == want.account ? 1 : 0))
+    return "paymentConfiguration.queryCompute.isResponsible differs from the model";
+  return {};
+}
+
+std::string memberships(const reference_model& model, const operation& op,
+                        const std::vector<std::string>& pages) {
+  std::vector<json::object> got;
+  std::string why;
+  if (!items_of(pages, "membershipSummaries", got, why)) return why;
+  std::map<std::string, std::string> want, seen;  // id -> status
+  for (const auto& [id, ms] : model.memberships()) {
+    const std::string status = membership_status_name(ms.status);
+    if (ms.account == op.caller && (op.status_filter.empty() || op.status_filter == status))
+      want[id] = status;
+  }
+  for (const auto& g : got) {
+    const auto id = text(g, "id");
+    if (!seen.emplace(id, text(g, "status")).second) return "membership " + id + " listed twice";
+    auto it = model.memberships().find(id);
+    if (it != model.memberships().end() &&
+        text(g, "collaborationId") != it->second.collaboration_id)
+      return "membership " + id + " listed with collaborationId " + text(g, "collaborationId");
+  }
+  if (seen == want) return {};
+  for (const auto& [id, status] : want) {
+    auto it = seen.find(id);
+    if (it == seen.end()) return "membership " + id + " (" + status + ") is not listed";
+    if (it->second != status)
+      return "membership " + id + " listed " + it->second + ", the model says " + status;
+  }
+  for (const auto& [id, status] : seen)
+    if (!want.count(id)) return "membership " + id + " (" + status + ") listed, the model has not";
+  return "listed memberships differ from the model";
+}
+
+const char* change_request_status_name(m_cr_status s) {
+  static const char* names[] = {"PENDING", "APPROVED", "DENIED", "CANCELLED", "COMMITTED"};
+  return names[static_cast<int>(s)];
+}
+
+// The member a change request is about: changes[0].specification.member.accountId.
+std::string change_account(const json::object& o) {
+  const auto* changes = o.if_contains("changes");
+  if (!changes || !changes->is_array() || changes->get_array().empty()) return "<absent>";
+  const auto& first = changes->get_array().front();
+  const auto* spec = first.is_object() ? first.get_object().if_contains("specification") : nullptr;
+  const auto* member =
+      spec && spec->is_object() ? spec->get_object().if_contains("member") : nullptr;
+  return member && member->is_object() ? text(member->get_object(), "accountId") : "<absent>";
+}
+
+// approvals: voter -> status, as listed.
+std::map<std::string, std::string> approvals(const json::object& o) {
+  std::map<std::string, std::string> out;
+  if (const auto* a = o.if_contains("approvals"); a && a->is_object())
+    for (const auto& [voter, v] : a->get_object())
+      out[std::string(voter)] = v.is_object() ? text(v.get_object(), "status") : "<no object>";
+  return out;
+}
+
+// SPEC.md 14: newest first; each with its status, its member, and the votes that still count
+// (16.4: a pending vote of a member who left or was removed does not).
+std::string change_requests(const reference_model& model, const operation& op,
+                            const std::vector<std::string>& pages) {
+  std::vector<json::object> got;
+  std::string why;
+  if (!items_of(pages, "collaborationChangeRequestSummaries", got, why)) return why;
+  const auto& c = model.collaborations().at(op.collaboration_id);
+  std::vector<const m_change_request*> want;
+  for (const auto& [id, r] : c.change_requests)
+    if (op.status_filter.empty() || op.status_filter == change_request_status_name(r.status))
+      want.push_back(&r);
+  std::sort(want.begin(), want.end(), [](const m_change_request* a, const m_change_request* b) {
+    return a->created > b->created;
+  });
+  if (got.size() != want.size())
+    return std::to_string(got.size()) + " change requests listed, the model has " +
+           std::to_string(want.size());
+  static const char* vote_names[] = {"PENDING", "APPROVED", "DENIED"};
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const auto& g = got[i];
+    const auto& r = *want[i];
+    const std::string at = "change request " + std::to_string(i) + " (" + r.id + "): ";
+    if (text(g, "id") != r.id) return at + "listed as " + text(g, "id") + " (order or content)";
+    if (text(g, "status") != change_request_status_name(r.status))
+      return at + "status " + text(g, "status") + ", the model says " +
+             change_request_status_name(r.status);
+    if (change_account(g) != r.account) return at + "about " + change_account(g);
+    std::map<std::string, std::string> votes;
+    for (const auto& [voter, vote] : r.votes) {
+      const auto* m = c.member(voter);
+      const bool gone = m && (m->status == m_status::left || m->status == m_status::removed);
+      if (vote == m_vote::pending && gone) continue;
+      votes[voter] = vote_names[static_cast<int>(vote)];
+    }
+    if (approvals(g) != votes) return at + "approvals differ from the model";
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string next_token_of(std::string_view body) {
+  json::error_code ec;
+  auto v = json::parse(body, ec);
+  if (ec || !v.is_object()) return {};
+  const auto* t = v.get_object().if_contains("nextToken");
+  return t && t->is_string() ? std::string(t->get_string()) : std::string();
+}
+
+std::string check_read(const reference_model& model, const operation& op,
+                       const std::vector<std::string>& pages) {
+  switch (op.kind) {
+    case op_kind::list_members:
+      return members(model, op, pages);
+    case op_kind::get_membership:
+      return membership(model, op, pages);
+    case op_kind::list_memberships:
+      return memberships(model, op, pages);
+    case op_kind::list_change_requests:
+      return change_requests(model, op, pages);
+    default:
+      return {};
+  }
+}
+
+}  // namespace crs::sim
