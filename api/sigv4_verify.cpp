@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <initializer_list>
+#include <stdexcept>
 #include <utility>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include "api/router.hpp"
@@ -28,12 +29,66 @@ std::string to_hex(const unsigned char* p, std::size_t n) {
   return out;
 }
 
+// SHA-256 with the algorithm fetched once and a context reused per thread. OpenSSL 3's one-shot
+// SHA256() and HMAC() look the algorithm up in the provider registry on every call, which cost
+// more than the hashing itself for requests this small.
+class sha256_hasher {
+ public:
+  sha256_hasher() : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx_(EVP_MD_CTX_new()) {
+    if (!md_ || !ctx_) throw std::runtime_error("OpenSSL: SHA256 is not available");
+  }
+  ~sha256_hasher() {
+    EVP_MD_CTX_free(ctx_);
+    EVP_MD_free(md_);
+  }
+  sha256_hasher(const sha256_hasher&) = delete;
+  sha256_hasher& operator=(const sha256_hasher&) = delete;
+
+  using digest = std::array<unsigned char, SHA256_DIGEST_LENGTH>;
+  // The digest of the concatenation of `parts`.
+  digest operator()(std::initializer_list<std::string_view> parts) {
+    digest out{};
+    unsigned int len = 0;
+    bool ok = EVP_DigestInit_ex2(ctx_, md_, nullptr) == 1;
+    for (auto p : parts) ok = ok && EVP_DigestUpdate(ctx_, p.data(), p.size()) == 1;
+    ok = ok && EVP_DigestFinal_ex(ctx_, out.data(), &len) == 1;
+    if (!ok || len != out.size()) throw std::runtime_error("OpenSSL: SHA256 failed");
+    return out;
+  }
+
+ private:
+  EVP_MD* md_;
+  EVP_MD_CTX* ctx_;
+};
+
+sha256_hasher& hasher() {
+  thread_local sha256_hasher h;
+  return h;
+}
+
+std::string_view bytes(const sha256_hasher::digest& d) {
+  return std::string_view(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
+// HMAC-SHA256 (RFC 2104) on the reused hasher: H((K ^ opad) || H((K ^ ipad) || data)), K the key
+// zero-padded to the 64-byte block, or its digest when longer.
 std::string hmac(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return std::string(reinterpret_cast<const char*>(out), len);
+  constexpr std::size_t block = 64;
+  auto& h = hasher();
+  sha256_hasher::digest hashed_key;
+  if (key.size() > block) {
+    hashed_key = h({key});
+    key = bytes(hashed_key);
+  }
+  std::array<char, block> inner{}, outer{};
+  for (std::size_t i = 0; i < block; ++i) {
+    const char k = i < key.size() ? key[i] : 0;
+    inner[i] = static_cast<char>(k ^ 0x36);
+    outer[i] = static_cast<char>(k ^ 0x5c);
+  }
+  const auto in = h({std::string_view(inner.data(), block), data});
+  const auto out = h({std::string_view(outer.data(), block), bytes(in)});
+  return std::string(bytes(out));
 }
 
 bool is_unreserved(unsigned char c) {
@@ -78,14 +133,13 @@ constexpr std::string_view bad_signature_text =
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return to_hex(digest, sizeof digest);
+  const auto d = hasher()({data});
+  return to_hex(d.data(), d.size());
 }
 
 // The signing key depends only on the secret and the scope (date, region, service), which stay
 // the same across a client's requests for a day: deriving it took four of the five HMACs, most
-// of a signed request's cost (OpenSSL 3 looks the algorithm up on every one-shot HMAC). Each
+// of a signed request's cost. Each
 // thread keeps the last few keys; an entry is used only when all four inputs match exactly.
 namespace {
 const std::string& signing_key(std::string_view secret, std::string_view date,

@@ -3,9 +3,13 @@
 // shaped ones were signed by botocore's SigV4Auth (the AWS CLI's signer) at 20150830T123600Z.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <set>
 #include <thread>
 #include <vector>
+
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
 
 #include "api/sigv4_verify.hpp"
 
@@ -126,6 +130,52 @@ TEST_CASE("SigV4: signing keys cached per thread never mix up secret, date, regi
     const auto& in = inputs[i];
     INFO(in.secret << " " << in.date << " " << in.region << " " << in.service);
     CHECK(sigv4_signature(in.secret, in.date, in.region, in.service, sts) == fresh[i]);
+  }
+}
+
+TEST_CASE("SigV4: our SHA-256 and HMAC agree with OpenSSL's one-shot functions at every edge") {
+  auto reference_hex = [](const unsigned char* p, std::size_t n) {
+    std::string out;
+    char b[3];
+    for (std::size_t i = 0; i < n; ++i) {
+      std::snprintf(b, sizeof b, "%02x", p[i]);
+      out += b;
+    }
+    return out;
+  };
+  auto reference_hmac = [](const std::string& key, const std::string& data) {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
+    return std::string(reinterpret_cast<const char*>(out), len);
+  };
+  std::string data;  // 0..200 bytes: both sides of the 55/56 and 64-byte padding edges
+  for (std::size_t n = 0; n <= 200; ++n, data += static_cast<char>('a' + n % 26 + (n % 7 == 0))) {
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), d);
+    REQUIRE(sha256_hex(data) == reference_hex(d, sizeof d));
+  }
+  const std::string big(1 << 20, '\x9c');
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(big.data()), big.size(), d);
+  CHECK(sha256_hex(big) == reference_hex(d, sizeof d));
+  // Secrets around the 64-byte HMAC block ("AWS4" + secret: 60 bytes of secret fill it; longer
+  // keys are hashed first), strings to sign around the padding edges.
+  for (std::size_t secret_size : {0, 1, 40, 59, 60, 61, 64, 100, 130}) {
+    std::string secret;
+    for (std::size_t i = 0; i < secret_size; ++i) secret += static_cast<char>(33 + (i * 37) % 90);
+    for (std::size_t sts_size : {0, 1, 55, 56, 64, 119, 200, 5000}) {
+      const std::string sts(sts_size, static_cast<char>('A' + sts_size % 26));
+      auto k = reference_hmac("AWS4" + secret, "20150830");
+      k = reference_hmac(k, "us-east-1");
+      k = reference_hmac(k, "cleanrooms");
+      k = reference_hmac(k, "aws4_request");
+      const auto sig = reference_hmac(k, sts);
+      INFO("secret " << secret_size << " bytes, string to sign " << sts_size << " bytes");
+      CHECK(sigv4_signature(secret, "20150830", "us-east-1", "cleanrooms", sts) ==
+            reference_hex(reinterpret_cast<const unsigned char*>(sig.data()), sig.size()));
+    }
   }
 }
 
