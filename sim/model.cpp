@@ -98,6 +98,8 @@ const char* op_name(op_kind k) {
       return "ListMemberships";
     case op_kind::list_change_requests:
       return "ListCollaborationChangeRequests";
+    case op_kind::list_queries:
+      return "ListProtectedQueries";
   }
   return "?";
 }
@@ -200,6 +202,7 @@ expectation reference_model::predict(const operation& op) const {
     case op_kind::list_change_requests:
       return c && c->visible_to(op.caller) ? ok : denied;
     case op_kind::get_membership:
+    case op_kind::list_queries:  // in every membership status
       return owned(op.membership_id, op.caller) ? ok : not_found;
     case op_kind::list_memberships:  // anyone: only the caller's own are listed
       return ok;
@@ -461,6 +464,7 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
     case op_kind::get_membership:
     case op_kind::list_memberships:
     case op_kind::list_change_requests:
+    case op_kind::list_queries:
       return;
     case op_kind::update_membership:
       if (op.query_log) memberships_.at(op.membership_id).query_log = *op.query_log;
@@ -564,9 +568,21 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
       return;
     case op_kind::start_query: {
       auto& owner = collabs_.at(memberships_.at(op.membership_id).collaboration_id);
+      const auto created = owner.queries.size();
       auto& q = owner.queries[fresh_id];
       q.id = fresh_id;
       q.membership_id = op.membership_id;
+      q.created = created;
+      if (owner.member(op.caller)->can_receive) {
+        q.receivers = {op.caller};
+        q.receiver_memberships = {op.membership_id};
+      } else {
+        for (const auto& m : owner.members)
+          if (m.status == m_status::active && m.can_receive) {
+            q.receivers.push_back(m.account);
+            q.receiver_memberships.push_back(m.membership_id.value_or(""));
+          }
+      }
       set_status(owner, q, m_query_status::submitted);
       return;
     }

@@ -53,6 +53,10 @@ struct m_query {
   std::string id;
   std::string membership_id;
   m_query_status status = m_query_status::submitted;
+  std::size_t created = 0;  // its place among the collaboration's queries, oldest first
+  // Who the results go to, fixed at start: the querier when it can receive them, else every
+  // ACTIVE member that can; their memberships then ("" for none) also see the query.
+  std::vector<std::string> receivers, receiver_memberships;
   bool unfinished() const {
     return status == m_query_status::submitted || status == m_query_status::started ||
            status == m_query_status::cancelling;

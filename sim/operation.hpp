@@ -36,6 +36,7 @@ enum class op_kind : std::uint8_t {
   get_membership,
   list_memberships,
   list_change_requests,
+  list_queries,  // ListProtectedQueries
 };
 const char* op_name(op_kind k);
 

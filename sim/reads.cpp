@@ -221,6 +221,63 @@ std::string change_requests(const reference_model& model, const operation& op,
   return {};
 }
 
+// receiverConfigurations[0].configurationDetails.directAnalysisConfigurationDetails
+// .receiverAccountIds, in order.
+std::vector<std::string> receivers(const json::object& o) {
+  std::vector<std::string> out;
+  const auto* configs = o.if_contains("receiverConfigurations");
+  if (!configs || !configs->is_array() || configs->get_array().empty()) return {"<absent>"};
+  const json::value* v = &configs->get_array().front();
+  for (std::string_view key :
+       {"configurationDetails", "directAnalysisConfigurationDetails", "receiverAccountIds"}) {
+    v = v->is_object() ? v->get_object().if_contains(key) : nullptr;
+    if (!v) return {"<absent>"};
+  }
+  if (!v->is_array()) return {"<absent>"};
+  for (const auto& a : v->get_array())
+    out.push_back(a.is_string() ? std::string(a.get_string()) : "?");
+  return out;
+}
+
+// SPEC.md 12: through a membership, the queries it started and those whose results go to it,
+// newest first; each with its status, its membership and its receivers.
+std::string queries(const reference_model& model, const operation& op,
+                    const std::vector<std::string>& pages) {
+  static const char* names[] = {"SUBMITTED", "STARTED", "CANCELLING", "CANCELLED",
+                                "SUCCESS",   "FAILED",  "TIMED_OUT"};
+  std::vector<json::object> got;
+  std::string why;
+  if (!items_of(pages, "protectedQueries", got, why)) return why;
+  const auto& ms = model.memberships().at(op.membership_id);
+  const auto& c = model.collaborations().at(ms.collaboration_id);
+  std::vector<const m_query*> want;
+  for (const auto& [id, q] : c.queries) {
+    const auto& r = q.receiver_memberships;
+    const bool visible =
+        q.membership_id == ms.id || std::find(r.begin(), r.end(), ms.id) != r.end();
+    const char* status = names[static_cast<int>(q.status)];
+    if (visible && (op.status_filter.empty() || op.status_filter == status)) want.push_back(&q);
+  }
+  std::sort(want.begin(), want.end(),
+            [](const m_query* a, const m_query* b) { return a->created > b->created; });
+  if (got.size() != want.size())
+    return std::to_string(got.size()) + " queries listed, the model has " +
+           std::to_string(want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const auto& g = got[i];
+    const auto& q = *want[i];
+    const std::string at = "query " + std::to_string(i) + " (" + q.id + "): ";
+    if (text(g, "id") != q.id) return at + "listed as " + text(g, "id") + " (order or content)";
+    if (text(g, "status") != names[static_cast<int>(q.status)])
+      return at + "status " + text(g, "status") + ", the model says " +
+             names[static_cast<int>(q.status)];
+    if (text(g, "membershipId") != q.membership_id)
+      return at + "membershipId " + text(g, "membershipId");
+    if (receivers(g) != q.receivers) return at + "receivers differ from the model";
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string next_token_of(std::string_view body) {
@@ -242,6 +299,8 @@ std::string check_read(const reference_model& model, const operation& op,
       return memberships(model, op, pages);
     case op_kind::list_change_requests:
       return change_requests(model, op, pages);
+    case op_kind::list_queries:
+      return queries(model, op, pages);
     default:
       return {};
   }

@@ -97,7 +97,8 @@ struct violation_found {};
 // Reads answered from the projections on the calling thread, checked for their content.
 bool is_content_read(op_kind k) {
   return k == op_kind::list_members || k == op_kind::get_membership ||
-         k == op_kind::list_memberships || k == op_kind::list_change_requests;
+         k == op_kind::list_memberships || k == op_kind::list_change_requests ||
+         k == op_kind::list_queries;
 }
 bool is_write(op_kind k) {
   return k != op_kind::get_collaboration && k != op_kind::malformed && !is_content_read(k);
@@ -346,9 +347,9 @@ class simulation {
     f.expected = model_.predict(op);
     f.write = write;
     f.exact = !races_a_write(op);
-    f.racing_status = op.kind == op_kind::get_membership     ? 404
-                      : op.kind == op_kind::list_memberships ? 0
-                                                             : 403;
+    f.racing_status = op.kind == op_kind::get_membership || op.kind == op_kind::list_queries ? 404
+                      : op.kind == op_kind::list_memberships                                 ? 0
+                                                                                             : 403;
     f.request_id = "sim-" + std::to_string(options_.seed) + "-" + std::to_string(seq);
     f.op = std::move(op);
     for (const auto& k : keys) ++busy_[k];

@@ -32,6 +32,7 @@ constexpr weighted mix[] = {
     {op_kind::get_membership, 4},
     {op_kind::list_memberships, 3},
     {op_kind::list_change_requests, 4},
+    {op_kind::list_queries, 4},
 };
 
 // The schema name an association of table `id` gets: unique per table, lower case.
@@ -215,10 +216,18 @@ operation workload::next(const reference_model& model,
     }
     case op_kind::delete_membership:
     case op_kind::update_membership:
-    case op_kind::get_membership: {
+    case op_kind::get_membership:
+    case op_kind::list_queries: {
+      static const char* statuses[] = {"SUBMITTED", "STARTED", "CANCELLING", "CANCELLED",
+                                       "SUCCESS",   "FAILED",  "TIMED_OUT"};
+      if (kind == op_kind::list_queries) {
+        if (rng_.chance(300)) op.status_filter = statuses[rng_.below(7)];
+        op.page_size = static_cast<std::uint8_t>(1 + rng_.below(rng_.chance(500) ? 4 : 100));
+      }
       const auto* ms = pick_membership(model, op);
       if (!ms) break;
-      if (kind != op_kind::get_membership && busy(op.collaboration_id)) {
+      if (kind != op_kind::get_membership && kind != op_kind::list_queries &&
+          busy(op.collaboration_id)) {
         op.kind = op_kind::get_collaboration;
         op.caller = member_account();
         return op;

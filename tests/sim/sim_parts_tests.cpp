@@ -471,6 +471,43 @@ TEST_CASE("the read checker lists change requests newest first, with the votes t
   CHECK(check_read(m, list, {newest_first}).find("status PENDING") != std::string::npos);
 }
 
+TEST_CASE("the read checker lists a membership's queries and those whose results go to it") {
+  // given: the invitee queries, the creator receives (c1's creator can query and receive; here a
+  // collaboration where they are split)
+  reference_model m;
+  auto c = op(op_kind::create_collaboration, creator, "");
+  c.members = {{creator, false, true, std::nullopt}, {invitee, true, false, std::nullopt}};
+  m.apply(c, "c1");
+  m.apply(op(op_kind::create_membership, creator), "m1");
+  m.apply(op(op_kind::create_membership, invitee), "m2");
+  auto start = op(op_kind::start_query, invitee);
+  start.membership_id = "m2";
+  m.apply(start, "q1");
+  m.apply(start, "q2");
+  auto row = [](const std::string& id) {
+    return R"({"id":")" + id + R"(","membershipId":"m2","status":"SUBMITTED",)" +
+           R"("receiverConfigurations":[{"analysisType":"DIRECT_ANALYSIS","configurationDetails":)" +
+           R"({"directAnalysisConfigurationDetails":{"receiverAccountIds":["111111111111"]}}}]})";
+  };
+  const std::string both = R"({"protectedQueries":[)" + row("q2") + "," + row("q1") + "]}";
+  auto through_receiver = op(op_kind::list_queries, creator);
+  through_receiver.membership_id = "m1";  // the receiver's membership sees them too
+  CHECK(check_read(m, through_receiver, {both}).empty());
+  auto through_querier = op(op_kind::list_queries, invitee);
+  through_querier.membership_id = "m2";
+  CHECK(check_read(m, through_querier, {both}).empty());
+  CHECK_FALSE(check_read(m, through_querier,
+                         {R"({"protectedQueries":[)" + row("q1") + "," + row("q2") + "]}"})
+                  .empty());  // oldest first
+  auto wrong_receiver = both;
+  wrong_receiver.replace(wrong_receiver.find("111111111111"), 12, "222222222222");
+  CHECK(check_read(m, through_querier, {wrong_receiver}).find("receivers differ") !=
+        std::string::npos);
+  through_querier.status_filter = "STARTED";
+  CHECK(check_read(m, through_querier, {R"({"protectedQueries":[]})"}).empty());
+  CHECK(check_read(m, through_querier, {both}) == "2 queries listed, the model has 0");
+}
+
 TEST_CASE("a List's page token goes out percent-encoded, with the filter and page size") {
   operation o = op(op_kind::list_memberships, invitee);
   o.status_filter = "REMOVED";
