@@ -100,8 +100,21 @@ const char* op_name(op_kind k) {
       return "ListCollaborationChangeRequests";
     case op_kind::list_queries:
       return "ListProtectedQueries";
+    case op_kind::tag_resource:
+      return "TagResource";
+    case op_kind::untag_resource:
+      return "UntagResource";
+    case op_kind::list_tags:
+      return "ListTagsForResource";
   }
   return "?";
+}
+
+std::string collaboration_arn(const std::string& creator, const std::string& id) {
+  return "arn:aws:cleanrooms:us-east-1:" + creator + ":collaboration/" + id;
+}
+std::string membership_arn(const std::string& account, const std::string& id) {
+  return "arn:aws:cleanrooms:us-east-1:" + account + ":membership/" + id;
 }
 
 const char* action_name(cr_action a) {
@@ -206,6 +219,10 @@ expectation reference_model::predict(const operation& op) const {
       return owned(op.membership_id, op.caller) ? ok : not_found;
     case op_kind::list_memberships:  // anyone: only the caller's own are listed
       return ok;
+    case op_kind::tag_resource:
+    case op_kind::untag_resource:
+    case op_kind::list_tags:
+      return tagging(op);
   }
   return invalid;
 }
@@ -244,6 +261,23 @@ expectation reference_model::create_membership(const operation& op) const {
   }
   if (op.query_log == true && !c->query_log) return invalid;  // check 7: INVALID_CONFIGURATION
   return ok;
+}
+
+// SPEC.md 15: the reserved prefix is a shape error; then only the account in the ARN, and only
+// for a resource that exists, else 404 (these operations model no 403).
+expectation reference_model::tagging(const operation& op) const {
+  for (const auto& [k, v] : op.tags)
+    if (k.size() >= 4 && k.compare(0, 4, "aws:") == 0) return invalid;
+  auto it = tags_.find(op.arn);
+  const auto account = op.arn.substr(std::string_view("arn:aws:cleanrooms:us-east-1:").size(), 12);
+  if (it == tags_.end() || account != op.caller) return not_found;
+  expectation e = ok;
+  if (op.kind == op_kind::tag_resource) e.writes = !op.tags.empty();
+  if (op.kind == op_kind::untag_resource) {
+    e.writes = false;
+    for (const auto& k : op.tag_keys) e.writes = e.writes || it->second.count(k) > 0;
+  }
+  return e;
 }
 
 // SPEC.md 7 UpdateMembership: the owner's, ACTIVE, and the settings CreateMembership allows. A
@@ -465,6 +499,13 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
     case op_kind::list_memberships:
     case op_kind::list_change_requests:
     case op_kind::list_queries:
+    case op_kind::list_tags:
+      return;
+    case op_kind::tag_resource:
+      for (const auto& [k, v] : op.tags) tags_.at(op.arn)[k] = v;
+      return;
+    case op_kind::untag_resource:
+      for (const auto& k : op.tag_keys) tags_.at(op.arn).erase(k);
       return;
     case op_kind::update_membership:
       if (op.query_log) memberships_.at(op.membership_id).query_log = *op.query_log;
@@ -485,11 +526,13 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
       n.auto_approved.insert(op.auto_approved.begin(), op.auto_approved.end());
       collabs_[fresh_id] = std::move(n);
       collab_order_.push_back(fresh_id);
+      tags_[collaboration_arn(op.caller, fresh_id)];
       ++created_[op.caller];
       return;
     }
     case op_kind::delete_collaboration:
       c->deleted = true;
+      tags_.erase(collaboration_arn(c->creator, c->id));
       --created_[c->creator];
       for (auto& [id, ms] : memberships_)
         if (ms.collaboration_id == c->id && ms.status == m_membership_status::active)
@@ -515,6 +558,7 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
       memberships_[fresh_id] = m_membership{fresh_id, c->id, op.caller, m_membership_status::active,
                                             op.query_log == true};
       membership_order_.push_back(fresh_id);
+      tags_[membership_arn(op.caller, fresh_id)];
       return;
     }
     case op_kind::delete_membership: {
@@ -522,6 +566,7 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
       auto& owner = collabs_.at(it->second.collaboration_id);
       auto* m = owner.member(op.caller);
       m->membership_id.reset();
+      tags_.erase(membership_arn(op.caller, op.membership_id));
       const bool leaves = !owner.deleted && m->status == m_status::active;
       memberships_.erase(it);
       if (leaves) {

@@ -119,6 +119,8 @@ class reference_model {
   const std::set<std::pair<std::string, std::string>>& unfinished_queries() const {
     return unfinished_;
   }
+  // Tags of every taggable resource that exists (a live collaboration, a membership), by ARN.
+  const std::map<std::string, std::map<std::string, std::string>>& tags() const { return tags_; }
   // Live (not deleted) collaborations an account created.
   std::size_t created_by(const std::string& account) const;
   std::size_t members_quota = 5;          // "Members invited per collaboration"
@@ -129,6 +131,7 @@ class reference_model {
   expectation create_membership(const operation& op) const;
   expectation delete_membership(const operation& op) const;
   expectation update_membership(const operation& op) const;
+  expectation tagging(const operation& op) const;
   expectation delete_member(const operation& op) const;
   expectation create_change_request(const operation& op) const;
   expectation update_change_request(const operation& op) const;
@@ -153,6 +156,11 @@ class reference_model {
   std::map<std::string, m_table> tables_;
   std::vector<std::string> table_order_;
   std::set<std::pair<std::string, std::string>> unfinished_;
+  std::map<std::string, std::map<std::string, std::string>> tags_;
 };
+
+// The ARNs the simulated region gives a collaboration and a membership (SPEC.md 4.2).
+std::string collaboration_arn(const std::string& creator, const std::string& id);
+std::string membership_arn(const std::string& account, const std::string& id);
 
 }  // namespace crs::sim

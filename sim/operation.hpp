@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,9 @@ enum class op_kind : std::uint8_t {
   list_memberships,
   list_change_requests,
   list_queries,  // ListProtectedQueries
+  tag_resource,
+  untag_resource,
+  list_tags,  // ListTagsForResource
 };
 const char* op_name(op_kind k);
 
@@ -73,14 +77,17 @@ struct operation {
   bool receive = false;
   bool with_display_name = true;
   cr_action action = cr_action::approve;
-  std::uint8_t malformation = 0;          // which shape error (malformed)
-  std::string table_id;                   // configured table (rule, association)
-  std::string association_id;             // DeleteConfiguredTableAssociation
-  std::string schema;                     // association name (create) or the table a query reads
-  std::string query_id;                   // cancel, engine reports
-  bool with_output = false;               // StartProtectedQuery sends an s3 resultConfiguration
-  std::string finish_status = "SUCCESS";  // finish_query: SUCCESS, FAILED or TIMED_OUT
-  std::vector<std::string> providers;     // create_table_rule
+  std::uint8_t malformation = 0;            // which shape error (malformed)
+  std::string table_id;                     // configured table (rule, association)
+  std::string association_id;               // DeleteConfiguredTableAssociation
+  std::string schema;                       // association name (create) or the table a query reads
+  std::string query_id;                     // cancel, engine reports
+  bool with_output = false;                 // StartProtectedQuery sends an s3 resultConfiguration
+  std::string finish_status = "SUCCESS";    // finish_query: SUCCESS, FAILED or TIMED_OUT
+  std::vector<std::string> providers;       // create_table_rule
+  std::string arn;                          // TagResource, UntagResource, ListTagsForResource
+  std::map<std::string, std::string> tags;  // TagResource
+  std::vector<std::string> tag_keys;        // UntagResource
 };
 
 // What the reference model expects of a call: the HTTP status and, for an error, the modeled

@@ -278,6 +278,20 @@ std::string queries(const reference_model& model, const operation& op,
   return {};
 }
 
+// SPEC.md 15: exactly the resource's tags.
+std::string tags(const reference_model& model, const operation& op,
+                 const std::vector<std::string>& pages) {
+  json::error_code ec;
+  auto v = pages.size() == 1 ? json::parse(pages.front(), ec) : json::value();
+  const auto* t = !ec && v.is_object() ? v.get_object().if_contains("tags") : nullptr;
+  if (!t || !t->is_object()) return "no tags object in the answer";
+  std::map<std::string, std::string> got;
+  for (const auto& [k, value] : t->get_object())
+    got[std::string(k)] = value.is_string() ? std::string(value.get_string()) : "<no string>";
+  if (got != model.tags().at(op.arn)) return "tags of " + op.arn + " differ from the model";
+  return {};
+}
+
 }  // namespace
 
 std::string next_token_of(std::string_view body) {
@@ -301,6 +315,8 @@ std::string check_read(const reference_model& model, const operation& op,
       return change_requests(model, op, pages);
     case op_kind::list_queries:
       return queries(model, op, pages);
+    case op_kind::list_tags:
+      return tags(model, op, pages);
     default:
       return {};
   }

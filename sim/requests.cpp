@@ -45,8 +45,24 @@ std::string create_collaboration_body(const operation& op) {
   return b + "}";
 }
 
-// A List's query string: the optional filter, maxResults and the page token, percent-encoded
-// (tokens are base64 and carry '+', '/' and '=').
+// Everything but the unreserved characters percent-encoded, as the SDKs send labels and query
+// values (page tokens are base64 with '+', '/' and '='; ARNs carry ':' and '/').
+std::string percent_encoded(std::string_view value) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : value) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += hex[ch >> 4];
+      out += hex[ch & 15];
+    }
+  }
+  return out;
+}
+
+// A List's query string: the optional filter, maxResults and the page token.
 std::string list_query(const operation& op, std::string_view filter_name,
                        std::string_view next_token) {
   std::string q;
@@ -54,16 +70,7 @@ std::string list_query(const operation& op, std::string_view filter_name,
     q += q.empty() ? '?' : '&';
     q += name;
     q += '=';
-    static const char* hex = "0123456789ABCDEF";
-    for (unsigned char ch : value) {
-      if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-        q += static_cast<char>(ch);
-      } else {
-        q += '%';
-        q += hex[ch >> 4];
-        q += hex[ch & 15];
-      }
-    }
+    q += percent_encoded(value);
   };
   if (!filter_name.empty() && !op.status_filter.empty()) add(filter_name, op.status_filter);
   if (op.page_size) add("maxResults", std::to_string(op.page_size));
@@ -205,6 +212,23 @@ api::http_request render_request(const operation& op, std::string_view next_toke
     case op_kind::list_queries:
       r = request("GET", "/memberships/" + op.membership_id + "/protectedQueries" +
                              list_query(op, "status", next_token));
+      break;
+    case op_kind::tag_resource: {
+      std::string b = "{\"tags\":{";
+      for (const auto& [k, v] : op.tags)
+        b += (b.size() > 9 ? ",\"" : "\"") + k + "\":\"" + v + "\"";
+      r = request("POST", "/tags/" + percent_encoded(op.arn), b + "}}");
+      break;
+    }
+    case op_kind::untag_resource: {
+      std::string q;
+      for (const auto& k : op.tag_keys)
+        q += (q.empty() ? "?tagKeys=" : "&tagKeys=") + percent_encoded(k);
+      r = request("DELETE", "/tags/" + percent_encoded(op.arn) + q);
+      break;
+    }
+    case op_kind::list_tags:
+      r = request("GET", "/tags/" + percent_encoded(op.arn));
       break;
     case op_kind::list_change_requests:
       r = request("GET", collab + "/changeRequests" + list_query(op, "status", next_token));

@@ -98,7 +98,7 @@ struct violation_found {};
 bool is_content_read(op_kind k) {
   return k == op_kind::list_members || k == op_kind::get_membership ||
          k == op_kind::list_memberships || k == op_kind::list_change_requests ||
-         k == op_kind::list_queries;
+         k == op_kind::list_queries || k == op_kind::list_tags;
 }
 bool is_write(op_kind k) {
   return k != op_kind::get_collaboration && k != op_kind::malformed && !is_content_read(k);
@@ -347,9 +347,11 @@ class simulation {
     f.expected = model_.predict(op);
     f.write = write;
     f.exact = !races_a_write(op);
-    f.racing_status = op.kind == op_kind::get_membership || op.kind == op_kind::list_queries ? 404
-                      : op.kind == op_kind::list_memberships                                 ? 0
-                                                                                             : 403;
+    f.racing_status = op.kind == op_kind::get_membership || op.kind == op_kind::list_queries ||
+                              op.kind == op_kind::list_tags
+                          ? 404
+                      : op.kind == op_kind::list_memberships ? 0
+                                                             : 403;
     f.request_id = "sim-" + std::to_string(options_.seed) + "-" + std::to_string(seq);
     f.op = std::move(op);
     for (const auto& k : keys) ++busy_[k];

@@ -33,6 +33,9 @@ constexpr weighted mix[] = {
     {op_kind::list_memberships, 3},
     {op_kind::list_change_requests, 4},
     {op_kind::list_queries, 4},
+    {op_kind::tag_resource, 3},
+    {op_kind::untag_resource, 2},
+    {op_kind::list_tags, 3},
 };
 
 // The schema name an association of table `id` gets: unique per table, lower case.
@@ -243,6 +246,34 @@ operation workload::next(const reference_model& model,
       op.caller = member_account();
       op.page_size = static_cast<std::uint8_t>(1 + rng_.below(4));
       break;
+    case op_kind::tag_resource:
+    case op_kind::untag_resource:
+    case op_kind::list_tags: {
+      static const char* keys[] = {"team", "env", "cost-center", "owner"};
+      const auto target = rng_.below(10);
+      if (target < 5) {  // the collaboration, by its creator
+        op.arn = collaboration_arn(c.creator, c.id);
+      } else if (target < 9) {  // a membership, by its owner
+        const auto* ms = pick_membership(model, op);
+        op.arn = membership_arn(op.caller, op.membership_id);
+        if (ms && kind != op_kind::list_tags && busy(op.collaboration_id)) {
+          op.kind = op_kind::get_collaboration;
+          op.caller = member_account();
+          return op;
+        }
+      } else {  // a collaboration that never existed
+        op.arn = collaboration_arn(c.creator, random_uuid());
+      }
+      const auto n = 1 + rng_.below(2);
+      for (std::uint64_t i = 0; i < n; ++i) {
+        const std::string key = keys[rng_.below(4)];
+        if (kind == op_kind::tag_resource)
+          op.tags[rng_.chance(30) ? "aws:reserved" : key] = "v" + std::to_string(rng_.below(100));
+        else if (kind == op_kind::untag_resource)
+          op.tag_keys.push_back(key);
+      }
+      break;
+    }
     case op_kind::list_change_requests: {
       static const char* filters[] = {"PENDING", "APPROVED", "CANCELLED", "DENIED", "COMMITTED"};
       op.caller = member_account();

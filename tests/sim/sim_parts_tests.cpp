@@ -508,6 +508,43 @@ TEST_CASE("the read checker lists a membership's queries and those whose results
   CHECK(check_read(m, through_querier, {both}) == "2 queries listed, the model has 0");
 }
 
+TEST_CASE("the reference model keeps tags per ARN for resources that exist (SPEC.md 15)") {
+  auto m = given_collaboration();
+  m.apply(op(op_kind::create_membership, invitee), "m2");
+  auto tag = op(op_kind::tag_resource, creator);
+  tag.arn = collaboration_arn(creator, "c1");
+  tag.tags = {{"team", "a"}};
+  CHECK(m.predict(tag) == expectation{200, ""});
+  m.apply(tag, "");
+  auto list = op(op_kind::list_tags, creator);
+  list.arn = tag.arn;
+  CHECK(check_read(m, list, {R"({"tags":{"team":"a"}})"}).empty());
+  CHECK_FALSE(check_read(m, list, {R"({"tags":{}})"}).empty());
+  list.caller = invitee;  // a member, but not the ARN's account: as if it did not exist
+  CHECK(m.predict(list).status == 404);
+  tag.tags = {{"aws:x", "y"}};  // reserved: a shape error before anything else
+  tag.caller = outsider;
+  CHECK(m.predict(tag).status == 400);
+  auto untag = op(op_kind::untag_resource, creator);
+  untag.arn = list.arn;
+  untag.tag_keys = {"env"};  // absent: accepted, changes nothing
+  CHECK(m.predict(untag).status == 200);
+  CHECK_FALSE(m.predict(untag).writes);
+  untag.tag_keys = {"team", "env"};
+  CHECK(m.predict(untag).writes);
+  auto mine = op(op_kind::list_tags, invitee);
+  mine.arn = membership_arn(invitee, "m2");
+  CHECK(m.predict(mine).status == 200);
+  CHECK(check_read(m, mine, {R"({"tags":{}})"}).empty());
+  auto leave = op(op_kind::delete_membership, invitee);
+  leave.membership_id = "m2";
+  m.apply(leave, "");
+  CHECK(m.predict(mine).status == 404);  // gone with its membership
+  m.apply(op(op_kind::delete_collaboration, creator), "");
+  list.caller = creator;
+  CHECK(m.predict(list).status == 404);  // and with the collaboration
+}
+
 TEST_CASE("a List's page token goes out percent-encoded, with the filter and page size") {
   operation o = op(op_kind::list_memberships, invitee);
   o.status_filter = "REMOVED";
@@ -517,4 +554,10 @@ TEST_CASE("a List's page token goes out percent-encoded, with the filter and pag
   CHECK(r.target == "/memberships?status=REMOVED&maxResults=7&nextToken=a%2Bb%2Fc%3D");
   auto members = op(op_kind::list_members, invitee);
   CHECK(render_request(members).target == "/collaborations/c1/members");
+  auto untag = op(op_kind::untag_resource, invitee);
+  untag.arn = membership_arn(invitee, "m2");
+  untag.tag_keys = {"team", "cost center"};
+  CHECK(render_request(untag).target ==
+        "/tags/arn%3Aaws%3Acleanrooms%3Aus-east-1%3A222222222222%3Amembership%2Fm2"
+        "?tagKeys=team&tagKeys=cost%20center");
 }
