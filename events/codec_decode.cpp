@@ -3,7 +3,6 @@
 // missing payload) is checked here, so arbitrary bytes yield store_error{corruption}.
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <vector>
 
 #include "events/codec.hpp"
