@@ -49,8 +49,11 @@ void print(const sim::sim_options& o, const sim::sim_report& r) {
               static_cast<unsigned long long>(r.safety_steps));
   std::printf("calls: %llu, events: %llu\n", static_cast<unsigned long long>(r.requests),
               static_cast<unsigned long long>(r.events));
-  std::printf("read pages checked against the model: %llu\n",
-              static_cast<unsigned long long>(r.pages_checked));
+  std::printf("reads checked against the model (answers, items):");
+  for (const auto& [what, n] : r.reads_checked)
+    std::printf(" %s %llu, %llu;", what.c_str(), static_cast<unsigned long long>(n.reads),
+                static_cast<unsigned long long>(n.items));
+  std::printf("\n");
   std::printf("answers by operation and status:\n");
   for (const auto& [what, n] : r.outcomes)
     std::printf("  %-48s %llu\n", what.c_str(), static_cast<unsigned long long>(n));

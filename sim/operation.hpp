@@ -43,6 +43,13 @@ enum class op_kind : std::uint8_t {
   list_tags,  // ListTagsForResource
 };
 const char* op_name(op_kind k);
+// Reads answered from the projections: they change nothing, so they never wait for a writer.
+inline bool is_read(op_kind k) {
+  return k == op_kind::get_collaboration || k == op_kind::list_members ||
+         k == op_kind::get_membership || k == op_kind::list_memberships ||
+         k == op_kind::list_change_requests || k == op_kind::list_queries ||
+         k == op_kind::list_tags;
+}
 
 // A member of a CreateCollaboration as the workload planned it.
 struct member_plan {

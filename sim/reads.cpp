@@ -49,8 +49,9 @@ int pays(const json::object& o) {
   return r && r->is_bool() ? r->get_bool() : -1;
 }
 
-// The items of every page under `list`, in order; false if a page is not the expected shape.
-bool items_of(const std::vector<std::string>& pages, std::string_view list,
+// The items of every page under `list`, in order; false if a page is not the expected shape or
+// holds more than the maxResults asked (`limit`, 0: none asked).
+bool items_of(const std::vector<std::string>& pages, std::string_view list, std::size_t limit,
               std::vector<json::object>& out, std::string& why) {
   for (const auto& body : pages) {
     json::error_code ec;
@@ -58,6 +59,11 @@ bool items_of(const std::vector<std::string>& pages, std::string_view list,
     const auto* items = !ec && v.is_object() ? v.get_object().if_contains(list) : nullptr;
     if (!items || !items->is_array()) {
       why = "a page without " + std::string(list) + ": " + body.substr(0, 200);
+      return false;
+    }
+    if (limit && items->get_array().size() > limit) {
+      why = "a page of " + std::to_string(items->get_array().size()) + " " + std::string(list) +
+            ", maxResults was " + std::to_string(limit);
       return false;
     }
     for (const auto& item : items->get_array()) {
@@ -71,11 +77,12 @@ bool items_of(const std::vector<std::string>& pages, std::string_view list,
   return true;
 }
 
-std::string members(const reference_model& model, const operation& op,
+std::string members(const reference_model& model, const operation& op, std::size_t& compared,
                     const std::vector<std::string>& pages) {
   std::vector<json::object> got;
   std::string why;
-  if (!items_of(pages, "memberSummaries", got, why)) return why;
+  if (!items_of(pages, "memberSummaries", op.page_size, got, why)) return why;
+  compared = got.size();
   const auto& c = model.collaborations().at(op.collaboration_id);
   if (got.size() != c.members.size())
     return std::to_string(got.size()) + " members listed, the model has " +
@@ -99,13 +106,14 @@ std::string members(const reference_model& model, const operation& op,
   return {};
 }
 
-std::string membership(const reference_model& model, const operation& op,
+std::string membership(const reference_model& model, const operation& op, std::size_t& compared,
                        const std::vector<std::string>& pages) {
   json::error_code ec;
   auto v = pages.size() == 1 ? json::parse(pages.front(), ec) : json::value();
   const auto* m = !ec && v.is_object() ? v.get_object().if_contains("membership") : nullptr;
   if (!m || !m->is_object()) return "no membership object in the answer";
   const auto& g = m->get_object();
+  compared = 1;
   const auto& want = model.memberships().at(op.membership_id);
   const auto& c = model.collaborations().at(want.collaboration_id);
   const auto* member = c.member(want.account);
@@ -125,11 +133,12 @@ std::string membership(const reference_model& model, const operation& op,
   return {};
 }
 
-std::string memberships(const reference_model& model, const operation& op,
+std::string memberships(const reference_model& model, const operation& op, std::size_t& compared,
                         const std::vector<std::string>& pages) {
   std::vector<json::object> got;
   std::string why;
-  if (!items_of(pages, "membershipSummaries", got, why)) return why;
+  if (!items_of(pages, "membershipSummaries", op.page_size, got, why)) return why;
+  compared = got.size();
   std::map<std::string, std::string> want, seen;  // id -> status
   for (const auto& [id, ms] : model.memberships()) {
     const std::string status = membership_status_name(ms.status);
@@ -184,10 +193,11 @@ std::map<std::string, std::string> approvals(const json::object& o) {
 // SPEC.md 14: newest first; each with its status, its member, and the votes that still count
 // (16.4: a pending vote of a member who left or was removed does not).
 std::string change_requests(const reference_model& model, const operation& op,
-                            const std::vector<std::string>& pages) {
+                            std::size_t& compared, const std::vector<std::string>& pages) {
   std::vector<json::object> got;
   std::string why;
-  if (!items_of(pages, "collaborationChangeRequestSummaries", got, why)) return why;
+  if (!items_of(pages, "collaborationChangeRequestSummaries", op.page_size, got, why)) return why;
+  compared = got.size();
   const auto& c = model.collaborations().at(op.collaboration_id);
   std::vector<const m_change_request*> want;
   for (const auto& [id, r] : c.change_requests)
@@ -241,13 +251,14 @@ std::vector<std::string> receivers(const json::object& o) {
 
 // SPEC.md 12: through a membership, the queries it started and those whose results go to it,
 // newest first; each with its status, its membership and its receivers.
-std::string queries(const reference_model& model, const operation& op,
+std::string queries(const reference_model& model, const operation& op, std::size_t& compared,
                     const std::vector<std::string>& pages) {
   static const char* names[] = {"SUBMITTED", "STARTED", "CANCELLING", "CANCELLED",
                                 "SUCCESS",   "FAILED",  "TIMED_OUT"};
   std::vector<json::object> got;
   std::string why;
-  if (!items_of(pages, "protectedQueries", got, why)) return why;
+  if (!items_of(pages, "protectedQueries", op.page_size, got, why)) return why;
+  compared = got.size();
   const auto& ms = model.memberships().at(op.membership_id);
   const auto& c = model.collaborations().at(ms.collaboration_id);
   std::vector<const m_query*> want;
@@ -279,7 +290,7 @@ std::string queries(const reference_model& model, const operation& op,
 }
 
 // SPEC.md 15: exactly the resource's tags.
-std::string tags(const reference_model& model, const operation& op,
+std::string tags(const reference_model& model, const operation& op, std::size_t& compared,
                  const std::vector<std::string>& pages) {
   json::error_code ec;
   auto v = pages.size() == 1 ? json::parse(pages.front(), ec) : json::value();
@@ -288,6 +299,7 @@ std::string tags(const reference_model& model, const operation& op,
   std::map<std::string, std::string> got;
   for (const auto& [k, value] : t->get_object())
     got[std::string(k)] = value.is_string() ? std::string(value.get_string()) : "<no string>";
+  compared = got.size();
   if (got != model.tags().at(op.arn)) return "tags of " + op.arn + " differ from the model";
   return {};
 }
@@ -303,23 +315,33 @@ std::string next_token_of(std::string_view body) {
 }
 
 std::string check_read(const reference_model& model, const operation& op,
-                       const std::vector<std::string>& pages) {
+                       const std::vector<std::string>& pages, std::size_t* compared) {
+  std::size_t n = 0;
+  std::string problem;
   switch (op.kind) {
     case op_kind::list_members:
-      return members(model, op, pages);
+      problem = members(model, op, n, pages);
+      break;
     case op_kind::get_membership:
-      return membership(model, op, pages);
+      problem = membership(model, op, n, pages);
+      break;
     case op_kind::list_memberships:
-      return memberships(model, op, pages);
+      problem = memberships(model, op, n, pages);
+      break;
     case op_kind::list_change_requests:
-      return change_requests(model, op, pages);
+      problem = change_requests(model, op, n, pages);
+      break;
     case op_kind::list_queries:
-      return queries(model, op, pages);
+      problem = queries(model, op, n, pages);
+      break;
     case op_kind::list_tags:
-      return tags(model, op, pages);
+      problem = tags(model, op, n, pages);
+      break;
     default:
-      return {};
+      break;
   }
+  if (compared) *compared = n;
+  return problem;
 }
 
 }  // namespace crs::sim

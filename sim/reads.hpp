@@ -17,8 +17,12 @@ namespace crs::sim {
 [[nodiscard]] std::string next_token_of(std::string_view body);
 
 // "" when the pages (every page of a List, the one body of a Get) agree with the model, else
-// what differs. Only for reads answered 200 while no write on what they show was in flight.
+// what differs; a page holding more items than the maxResults asked differs too. Only for reads
+// the model expects to succeed, answered 200 while no write on what they show was in flight.
+// `compared`: how many items (members, memberships, queries, requests, tags; 1 for
+// GetMembership) the answer held.
 [[nodiscard]] std::string check_read(const reference_model& model, const operation& op,
-                                     const std::vector<std::string>& pages);
+                                     const std::vector<std::string>& pages,
+                                     std::size_t* compared = nullptr);
 
 }  // namespace crs::sim

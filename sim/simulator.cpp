@@ -96,12 +96,10 @@ struct violation_found {};
 
 // Reads answered from the projections on the calling thread, checked for their content.
 bool is_content_read(op_kind k) {
-  return k == op_kind::list_members || k == op_kind::get_membership ||
-         k == op_kind::list_memberships || k == op_kind::list_change_requests ||
-         k == op_kind::list_queries || k == op_kind::list_tags;
+  return is_read(k) && k != op_kind::get_collaboration;
 }
 bool is_write(op_kind k) {
-  return k != op_kind::get_collaboration && k != op_kind::malformed && !is_content_read(k);
+  return !is_read(k) && k != op_kind::malformed;
 }
 
 std::string error_type(const api::http_response& r) {
@@ -420,9 +418,14 @@ class simulation {
       token = next_token_of(last.body);
       if (token.empty()) break;
     }
-    if (last.status == 200 && f.exact) {
-      f.content_problem = check_read(model_, f.op, f.pages);
-      report_.pages_checked += f.pages.size();
+    // Only a read the model expects to succeed: one it expects to fail and that answered 200
+    // is the status check's finding (and its pages show what the model does not know).
+    if (last.status == 200 && f.exact && f.expected.status == 200) {
+      std::size_t items = 0;
+      f.content_problem = check_read(model_, f.op, f.pages, &items);
+      auto& checked = report_.reads_checked[op_name(f.op.kind)];
+      ++checked.reads;
+      checked.items += items;
     }
     in_flight_[seq] = std::move(f);
     answers_.push_back({seq, epoch_, std::move(last)});

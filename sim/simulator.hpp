@@ -38,9 +38,13 @@ struct sim_report {
   std::uint64_t safety_steps = 0;
   std::uint64_t requests = 0;
   std::uint64_t events = 0;
-  std::uint64_t pages_checked = 0;                // pages of content reads compared with the model
-  std::map<std::string, std::uint64_t> outcomes;  // "CreateMembership 409" -> count
-  std::map<std::string, std::uint64_t> faults;    // injected, by name
+  struct read_check {
+    std::uint64_t reads = 0;  // answers compared with the model
+    std::uint64_t items = 0;  // the members, memberships, queries, requests or tags they held
+  };
+  std::map<std::string, read_check> reads_checked;  // by operation
+  std::map<std::string, std::uint64_t> outcomes;    // "CreateMembership 409" -> count
+  std::map<std::string, std::uint64_t> faults;      // injected, by name
   double seconds = 0;
   std::string trace_hash;  // hex
   // On a violation: where, what, and the recent history.

@@ -25,8 +25,8 @@ constexpr weighted mix[] = {
     {op_kind::create_table_rule, 3},
     {op_kind::create_association, 8},
     {op_kind::delete_association, 3},
-    {op_kind::start_query, 12},
-    {op_kind::cancel_query, 4},
+    {op_kind::start_query, 14},
+    {op_kind::cancel_query, 6},
     {op_kind::update_membership, 4},
     {op_kind::list_members, 5},
     {op_kind::get_membership, 4},
@@ -189,8 +189,7 @@ operation workload::next(const reference_model& model,
   operation op;
   op.kind = kind;
   op.collaboration_id = pick_collaboration(model);
-  if (kind != op_kind::get_collaboration && kind != op_kind::malformed &&
-      busy(op.collaboration_id)) {
+  if (!is_read(kind) && kind != op_kind::malformed && busy(op.collaboration_id)) {
     op.kind = op_kind::get_collaboration;  // one writer per collaboration: read instead
     kind = op.kind;
   }
@@ -227,10 +226,23 @@ operation workload::next(const reference_model& model,
         if (rng_.chance(300)) op.status_filter = statuses[rng_.below(7)];
         op.page_size = static_cast<std::uint8_t>(1 + rng_.below(rng_.chance(500) ? 4 : 100));
       }
+      if (kind == op_kind::list_queries && !c.queries.empty() && rng_.chance(700)) {
+        // Mostly through a membership that sees queries: the querier's or a receiver's.
+        const auto& q = pick(rng_, c.queries)->second;
+        std::vector<std::string> seers{q.membership_id};
+        for (const auto& mid : q.receiver_memberships)
+          if (!mid.empty()) seers.push_back(mid);
+        auto it = model.memberships().find(seers[rng_.below(seers.size())]);
+        if (it != model.memberships().end()) {
+          op.membership_id = it->first;
+          op.caller = it->second.account;
+          op.collaboration_id = it->second.collaboration_id;
+          break;
+        }
+      }
       const auto* ms = pick_membership(model, op);
       if (!ms) break;
-      if (kind != op_kind::get_membership && kind != op_kind::list_queries &&
-          busy(op.collaboration_id)) {
+      if (!is_read(kind) && busy(op.collaboration_id)) {
         op.kind = op_kind::get_collaboration;
         op.caller = member_account();
         return op;
