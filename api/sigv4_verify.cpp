@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <initializer_list>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 
@@ -37,28 +38,28 @@ class sha256_hasher {
   sha256_hasher() : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx_(EVP_MD_CTX_new()) {
     if (!md_ || !ctx_) throw std::runtime_error("OpenSSL: SHA256 is not available");
   }
-  ~sha256_hasher() {
-    EVP_MD_CTX_free(ctx_);
-    EVP_MD_free(md_);
-  }
-  sha256_hasher(const sha256_hasher&) = delete;
-  sha256_hasher& operator=(const sha256_hasher&) = delete;
 
   using digest = std::array<unsigned char, SHA256_DIGEST_LENGTH>;
   // The digest of the concatenation of `parts`.
   digest operator()(std::initializer_list<std::string_view> parts) {
     digest out{};
     unsigned int len = 0;
-    bool ok = EVP_DigestInit_ex2(ctx_, md_, nullptr) == 1;
-    for (auto p : parts) ok = ok && EVP_DigestUpdate(ctx_, p.data(), p.size()) == 1;
-    ok = ok && EVP_DigestFinal_ex(ctx_, out.data(), &len) == 1;
+    bool ok = EVP_DigestInit_ex2(ctx_.get(), md_.get(), nullptr) == 1;
+    for (auto p : parts) ok = ok && EVP_DigestUpdate(ctx_.get(), p.data(), p.size()) == 1;
+    ok = ok && EVP_DigestFinal_ex(ctx_.get(), out.data(), &len) == 1;
     if (!ok || len != out.size()) throw std::runtime_error("OpenSSL: SHA256 failed");
     return out;
   }
 
  private:
-  EVP_MD* md_;
-  EVP_MD_CTX* ctx_;
+  struct md_free {
+    void operator()(EVP_MD* p) const { EVP_MD_free(p); }
+  };
+  struct ctx_free {
+    void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
+  };
+  std::unique_ptr<EVP_MD, md_free> md_;
+  std::unique_ptr<EVP_MD_CTX, ctx_free> ctx_;
 };
 
 sha256_hasher& hasher() {
@@ -71,16 +72,26 @@ std::string_view bytes(const sha256_hasher::digest& d) {
 }
 
 // HMAC-SHA256 (RFC 2104) on the reused hasher: H((K ^ opad) || H((K ^ ipad) || data)), K the key
-// zero-padded to the 64-byte block, or its digest when longer.
+// zero-padded to the 64-byte block, or its digest when longer. The padded keys are derived from
+// the secret, so they are wiped on the way out, as OpenSSL's HMAC() does.
 std::string hmac(std::string_view key, std::string_view data) {
   constexpr std::size_t block = 64;
   auto& h = hasher();
-  sha256_hasher::digest hashed_key;
+  sha256_hasher::digest hashed_key{};
+  std::array<char, block> inner{}, outer{};
+  struct wipe {
+    sha256_hasher::digest& hashed;
+    std::array<char, block>&a, &b;
+    ~wipe() {
+      OPENSSL_cleanse(hashed.data(), hashed.size());
+      OPENSSL_cleanse(a.data(), a.size());
+      OPENSSL_cleanse(b.data(), b.size());
+    }
+  } guard{hashed_key, inner, outer};
   if (key.size() > block) {
     hashed_key = h({key});
     key = bytes(hashed_key);
   }
-  std::array<char, block> inner{}, outer{};
   for (std::size_t i = 0; i < block; ++i) {
     const char k = i < key.size() ? key[i] : 0;
     inner[i] = static_cast<char>(k ^ 0x36);
