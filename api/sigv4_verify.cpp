@@ -149,9 +149,9 @@ std::string sha256_hex(std::string_view data) {
 }
 
 // The signing key depends only on the secret and the scope (date, region, service), which stay
-// the same across a client's requests for a day: deriving it took four of the five HMACs, most
-// of a signed request's cost. Each
-// thread keeps the last few keys; an entry is used only when all four inputs match exactly.
+// the same across a client's requests for a day: deriving it takes four of a request's five
+// HMACs. Each thread keeps the last few keys; an entry is used only when all four inputs match
+// exactly.
 namespace {
 const std::string& signing_key(std::string_view secret, std::string_view date,
                                std::string_view region, std::string_view service) {

@@ -110,6 +110,28 @@ const char* op_name(op_kind k) {
   return "?";
 }
 
+const char* status_name(m_status s) {
+  static const char* names[] = {"INVITED", "ACTIVE", "LEFT", "REMOVED"};
+  return names[static_cast<int>(s)];
+}
+const char* status_name(m_membership_status s) {
+  static const char* names[] = {"ACTIVE", "REMOVED", "COLLABORATION_DELETED"};
+  return names[static_cast<int>(s)];
+}
+const char* status_name(m_cr_status s) {
+  static const char* names[] = {"PENDING", "APPROVED", "DENIED", "CANCELLED", "COMMITTED"};
+  return names[static_cast<int>(s)];
+}
+const char* status_name(m_vote v) {
+  static const char* names[] = {"PENDING", "APPROVED", "DENIED"};
+  return names[static_cast<int>(v)];
+}
+const char* status_name(m_query_status s) {
+  static const char* names[] = {"SUBMITTED", "STARTED", "CANCELLING", "CANCELLED",
+                                "SUCCESS",   "FAILED",  "TIMED_OUT"};
+  return names[static_cast<int>(s)];
+}
+
 std::string collaboration_arn(const std::string& creator, const std::string& id) {
   return "arn:aws:cleanrooms:us-east-1:" + creator + ":collaboration/" + id;
 }

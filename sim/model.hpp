@@ -20,6 +20,12 @@ enum class m_membership_status : std::uint8_t { active, removed, collaboration_d
 enum class m_cr_status : std::uint8_t { pending, approved, denied, cancelled, committed };
 enum class m_vote : std::uint8_t { pending, approved, denied };
 
+// The API's names of these statuses (SPEC.md 16), for reads and their filters.
+const char* status_name(m_status s);
+const char* status_name(m_membership_status s);
+const char* status_name(m_cr_status s);
+const char* status_name(m_vote v);
+
 struct m_member {
   std::string account;
   m_status status = m_status::invited;
@@ -48,6 +54,9 @@ enum class m_query_status : std::uint8_t {
   failed,
   timed_out
 };
+
+const char* status_name(m_query_status s);
+inline constexpr int query_status_count = 7;
 
 struct m_query {
   std::string id;

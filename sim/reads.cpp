@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <boost/json.hpp>
@@ -10,15 +11,6 @@ namespace crs::sim {
 namespace {
 
 namespace json = boost::json;
-
-const char* member_status_name(m_status s) {
-  static const char* names[] = {"INVITED", "ACTIVE", "LEFT", "REMOVED"};
-  return names[static_cast<int>(s)];
-}
-const char* membership_status_name(m_membership_status s) {
-  static const char* names[] = {"ACTIVE", "REMOVED", "COLLABORATION_DELETED"};
-  return names[static_cast<int>(s)];
-}
 
 std::string text(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
@@ -47,6 +39,15 @@ int pays(const json::object& o) {
   if (!q || !q->is_object()) return -1;
   const auto* r = q->get_object().if_contains("isResponsible");
   return r && r->is_bool() ? r->get_bool() : -1;
+}
+
+// The object under `key` of a Get's one answer, or nothing when the answer is not that shape.
+std::optional<json::object> object_in(const std::vector<std::string>& pages, std::string_view key) {
+  json::error_code ec;
+  auto v = pages.size() == 1 ? json::parse(pages.front(), ec) : json::value();
+  const auto* o = !ec && v.is_object() ? v.get_object().if_contains(key) : nullptr;
+  if (!o || !o->is_object()) return std::nullopt;
+  return o->get_object();
 }
 
 // The items of every page under `list`, in order; false if a page is not the expected shape or
@@ -93,9 +94,8 @@ std::string members(const reference_model& model, const operation& op, std::size
     const auto& m = c.members[i];
     const std::string at = "member " + std::to_string(i) + " (" + m.account + "): ";
     if (text(g, "accountId") != m.account) return at + "listed as " + text(g, "accountId");
-    if (text(g, "status") != member_status_name(m.status))
-      return at + "status " + text(g, "status") + ", the model says " +
-             member_status_name(m.status);
+    if (text(g, "status") != status_name(m.status))
+      return at + "status " + text(g, "status") + ", the model says " + status_name(m.status);
     if (abilities(g, "abilities") != abilities(m)) return at + "abilities differ from the model";
     const std::string want_ms = m.membership_id ? *m.membership_id : "<absent>";
     if (text(g, "membershipId") != want_ms)
@@ -108,11 +108,9 @@ std::string members(const reference_model& model, const operation& op, std::size
 
 std::string membership(const reference_model& model, const operation& op, std::size_t& compared,
                        const std::vector<std::string>& pages) {
-  json::error_code ec;
-  auto v = pages.size() == 1 ? json::parse(pages.front(), ec) : json::value();
-  const auto* m = !ec && v.is_object() ? v.get_object().if_contains("membership") : nullptr;
-  if (!m || !m->is_object()) return "no membership object in the answer";
-  const auto& g = m->get_object();
+  const auto m = object_in(pages, "membership");
+  if (!m) return "no membership object in the answer";
+  const auto& g = *m;
   compared = 1;
   const auto& want = model.memberships().at(op.membership_id);
   const auto& c = model.collaborations().at(want.collaboration_id);
@@ -121,9 +119,8 @@ std::string membership(const reference_model& model, const operation& op, std::s
   if (text(g, "collaborationId") != want.collaboration_id)
     return "collaborationId " + text(g, "collaborationId") + ", the model says " +
            want.collaboration_id;
-  if (text(g, "status") != membership_status_name(want.status))
-    return "status " + text(g, "status") + ", the model says " +
-           membership_status_name(want.status);
+  if (text(g, "status") != status_name(want.status))
+    return "status " + text(g, "status") + ", the model says " + status_name(want.status);
   if (text(g, "queryLogStatus") != (want.query_log ? "ENABLED" : "DISABLED"))
     return "queryLogStatus " + text(g, "queryLogStatus") + " differs from the model";
   if (!member || abilities(g, "memberAbilities") != abilities(*member))
@@ -141,7 +138,7 @@ std::string memberships(const reference_model& model, const operation& op, std::
   compared = got.size();
   std::map<std::string, std::string> want, seen;  // id -> status
   for (const auto& [id, ms] : model.memberships()) {
-    const std::string status = membership_status_name(ms.status);
+    const std::string status = status_name(ms.status);
     if (ms.account == op.caller && (op.status_filter.empty() || op.status_filter == status))
       want[id] = status;
   }
@@ -163,11 +160,6 @@ std::string memberships(const reference_model& model, const operation& op, std::
   for (const auto& [id, status] : seen)
     if (!want.count(id)) return "membership " + id + " (" + status + ") listed, the model has not";
   return "listed memberships differ from the model";
-}
-
-const char* change_request_status_name(m_cr_status s) {
-  static const char* names[] = {"PENDING", "APPROVED", "DENIED", "CANCELLED", "COMMITTED"};
-  return names[static_cast<int>(s)];
 }
 
 // The member a change request is about: changes[0].specification.member.accountId.
@@ -201,30 +193,27 @@ std::string change_requests(const reference_model& model, const operation& op,
   const auto& c = model.collaborations().at(op.collaboration_id);
   std::vector<const m_change_request*> want;
   for (const auto& [id, r] : c.change_requests)
-    if (op.status_filter.empty() || op.status_filter == change_request_status_name(r.status))
-      want.push_back(&r);
+    if (op.status_filter.empty() || op.status_filter == status_name(r.status)) want.push_back(&r);
   std::sort(want.begin(), want.end(), [](const m_change_request* a, const m_change_request* b) {
     return a->created > b->created;
   });
   if (got.size() != want.size())
     return std::to_string(got.size()) + " change requests listed, the model has " +
            std::to_string(want.size());
-  static const char* vote_names[] = {"PENDING", "APPROVED", "DENIED"};
   for (std::size_t i = 0; i < got.size(); ++i) {
     const auto& g = got[i];
     const auto& r = *want[i];
     const std::string at = "change request " + std::to_string(i) + " (" + r.id + "): ";
     if (text(g, "id") != r.id) return at + "listed as " + text(g, "id") + " (order or content)";
-    if (text(g, "status") != change_request_status_name(r.status))
-      return at + "status " + text(g, "status") + ", the model says " +
-             change_request_status_name(r.status);
+    if (text(g, "status") != status_name(r.status))
+      return at + "status " + text(g, "status") + ", the model says " + status_name(r.status);
     if (change_account(g) != r.account) return at + "about " + change_account(g);
     std::map<std::string, std::string> votes;
     for (const auto& [voter, vote] : r.votes) {
       const auto* m = c.member(voter);
       const bool gone = m && (m->status == m_status::left || m->status == m_status::removed);
       if (vote == m_vote::pending && gone) continue;
-      votes[voter] = vote_names[static_cast<int>(vote)];
+      votes[voter] = status_name(vote);
     }
     if (approvals(g) != votes) return at + "approvals differ from the model";
   }
@@ -253,8 +242,6 @@ std::vector<std::string> receivers(const json::object& o) {
 // newest first; each with its status, its membership and its receivers.
 std::string queries(const reference_model& model, const operation& op, std::size_t& compared,
                     const std::vector<std::string>& pages) {
-  static const char* names[] = {"SUBMITTED", "STARTED", "CANCELLING", "CANCELLED",
-                                "SUCCESS",   "FAILED",  "TIMED_OUT"};
   std::vector<json::object> got;
   std::string why;
   if (!items_of(pages, "protectedQueries", op.page_size, got, why)) return why;
@@ -266,7 +253,7 @@ std::string queries(const reference_model& model, const operation& op, std::size
     const auto& r = q.receiver_memberships;
     const bool visible =
         q.membership_id == ms.id || std::find(r.begin(), r.end(), ms.id) != r.end();
-    const char* status = names[static_cast<int>(q.status)];
+    const char* status = status_name(q.status);
     if (visible && (op.status_filter.empty() || op.status_filter == status)) want.push_back(&q);
   }
   std::sort(want.begin(), want.end(),
@@ -279,9 +266,8 @@ std::string queries(const reference_model& model, const operation& op, std::size
     const auto& q = *want[i];
     const std::string at = "query " + std::to_string(i) + " (" + q.id + "): ";
     if (text(g, "id") != q.id) return at + "listed as " + text(g, "id") + " (order or content)";
-    if (text(g, "status") != names[static_cast<int>(q.status)])
-      return at + "status " + text(g, "status") + ", the model says " +
-             names[static_cast<int>(q.status)];
+    if (text(g, "status") != status_name(q.status))
+      return at + "status " + text(g, "status") + ", the model says " + status_name(q.status);
     if (text(g, "membershipId") != q.membership_id)
       return at + "membershipId " + text(g, "membershipId");
     if (receivers(g) != q.receivers) return at + "receivers differ from the model";
@@ -292,12 +278,10 @@ std::string queries(const reference_model& model, const operation& op, std::size
 // SPEC.md 15: exactly the resource's tags.
 std::string tags(const reference_model& model, const operation& op, std::size_t& compared,
                  const std::vector<std::string>& pages) {
-  json::error_code ec;
-  auto v = pages.size() == 1 ? json::parse(pages.front(), ec) : json::value();
-  const auto* t = !ec && v.is_object() ? v.get_object().if_contains("tags") : nullptr;
-  if (!t || !t->is_object()) return "no tags object in the answer";
+  const auto t = object_in(pages, "tags");
+  if (!t) return "no tags object in the answer";
   std::map<std::string, std::string> got;
-  for (const auto& [k, value] : t->get_object())
+  for (const auto& [k, value] : *t)
     got[std::string(k)] = value.is_string() ? std::string(value.get_string()) : "<no string>";
   compared = got.size();
   if (got != model.tags().at(op.arn)) return "tags of " + op.arn + " differ from the model";

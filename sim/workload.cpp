@@ -220,10 +220,10 @@ operation workload::next(const reference_model& model,
     case op_kind::update_membership:
     case op_kind::get_membership:
     case op_kind::list_queries: {
-      static const char* statuses[] = {"SUBMITTED", "STARTED", "CANCELLING", "CANCELLED",
-                                       "SUCCESS",   "FAILED",  "TIMED_OUT"};
       if (kind == op_kind::list_queries) {
-        if (rng_.chance(300)) op.status_filter = statuses[rng_.below(7)];
+        if (rng_.chance(300))
+          op.status_filter =
+              status_name(static_cast<m_query_status>(rng_.below(query_status_count)));
         op.page_size = static_cast<std::uint8_t>(1 + rng_.below(rng_.chance(500) ? 4 : 100));
       }
       if (kind == op_kind::list_queries && !c.queries.empty() && rng_.chance(700)) {
@@ -287,16 +287,15 @@ operation workload::next(const reference_model& model,
       break;
     }
     case op_kind::list_change_requests: {
-      static const char* filters[] = {"PENDING", "APPROVED", "CANCELLED", "DENIED", "COMMITTED"};
       op.caller = member_account();
-      if (rng_.chance(400)) op.status_filter = filters[rng_.below(5)];
+      if (rng_.chance(400)) op.status_filter = status_name(static_cast<m_cr_status>(rng_.below(5)));
       op.page_size = static_cast<std::uint8_t>(1 + rng_.below(4));
       break;
     }
     case op_kind::list_memberships: {
-      static const char* filters[] = {"ACTIVE", "REMOVED", "COLLABORATION_DELETED"};
       op.caller = any_account();
-      if (rng_.chance(500)) op.status_filter = filters[rng_.below(3)];
+      if (rng_.chance(500))
+        op.status_filter = status_name(static_cast<m_membership_status>(rng_.below(3)));
       // Mostly long pages (an account holds many memberships late in a run), now and then short.
       op.page_size =
           static_cast<std::uint8_t>(rng_.chance(700) ? 50 + rng_.below(51) : 1 + rng_.below(5));
