@@ -3,6 +3,7 @@
 // hash; on a violation the step, the invariant, the recent history and the command line that
 // reproduces it. Exit status: 0 every check held, 1 a violation, 2 a usage error.
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "app/commands.hpp"
@@ -99,6 +100,12 @@ void add_sim(CLI::App& app, int& exit_code) {
   cmd->add_option("--check-every", flags->options.check_every,
                   "replay the whole log and compare projections every N steps (0: only at the end "
                   "and after restarts)")
+      ->capture_default_str();
+  cmd->add_option("--store", flags->options.store,
+                  "the disk: memory (the event log in memory, fast) or rocksdb (the server's "
+                  "RocksDB store on an in-memory Env); a seed gives the same trace hash on both")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, sim::sim_store>{
+          {"memory", sim::sim_store::memory}, {"rocksdb", sim::sim_store::rocksdb}}))
       ->capture_default_str();
   cmd->add_option("--seeds", flags->seeds, "run this many seeds from --seed on (a soak)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000}))

@@ -383,4 +383,16 @@ std::string encode(const envelope& env, const event_payload& payload) {
 
 // decode() lives in codec_decode.cpp.
 
+std::string encode_appended(const append_request& request, std::uint64_t position,
+                            std::uint64_t version, const event_payload& payload) {
+  envelope env;
+  env.position = position;
+  env.stream = request.stream;
+  env.version = version;  // the type comes from the payload (encode)
+  env.time = request.time;
+  env.account = request.account;
+  env.request_id = request.request_id;
+  return encode(env, payload);
+}
+
 }  // namespace crs::events

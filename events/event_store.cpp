@@ -101,7 +101,10 @@ std::shared_ptr<rocksdb::Env> make_memory_disk() {
   return std::shared_ptr<rocksdb::Env>(rocksdb::NewMemEnv(rocksdb::Env::Default()));
 }
 
-struct event_store::impl {
+namespace {
+
+// What one open RocksDB store keeps.
+struct rocks_impl {
   store_options options;
   std::string dir;
   std::shared_ptr<rocksdb::Cache> cache;
@@ -116,7 +119,7 @@ struct event_store::impl {
   // Writer-only: heads read or written by append_batch. Filled lazily from `heads`.
   std::unordered_map<std::string, std::uint64_t> head_cache;
 
-  ~impl() { close(); }
+  ~rocks_impl() { close(); }
   rocksdb::ColumnFamilyHandle* h(cf c) const { return handles[c]; }
 
   result<ok_t> recover();
@@ -128,15 +131,47 @@ struct event_store::impl {
   void close(bool flush = true);
 };
 
-event_store::event_store(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
-event_store::~event_store() {
-  close();
-}
+// The RocksDB implementation of the interface; everything it keeps is in rocks_impl.
+class rocksdb_store final : public event_store {
+ public:
+  explicit rocksdb_store(std::unique_ptr<rocks_impl> p) : impl_(std::move(p)) {}
+  ~rocksdb_store() override { close(); }
+  using event_store::replace_views;
+
+  std::vector<result<append_outcome>> append_batch(
+      const std::vector<const append_request*>& batch) override;
+  result<std::vector<recorded_event>> read_stream(std::string_view stream,
+                                                  std::uint64_t from_version) const override;
+  result<ok_t> read_all(std::uint64_t from, std::uint64_t to,
+                        const std::function<bool(recorded_event&)>& visit) const override;
+  std::uint64_t head_version(std::string_view stream) const override;
+  std::uint64_t last_position() const override;
+  std::vector<std::string> list_streams() const override;
+  result<std::vector<std::pair<std::string, std::uint64_t>>> list_heads() const override;
+  std::optional<std::string> get_view(std::string_view key) const override;
+  void scan_views(std::string_view prefix, std::string_view start_after,
+                  const std::function<bool(std::string_view key, std::string_view value)>& visit)
+      const override;
+  result<std::size_t> replace_views(const std::vector<const view_rows*>& parts,
+                                    std::size_t writers) override;
+  std::optional<std::string> get_snapshot(std::string_view stream) const override;
+  result<ok_t> checkpoint(const std::string& dest) const override;
+  void inject_disk_full(bool on) override;
+  bool disk_full_injected() const override;
+  std::string secret() const override;
+  void close() override;
+  void abandon() override;
+
+ private:
+  std::unique_ptr<rocks_impl> impl_;
+};
+
+}  // namespace
 
 result<std::unique_ptr<event_store>> event_store::open(const std::string& dir,
                                                        const store_options& options) {
   try {
-    auto p = std::make_unique<impl>();
+    auto p = std::make_unique<rocks_impl>();
     p->options = options;
     p->dir = dir;
     p->cache = rocksdb::NewLRUCache(block_cache_bytes);
@@ -186,13 +221,13 @@ result<std::unique_ptr<event_store>> event_store::open(const std::string& dir,
     if (!s.ok()) return from_status(s, "open " + dir);
     auto recovered = p->recover();
     if (!recovered) return recovered.error();
-    return std::unique_ptr<event_store>(new event_store(std::move(p)));
+    return std::unique_ptr<event_store>(std::make_unique<rocksdb_store>(std::move(p)));
   } catch (const std::exception& e) {
     return err(store_error::kind::io, std::string("open ") + dir + ": " + e.what());
   }
 }
 
-result<ok_t> event_store::impl::recover() {
+result<ok_t> rocks_impl::recover() {
   auto fail = [this](store_error e) -> result<ok_t> {
     close();
     return e;
@@ -242,7 +277,7 @@ result<ok_t> event_store::impl::recover() {
   return ok_v;
 }
 
-void event_store::impl::close(bool flush) {
+void rocks_impl::close(bool flush) {
   if (!db) return;
   rocksdb::FlushOptions fo;
   fo.wait = true;
@@ -256,17 +291,17 @@ void event_store::impl::close(bool flush) {
   head_cache.clear();
 }
 
-void event_store::close() {
+void rocksdb_store::close() {
   impl_->close();
 }
 
-void event_store::abandon() {
+void rocksdb_store::abandon() {
   impl_->close(false);
 }
 
 // ------------------------------------------------------------------------ append
 
-result<std::uint64_t> event_store::impl::current_head(
+result<std::uint64_t> rocks_impl::current_head(
     const std::string& stream, const std::unordered_map<std::string, std::uint64_t>& staged) {
   if (auto it = staged.find(stream); it != staged.end()) return it->second;
   if (auto it = head_cache.find(stream); it != head_cache.end()) return it->second;
@@ -280,9 +315,9 @@ result<std::uint64_t> event_store::impl::current_head(
   return *v;
 }
 
-result<append_outcome> event_store::impl::stage(
-    const append_request* r, rocksdb::WriteBatch& wb,
-    std::unordered_map<std::string, std::uint64_t>& staged, std::uint64_t& position) {
+result<append_outcome> rocks_impl::stage(const append_request* r, rocksdb::WriteBatch& wb,
+                                         std::unordered_map<std::string, std::uint64_t>& staged,
+                                         std::uint64_t& position) {
   if (!r) return err(store_error::kind::invalid_argument, "null append request");
   if (r->stream.find('\0') != std::string::npos || (r->stream.empty() && !r->events.empty()))
     return err(store_error::kind::invalid_argument, "bad stream id");
@@ -300,15 +335,7 @@ result<append_outcome> event_store::impl::stage(
   for (const auto& payload : r->events) {
     ++pos;
     ++version;
-    envelope env;
-    env.position = pos;
-    env.stream = r->stream;
-    env.version = version;
-    env.type = std::string(type_name(payload));
-    env.time = r->time;
-    env.account = r->account;
-    env.request_id = r->request_id;
-    if (s.ok()) s = wb.Put(h(cf_log), keys::u64(pos), encode(env, payload));
+    if (s.ok()) s = wb.Put(h(cf_log), keys::u64(pos), encode_appended(*r, pos, version, payload));
     if (s.ok()) s = wb.Put(h(cf_streams), keys::stream_version(r->stream, version), keys::u64(pos));
   }
   if (s.ok() && !r->events.empty()) s = wb.Put(h(cf_heads), r->stream, keys::u64(version));
@@ -331,12 +358,12 @@ result<append_outcome> event_store::impl::stage(
   return out;
 }
 
-std::vector<result<append_outcome>> event_store::append_batch(
+std::vector<result<append_outcome>> rocksdb_store::append_batch(
     const std::vector<const append_request*>& batch) {
   auto fail_all = [&](const store_error& e) {
     return std::vector<result<append_outcome>>(batch.size(), result<append_outcome>(e));
   };
-  impl& m = *impl_;
+  rocks_impl& m = *impl_;
   if (!m.db) return fail_all(closed());
   if (m.options.read_only)
     return fail_all(err(store_error::kind::invalid_argument, "the store is open read-only"));
@@ -380,9 +407,9 @@ std::vector<result<append_outcome>> event_store::append_batch(
 
 // ------------------------------------------------------------------------ reads
 
-result<std::vector<recorded_event>> event_store::read_stream(std::string_view stream,
-                                                             std::uint64_t from_version) const {
-  const impl& m = *impl_;
+result<std::vector<recorded_event>> rocksdb_store::read_stream(std::string_view stream,
+                                                               std::uint64_t from_version) const {
+  const rocks_impl& m = *impl_;
   if (!m.db) return closed();
   if (stream.find('\0') != std::string_view::npos)
     return err(store_error::kind::invalid_argument, "bad stream id");
@@ -452,9 +479,9 @@ result<std::vector<recorded_event>> event_store::read_stream(std::string_view st
   }
 }
 
-result<ok_t> event_store::read_all(std::uint64_t from, std::uint64_t to,
-                                   const std::function<bool(recorded_event&)>& visit) const {
-  const impl& m = *impl_;
+result<ok_t> rocksdb_store::read_all(std::uint64_t from, std::uint64_t to,
+                                     const std::function<bool(recorded_event&)>& visit) const {
+  const rocks_impl& m = *impl_;
   if (!m.db) return closed();
   from = std::max<std::uint64_t>(from, 1);
   if (to < from) return ok_v;
@@ -482,8 +509,8 @@ result<ok_t> event_store::read_all(std::uint64_t from, std::uint64_t to,
   return ok_v;
 }
 
-std::uint64_t event_store::head_version(std::string_view stream) const {
-  const impl& m = *impl_;
+std::uint64_t rocksdb_store::head_version(std::string_view stream) const {
+  const rocks_impl& m = *impl_;
   if (!m.db) return 0;
   rocksdb::PinnableSlice value;
   auto s = m.db->Get(rocksdb::ReadOptions(), m.h(cf_heads), slice(stream), &value);
@@ -491,12 +518,12 @@ std::uint64_t event_store::head_version(std::string_view stream) const {
   return keys::read_u64(view(value)).value_or(0);
 }
 
-std::uint64_t event_store::last_position() const {
+std::uint64_t rocksdb_store::last_position() const {
   return impl_->last_position.load();
 }
 
-std::vector<std::string> event_store::list_streams() const {
-  const impl& m = *impl_;
+std::vector<std::string> rocksdb_store::list_streams() const {
+  const rocks_impl& m = *impl_;
   std::vector<std::string> out;
   if (!m.db) return out;
   std::unique_ptr<rocksdb::Iterator> it(m.db->NewIterator(rocksdb::ReadOptions(), m.h(cf_heads)));
@@ -504,8 +531,8 @@ std::vector<std::string> event_store::list_streams() const {
   return out;
 }
 
-result<std::vector<std::pair<std::string, std::uint64_t>>> event_store::list_heads() const {
-  const impl& m = *impl_;
+result<std::vector<std::pair<std::string, std::uint64_t>>> rocksdb_store::list_heads() const {
+  const rocks_impl& m = *impl_;
   if (!m.db) return closed();
   std::vector<std::pair<std::string, std::uint64_t>> out;
   std::unique_ptr<rocksdb::Iterator> it(m.db->NewIterator(rocksdb::ReadOptions(), m.h(cf_heads)));
@@ -515,14 +542,14 @@ result<std::vector<std::pair<std::string, std::uint64_t>>> event_store::list_hea
   return out;
 }
 
-std::string event_store::secret() const {
+std::string rocksdb_store::secret() const {
   return impl_->secret;
 }
 
 // ------------------------------------------------------------------------ views
 
-std::optional<std::string> event_store::get_view(std::string_view key) const {
-  const impl& m = *impl_;
+std::optional<std::string> rocksdb_store::get_view(std::string_view key) const {
+  const rocks_impl& m = *impl_;
   if (!m.db) return std::nullopt;
   std::string value;
   auto s = m.db->Get(rocksdb::ReadOptions(), m.h(cf_views), slice(key), &value);
@@ -530,10 +557,10 @@ std::optional<std::string> event_store::get_view(std::string_view key) const {
   return value;
 }
 
-void event_store::scan_views(
+void rocksdb_store::scan_views(
     std::string_view prefix, std::string_view start_after,
     const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
-  const impl& m = *impl_;
+  const rocks_impl& m = *impl_;
   if (!m.db) return;
   rocksdb::ReadOptions ro;
   auto upper = keys::prefix_upper_bound(prefix);  // nullopt: the prefix is all 0xff bytes
@@ -553,9 +580,9 @@ void event_store::scan_views(
   }
 }
 
-result<std::size_t> event_store::replace_views(const std::vector<const view_rows*>& parts,
-                                               std::size_t writers) {
-  impl& m = *impl_;
+result<std::size_t> rocksdb_store::replace_views(const std::vector<const view_rows*>& parts,
+                                                 std::size_t writers) {
+  rocks_impl& m = *impl_;
   if (!m.db) return closed();
   if (m.options.read_only)
     return err(store_error::kind::invalid_argument, "the store is open read-only");
@@ -605,8 +632,8 @@ result<std::size_t> event_store::replace_views(const view_rows& rows) {
   return replace_views(std::vector<const view_rows*>{&rows});
 }
 
-std::optional<std::string> event_store::get_snapshot(std::string_view stream) const {
-  const impl& m = *impl_;
+std::optional<std::string> rocksdb_store::get_snapshot(std::string_view stream) const {
+  const rocks_impl& m = *impl_;
   if (!m.db) return std::nullopt;
   std::string value;
   auto s = m.db->Get(rocksdb::ReadOptions(), m.h(cf_snapshots), slice(stream), &value);
@@ -614,8 +641,8 @@ std::optional<std::string> event_store::get_snapshot(std::string_view stream) co
   return value;
 }
 
-result<ok_t> event_store::checkpoint(const std::string& dest) const {
-  const impl& m = *impl_;
+result<ok_t> rocksdb_store::checkpoint(const std::string& dest) const {
+  const rocks_impl& m = *impl_;
   if (!m.db) return closed();
   rocksdb::Checkpoint* raw = nullptr;
   auto s = rocksdb::Checkpoint::Create(m.db, &raw);
@@ -627,11 +654,11 @@ result<ok_t> event_store::checkpoint(const std::string& dest) const {
   return ok_v;
 }
 
-void event_store::inject_disk_full(bool on) {
+void rocksdb_store::inject_disk_full(bool on) {
   impl_->disk_full.store(on);
 }
 
-bool event_store::disk_full_injected() const {
+bool rocksdb_store::disk_full_injected() const {
   return impl_->disk_full.load();
 }
 

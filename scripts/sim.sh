@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The simulator from the command line, as CI runs it (scripts/test.sh suite "sim"):
-#   bash scripts/sim.sh              fixed seeds with every fault, then one seed twice: the trace
-#                                    hashes must be equal; a planted bug must be caught
+#   bash scripts/sim.sh              fixed seeds with every fault, then one seed twice and once on
+#                                    RocksDB: the trace hashes must be equal; a planted bug must be
+#                                    caught
 #   bash scripts/sim.sh --soak N     N seeds from a random start, 100,000 steps each (local use;
 #                                    minutes). A failing seed prints the command that reproduces it.
 set -euo pipefail
@@ -27,6 +28,9 @@ a="$("$bin" sim --seed 77 --steps 20000 | hash_of)"
 b="$("$bin" sim --seed 77 --steps 20000 | hash_of)"
 [[ -n "$a" && "$a" == "$b" ]] || { echo "sim: seed 77 gave trace hashes '$a' and '$b'"; exit 1; }
 echo "seed 77 twice: trace hash $a both times"
+c="$("$bin" sim --seed 77 --steps 20000 --store rocksdb | hash_of)"
+[[ "$a" == "$c" ]] || { echo "sim: seed 77 gave trace hash '$a' in memory, '$c' on RocksDB"; exit 1; }
+echo "seed 77 on RocksDB: the same trace hash"
 
 set +e
 out="$("$bin" sim --seed 5 --steps 20000 --plant-bug member-left-stays-active)"

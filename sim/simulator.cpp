@@ -15,6 +15,7 @@
 #include "actors/registry.hpp"
 #include "api/dispatcher.hpp"
 #include "events/event_store.hpp"
+#include "events/memory_store.hpp"
 #include "projections/collaboration_rows.hpp"
 #include "projections/verify.hpp"
 #include "sim/checkers.hpp"
@@ -125,7 +126,8 @@ class simulation {
         faults_rng_(root_.fork()),
         ids_(root_.fork()),
         clients_(root_.fork(), account_ids(o.accounts)),
-        disk_(events::make_memory_disk()) {
+        volume_(events::make_memory_volume()) {
+    if (o.store == sim_store::rocksdb) disk_ = events::make_memory_disk();
     if (!o.trace_file.empty()) {
       trace_out_ = std::fopen(o.trace_file.c_str(), "w");
       if (!trace_out_) throw std::runtime_error("cannot write the trace file " + o.trace_file);
@@ -199,7 +201,8 @@ class simulation {
     events::store_options so;
     so.disk = disk_;
     so.secret_for_new_store = std::string(32, 's');
-    auto opened = events::event_store::open("/sim/data", so);
+    auto opened = options_.store == sim_store::rocksdb ? events::event_store::open("/sim/data", so)
+                                                       : events::open_memory_store(volume_, so);
     if (!opened) violated("the store did not open: " + opened.error().message);
     store_ = std::move(opened.value());
     journal_.attach(store_.get());
@@ -704,7 +707,8 @@ class simulation {
   prng root_, schedule_, faults_rng_, ids_;
   workload clients_;
   reference_model model_;
-  std::shared_ptr<rocksdb::Env> disk_;
+  std::shared_ptr<events::memory_volume> volume_;  // --store memory
+  std::shared_ptr<rocksdb::Env> disk_;             // --store rocksdb
   std::unique_ptr<events::event_store> store_;
   sim_journal journal_;
   std::unique_ptr<registry> registry_;
@@ -773,6 +777,7 @@ std::string command_line(const sim_options& o) {
       faults += std::string(faults.empty() ? "" : ",") + fault_name(static_cast<fault>(i));
   s += " --faults " + (faults.empty() ? std::string("none") : faults);
   if (o.check_every != 2000) s += " --check-every " + std::to_string(o.check_every);
+  if (o.store == sim_store::rocksdb) s += " --store rocksdb";
   if (!o.bug.empty()) s += " --plant-bug " + o.bug;
   return s;
 }

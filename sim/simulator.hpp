@@ -22,6 +22,11 @@ enum class fault : std::uint8_t {
 inline constexpr int fault_count = 5;
 const char* fault_name(fault f);
 
+// The disk beneath the journal. Both run the same code above the event_store interface and
+// give the same trace hash for a seed; the memory store is the fast default, RocksDB on its
+// in-memory Env the check that the real store behaves the same.
+enum class sim_store : std::uint8_t { memory, rocksdb };
+
 struct sim_options {
   std::uint64_t seed = 1;
   std::uint64_t steps = 100000;
@@ -29,6 +34,7 @@ struct sim_options {
   unsigned faults = (1u << fault_count) - 1;  // bit per fault
   std::string trace_file;                     // every event and reply, one line each
   std::uint64_t check_every = 2000;           // full replay + projection comparison every N steps
+  sim_store store = sim_store::memory;
   std::string bug;  // test-only: a planted evolver bug (collaboration::planted_bug) by name
 };
 

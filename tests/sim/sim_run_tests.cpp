@@ -64,6 +64,24 @@ TEST_CASE("the same seed gives the same trace hash; another seed another") {
   CHECK(a.trace_hash != c.trace_hash);
 }
 
+TEST_CASE("a seed gives the same trace hash on the memory store and on RocksDB") {
+  // The memory store is the default disk: a run on it stands for a run on the server's store
+  // only if every durable append and every answer is the same on both, crashes included.
+  for (std::uint64_t s : {11, 21}) {
+    auto o = seed(s, 10000);
+    const auto memory = run_simulation(o);
+    o.store = sim_store::rocksdb;
+    const auto rocks = run_simulation(o);
+    INFO("seed " << s);
+    REQUIRE(memory.ok);
+    REQUIRE(rocks.ok);
+    CHECK(memory.faults.at("crash") > 0);
+    CHECK(memory.trace_hash == rocks.trace_hash);
+    CHECK(memory.outcomes == rocks.outcomes);
+    CHECK(command_line(o).find("--store rocksdb") != std::string::npos);
+  }
+}
+
 TEST_CASE("faults are injected: crashes, failed and slow appends, retries, passivations") {
   const auto r = run_simulation(seed(3, 40000));
   REQUIRE(r.ok);
