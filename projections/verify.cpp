@@ -33,106 +33,110 @@ void verify_report::add(row_mismatch m) {
   if (mismatches.size() < max_listed) mismatches.push_back(std::move(m));
 }
 
-result<replayed_log> replay_log(const events::event_store& store, verify_report& report,
-                                const progress_fn& progress) {
-  replayed_log out;
-  // Per stream: the last version seen and the state it folds into (std::map nodes do not move),
-  // found with one hash lookup per event.
-  struct cursor {
-    std::uint64_t version = 0;
-    collaboration::state* collaboration = nullptr;
-    configured_table::state* table = nullptr;
-  };
-  std::unordered_map<std::string, cursor> streams;  // node-based: a cursor's address is stable
+result<ok_t> log_replayer::advance(const events::event_store& store, verify_report& report,
+                                   bool read_ahead, const progress_fn& progress,
+                                   std::set<std::string>* changed) {
   // A request's events are consecutive in the log: they skip hashing the stream id again.
   std::string last_stream;
   cursor* last_cursor = nullptr;
   const std::uint64_t last = store.last_position();
-  std::uint64_t expected = 1;  // the next position a gap-free log holds
-  std::uint64_t resume = 1;
+  std::uint64_t resume = expected_;
+  auto fold = [&](events::recorded_event& e) {
+    ++report.events;
+    const auto& env = e.env;
+    if (env.position != expected_)
+      report.add(log_problem{expected_,
+                             {},
+                             "positions " + std::to_string(expected_) + ".." +
+                                 std::to_string(env.position - 1) + " are missing"});
+    expected_ = env.position + 1;
+    if (!last_cursor || env.stream != last_stream) {
+      auto [it, fresh] = streams_.try_emplace(env.stream);
+      cursor& c = it->second;
+      if (fresh) {
+        if (starts_with(env.stream, collaboration_prefix)) {
+          c.collaboration = &log_.collaborations[env.stream];
+        } else if (starts_with(env.stream, table_prefix)) {
+          c.table = &log_.configured_tables[env.stream];
+          c.table->id = env.stream.substr(table_prefix.size());
+        }
+      }
+      last_stream = env.stream;
+      last_cursor = &c;
+      if (changed) changed->insert(env.stream);
+    }
+    cursor& c = *last_cursor;
+    if (env.version != c.version + 1)
+      report.add(log_problem{env.position, env.stream,
+                             "stream version " + std::to_string(env.version) + " follows " +
+                                 std::to_string(c.version)});
+    c.version = env.version;
+    if (c.collaboration) {
+      if (auto why = collaboration::why_not_applicable(*c.collaboration, e.payload))
+        report.add(log_problem{env.position, env.stream, env.type + " does not apply: " + *why});
+      collaboration::apply(*c.collaboration, e.payload, env.time);
+    } else if (c.table) {
+      if (auto why = configured_table::why_not_applicable(*c.table, e.payload))
+        report.add(log_problem{env.position, env.stream, env.type + " does not apply: " + *why});
+      configured_table::apply(*c.table, e.payload, env.time);
+    } else {
+      report.add(log_problem{env.position, env.stream, "unknown stream kind"});
+    }
+    if (progress && (report.events & 0x3fff) == 0) progress(env.position, last);
+    return true;
+  };
   while (resume <= last) {
-    std::uint64_t visited = 0;
+    const std::uint64_t before = report.events;
     // Reading and decoding run on three more threads, folding on this one (three readers
     // beat two on two cores: a reader also waits, on its queue and on RocksDB).
     events::read_ahead_options ahead;
     ahead.readers = 3;
-    auto scanned = events::read_all_ahead(
-        store, resume, last,
-        [&](events::recorded_event& e) {
-          ++visited;
-          ++report.events;
-          const auto& env = e.env;
-          if (env.position != expected)
-            report.add(log_problem{expected,
-                                   {},
-                                   "positions " + std::to_string(expected) + ".." +
-                                       std::to_string(env.position - 1) + " are missing"});
-          expected = env.position + 1;
-          if (!last_cursor || env.stream != last_stream) {
-            auto [it, fresh] = streams.try_emplace(env.stream);
-            cursor& c = it->second;
-            if (fresh) {
-              if (starts_with(env.stream, collaboration_prefix)) {
-                c.collaboration = &out.collaborations[env.stream];
-              } else if (starts_with(env.stream, table_prefix)) {
-                c.table = &out.configured_tables[env.stream];
-                c.table->id = env.stream.substr(table_prefix.size());
-              }
-            }
-            last_stream = env.stream;
-            last_cursor = &c;
-          }
-          cursor& c = *last_cursor;
-          if (env.version != c.version + 1)
-            report.add(log_problem{env.position, env.stream,
-                                   "stream version " + std::to_string(env.version) + " follows " +
-                                       std::to_string(c.version)});
-          c.version = env.version;
-          if (c.collaboration) {
-            if (auto why = collaboration::why_not_applicable(*c.collaboration, e.payload))
-              report.add(
-                  log_problem{env.position, env.stream, env.type + " does not apply: " + *why});
-            collaboration::apply(*c.collaboration, e.payload, env.time);
-          } else if (c.table) {
-            if (auto why = configured_table::why_not_applicable(*c.table, e.payload))
-              report.add(
-                  log_problem{env.position, env.stream, env.type + " does not apply: " + *why});
-            configured_table::apply(*c.table, e.payload, env.time);
-          } else {
-            report.add(log_problem{env.position, env.stream, "unknown stream kind"});
-          }
-          if (progress && (report.events & 0x3fff) == 0) progress(env.position, last);
-          return true;
-        },
-        ahead);
+    auto scanned = read_ahead ? events::read_all_ahead(store, resume, last, fold, ahead)
+                              : store.read_all(resume, last, fold);
+    const std::uint64_t visited = report.events - before;
     if (scanned.ok()) break;
     if (scanned.error().code != store_error::kind::corruption) return scanned.error();
     // The entry after the last good one does not decode: name it, then step past it.
-    const std::uint64_t bad = visited ? expected : resume;
-    if (visited || resume == expected)
+    const std::uint64_t bad = visited ? expected_ : resume;
+    if (visited || resume == expected_)
       report.add(log_problem{bad, {}, "the event does not decode: " + scanned.error().message});
-    resume = visited ? expected + 1 : resume + 1;
-    expected = resume;
+    resume = visited ? expected_ + 1 : resume + 1;
+    expected_ = resume;
   }
-  if (report.events == 0 && last == 0) return out;
-  if (expected <= last)
+  if (expected_ <= last) {
     report.add(log_problem{
-        expected,
+        expected_,
         {},
-        "positions " + std::to_string(expected) + ".." + std::to_string(last) + " are missing"});
+        "positions " + std::to_string(expected_) + ".." + std::to_string(last) + " are missing"});
+    expected_ = last + 1;
+  }
+  report.streams = streams_.size();
+  if (progress) progress(last, last);
+  return ok_v;
+}
+
+result<ok_t> log_replayer::check_heads(const events::event_store& store,
+                                       verify_report& report) const {
   auto heads = store.list_heads();
   if (!heads) return heads.error();
   for (const auto& [stream, head] : heads.value()) {
-    auto it = streams.find(stream);
-    const std::uint64_t seen = it == streams.end() ? 0 : it->second.version;
+    auto it = streams_.find(stream);
+    const std::uint64_t seen = it == streams_.end() ? 0 : it->second.version;
     if (head != seen)
       report.add(log_problem{
           0, stream,
           "head says version " + std::to_string(head) + ", the log holds " + std::to_string(seen)});
   }
-  report.streams = streams.size();
-  if (progress) progress(last, last);
-  return out;
+  return ok_v;
+}
+
+result<replayed_log> replay_log(const events::event_store& store, verify_report& report,
+                                const progress_fn& progress) {
+  log_replayer replayer;
+  if (auto folded = replayer.advance(store, report, true, progress); !folded) return folded.error();
+  if (report.events == 0 && store.last_position() == 0) return std::move(replayer).take();
+  if (auto heads = replayer.check_heads(store, report); !heads) return heads.error();
+  return std::move(replayer).take();
 }
 
 std::vector<row_set> render_rows(const replayed_log& log) {

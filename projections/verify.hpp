@@ -7,7 +7,9 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "actors/collaboration/state.hpp"
@@ -50,6 +52,37 @@ struct replayed_log {
 };
 
 using progress_fn = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+// Folds the log into states from where the last call stopped: replay_log in steps, for a
+// caller that checks a growing log again and again (the simulator's periodic check). Not
+// copyable: the cursors point into the states.
+class log_replayer {
+ public:
+  log_replayer() = default;
+  log_replayer(const log_replayer&) = delete;
+  log_replayer& operator=(const log_replayer&) = delete;
+  // Folds every event after the last one folded up to the store's last position, with
+  // replay_log's checks. `read_ahead` reads and decodes on three more threads (a whole log);
+  // otherwise on this one (a few new events). Streams that received events go into `changed`.
+  [[nodiscard]] result<ok_t> advance(const events::event_store& store, verify_report& report,
+                                     bool read_ahead = false, const progress_fn& progress = {},
+                                     std::set<std::string>* changed = nullptr);
+  // The stored heads against the versions folded so far.
+  [[nodiscard]] result<ok_t> check_heads(const events::event_store& store,
+                                         verify_report& report) const;
+  const replayed_log& log() const { return log_; }
+  replayed_log take() && { return std::move(log_); }
+
+ private:
+  struct cursor {
+    std::uint64_t version = 0;
+    collaboration::state* collaboration = nullptr;  // std::map nodes do not move
+    configured_table::state* table = nullptr;
+  };
+  replayed_log log_;
+  std::unordered_map<std::string, cursor> streams_;  // node-based: a cursor's address is stable
+  std::uint64_t expected_ = 1;                       // the next position a gap-free log holds
+};
 
 // Folds the whole log, checking that positions and stream versions are gap-free, every envelope
 // decodes, every stream is of a known kind, every event fits the state it is applied to, and
