@@ -96,6 +96,8 @@ const char* op_name(op_kind k) {
       return "GetMembership";
     case op_kind::list_memberships:
       return "ListMemberships";
+    case op_kind::list_collaborations:
+      return "ListCollaborations";
     case op_kind::list_change_requests:
       return "ListCollaborationChangeRequests";
     case op_kind::list_queries:
@@ -240,6 +242,7 @@ expectation reference_model::predict(const operation& op) const {
     case op_kind::list_queries:  // in every membership status
       return owned(op.membership_id, op.caller) ? ok : not_found;
     case op_kind::list_memberships:  // anyone: only the caller's own are listed
+    case op_kind::list_collaborations:
       return ok;
     case op_kind::tag_resource:
     case op_kind::untag_resource:
@@ -519,6 +522,7 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
     case op_kind::list_members:
     case op_kind::get_membership:
     case op_kind::list_memberships:
+    case op_kind::list_collaborations:
     case op_kind::list_change_requests:
     case op_kind::list_queries:
     case op_kind::list_tags:

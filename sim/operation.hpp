@@ -40,7 +40,8 @@ enum class op_kind : std::uint8_t {
   list_queries,  // ListProtectedQueries
   tag_resource,
   untag_resource,
-  list_tags,  // ListTagsForResource
+  list_tags,            // ListTagsForResource
+  list_collaborations,  // the caller's INVITED and ACTIVE collaborations
 };
 const char* op_name(op_kind k);
 // Reads answered from the projections: they change nothing, so they never wait for a writer.
@@ -48,7 +49,7 @@ inline bool is_read(op_kind k) {
   return k == op_kind::get_collaboration || k == op_kind::list_members ||
          k == op_kind::get_membership || k == op_kind::list_memberships ||
          k == op_kind::list_change_requests || k == op_kind::list_queries ||
-         k == op_kind::list_tags;
+         k == op_kind::list_tags || k == op_kind::list_collaborations;
 }
 
 // A member of a CreateCollaboration as the workload planned it.
@@ -79,7 +80,7 @@ struct operation {
   // UpdateMembership: queryLogStatus if sent.
   std::optional<bool> query_log;
   std::uint8_t page_size = 0;  // a List's maxResults (0: not sent)
-  std::string status_filter;   // ListMemberships' status filter ("" : none)
+  std::string status_filter;  // a List's status filter (ListCollaborations: memberStatus; "": none)
   // CreateCollaborationChangeRequest: the member change.
   bool receive = false;
   bool with_display_name = true;

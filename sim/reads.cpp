@@ -162,6 +162,45 @@ std::string memberships(const reference_model& model, const operation& op, std::
   return "listed memberships differ from the model";
 }
 
+// SPEC.md 6: the live collaborations where the caller is an INVITED or ACTIVE member (under the
+// memberStatus filter), each with its creator, the caller's status and, once joined, its
+// membership. The order is the server's (creation time), which the model does not keep.
+std::string collaborations(const reference_model& model, const operation& op, std::size_t& compared,
+                           const std::vector<std::string>& pages) {
+  std::vector<json::object> got;
+  std::string why;
+  if (!items_of(pages, "collaborationList", op.page_size, got, why)) return why;
+  compared = got.size();
+  std::map<std::string, const m_member*> want;
+  for (const auto& [id, c] : model.collaborations()) {
+    const auto* m = c.member(op.caller);
+    if (c.deleted || !m || (m->status != m_status::invited && m->status != m_status::active))
+      continue;
+    if (op.status_filter.empty() || op.status_filter == status_name(m->status)) want[id] = m;
+  }
+  std::set<std::string> seen;
+  for (const auto& g : got) {
+    const auto id = text(g, "id");
+    if (!seen.insert(id).second) return "collaboration " + id + " listed twice";
+    auto it = want.find(id);
+    if (it == want.end()) return "collaboration " + id + " listed, the model has not";
+    const m_member& m = *it->second;
+    if (text(g, "memberStatus") != status_name(m.status))
+      return "collaboration " + id + " listed with memberStatus " + text(g, "memberStatus") +
+             ", the model says " + status_name(m.status);
+    if (text(g, "creatorAccountId") != model.collaborations().at(id).creator)
+      return "collaboration " + id + " listed with creator " + text(g, "creatorAccountId");
+    const std::string membership = m.membership_id.value_or("<absent>");
+    if (text(g, "membershipId") != membership)
+      return "collaboration " + id + " listed with membershipId " + text(g, "membershipId") +
+             ", the model says " + membership;
+  }
+  for (const auto& [id, m] : want)
+    if (!seen.count(id))
+      return "collaboration " + id + " (" + status_name(m->status) + ") is not listed";
+  return {};
+}
+
 // The member a change request is about: changes[0].specification.member.accountId.
 std::string change_account(const json::object& o) {
   const auto* changes = o.if_contains("changes");
@@ -311,6 +350,9 @@ std::string check_read(const reference_model& model, const operation& op,
       break;
     case op_kind::list_memberships:
       problem = memberships(model, op, n, pages);
+      break;
+    case op_kind::list_collaborations:
+      problem = collaborations(model, op, n, pages);
       break;
     case op_kind::list_change_requests:
       problem = change_requests(model, op, n, pages);

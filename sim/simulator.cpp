@@ -368,11 +368,12 @@ class simulation {
     f.expected = model_.predict(op);
     f.write = write;
     f.exact = !races_a_write(op);
-    f.racing_status = op.kind == op_kind::get_membership || op.kind == op_kind::list_queries ||
-                              op.kind == op_kind::list_tags
-                          ? 404
-                      : op.kind == op_kind::list_memberships ? 0
-                                                             : 403;
+    f.racing_status =
+        op.kind == op_kind::get_membership || op.kind == op_kind::list_queries ||
+                op.kind == op_kind::list_tags
+            ? 404
+        : op.kind == op_kind::list_memberships || op.kind == op_kind::list_collaborations ? 0
+                                                                                          : 403;
     f.request_id = "sim-" + std::to_string(options_.seed) + "-" + std::to_string(seq);
     f.op = std::move(op);
     for (const auto& k : keys) ++busy_[k];
@@ -397,26 +398,41 @@ class simulation {
   }
 
   // Whether a read may see a write the model has not learned yet (it learns a write when it is
-  // answered): one on the collaboration it shows or, for ListMemberships, on any collaboration
-  // the caller has a member record in, or by the caller.
+  // answered): one on the collaboration it shows or, for the caller's own lists
+  // (ListMemberships, ListCollaborations), one that may add, remove or change an entry of them.
   bool races_a_write(const operation& op) const {
     if (is_write(op.kind) || op.kind == op_kind::malformed) return false;
-    if (op.kind != op_kind::list_memberships) return busy_.count(op.collaboration_id) > 0;
-    for (const auto& [seq, f] : in_flight_) {
-      switch (f.op.kind) {  // the writes that create memberships or change their status
-        case op_kind::create_membership:
-        case op_kind::delete_membership:
-        case op_kind::delete_member:
-        case op_kind::delete_collaboration:
-          break;
-        default:
-          continue;
-      }
-      if (f.op.caller == op.caller) return true;
-      auto c = model_.collaborations().find(f.op.collaboration_id);
-      if (c == model_.collaborations().end() || c->second.member(op.caller)) return true;
-    }
+    if (op.kind != op_kind::list_memberships && op.kind != op_kind::list_collaborations)
+      return busy_.count(op.collaboration_id) > 0;
+    for (const auto& [seq, f] : in_flight_)
+      if (may_change_lists_of(f.op, op.caller)) return true;
     return false;
+  }
+
+  // The writes that create, end or change the status of a membership or a member record:
+  // by the account, to it, or in a collaboration it is (or may be becoming) a member of.
+  bool may_change_lists_of(const operation& w, const std::string& account) const {
+    switch (w.kind) {
+      case op_kind::create_collaboration:
+        for (const auto& m : w.members)
+          if (m.account == account) return true;
+        return w.caller == account;
+      case op_kind::create_membership:
+      case op_kind::delete_membership:
+      case op_kind::delete_member:
+      case op_kind::delete_collaboration:
+      case op_kind::create_change_request:  // ADD_MEMBER, committed at once if auto-approved
+      case op_kind::update_change_request:
+        break;
+      default:
+        return false;
+    }
+    if (w.caller == account || w.account == account) return true;
+    auto c = model_.collaborations().find(w.collaboration_id);
+    if (c == model_.collaborations().end() || c->second.member(account)) return true;
+    if (w.kind != op_kind::update_change_request) return false;
+    auto r = c->second.change_requests.find(w.change_request_id);
+    return r == c->second.change_requests.end() || r->second.account == account;
   }
 
   // A content read: every page, one after the other within this step (reads are answered from

@@ -31,6 +31,7 @@ constexpr weighted mix[] = {
     {op_kind::list_members, 5},
     {op_kind::get_membership, 4},
     {op_kind::list_memberships, 3},
+    {op_kind::list_collaborations, 3},
     {op_kind::list_change_requests, 4},
     {op_kind::list_queries, 4},
     {op_kind::tag_resource, 3},
@@ -299,6 +300,13 @@ operation workload::next(const reference_model& model,
       // Mostly long pages (an account holds many memberships late in a run), now and then short.
       op.page_size =
           static_cast<std::uint8_t>(rng_.chance(700) ? 50 + rng_.below(51) : 1 + rng_.below(5));
+      break;
+    }
+    case op_kind::list_collaborations: {
+      op.caller = any_account();
+      if (rng_.chance(500)) op.status_filter = rng_.chance(500) ? "INVITED" : "ACTIVE";
+      op.page_size =
+          static_cast<std::uint8_t>(rng_.chance(700) ? 20 + rng_.below(81) : 1 + rng_.below(5));
       break;
     }
     case op_kind::delete_member:

@@ -430,6 +430,59 @@ TEST_CASE("the read checker compares served pages with the model") {
   }
 }
 
+TEST_CASE("the read checker lists the caller's INVITED and ACTIVE collaborations") {
+  // given: c1 created by the creator with the invitee, who has joined (m2); the creator has not
+  auto m = given_collaboration();
+  m.apply(op(op_kind::create_membership, invitee), "m2");
+  auto list = op(op_kind::list_collaborations, invitee);
+  CHECK(m.predict(list).status == 200);
+  CHECK(m.predict(op(op_kind::list_collaborations, outsider)).status == 200);
+  const std::string joined =
+      R"({"id":"c1","creatorAccountId":"111111111111","memberStatus":"ACTIVE","membershipId":"m2"})";
+  const std::string invited =
+      R"({"id":"c1","creatorAccountId":"111111111111","memberStatus":"INVITED"})";
+  SECTION("the joined invitee sees c1 ACTIVE with its membership; the creator sees it INVITED") {
+    CHECK(check_read(m, list, {R"({"collaborationList":[)" + joined + "]}"}).empty());
+    auto mine = op(op_kind::list_collaborations, creator);
+    CHECK(check_read(m, mine, {R"({"collaborationList":[)" + invited + "]}"}).empty());
+    CHECK(check_read(m, op(op_kind::list_collaborations, outsider), {R"({"collaborationList":[]})"})
+              .empty());
+  }
+  SECTION("a missing, extra, doubled or misdescribed collaboration is found") {
+    CHECK(check_read(m, list, {R"({"collaborationList":[]})"}) ==
+          "collaboration c1 (ACTIVE) is not listed");
+    CHECK(check_read(m, op(op_kind::list_collaborations, outsider),
+                     {R"({"collaborationList":[)" + joined + "]}"}) ==
+          "collaboration c1 listed, the model has not");
+    CHECK(check_read(m, list, {R"({"collaborationList":[)" + joined + "," + joined + "]}"}) ==
+          "collaboration c1 listed twice");
+    CHECK(check_read(m, list, {R"({"collaborationList":[)" + invited + "]}"})
+              .find("memberStatus INVITED, the model says ACTIVE") != std::string::npos);
+    auto lost = joined;
+    lost.replace(lost.find(R"(,"membershipId":"m2")"), 20, "");
+    CHECK(check_read(m, list, {R"({"collaborationList":[)" + lost + "]}"})
+              .find("membershipId <absent>, the model says m2") != std::string::npos);
+    auto creator_wrong = joined;
+    creator_wrong.replace(creator_wrong.find("111111111111"), 12, "222222222222");
+    CHECK(check_read(m, list, {R"({"collaborationList":[)" + creator_wrong + "]}"})
+              .find("listed with creator 222222222222") != std::string::npos);
+  }
+  SECTION("the memberStatus filter, and a member who left or a deleted collaboration drop out") {
+    list.status_filter = "INVITED";
+    CHECK(check_read(m, list, {R"({"collaborationList":[]})"}).empty());
+    list.status_filter = "ACTIVE";
+    CHECK(check_read(m, list, {R"({"collaborationList":[)" + joined + "]}"}).empty());
+    CHECK(render_request(list, "t").target == "/collaborations?memberStatus=ACTIVE&nextToken=t");
+    auto leave = op(op_kind::delete_membership, invitee);
+    leave.membership_id = "m2";
+    m.apply(leave, "");
+    CHECK(check_read(m, list, {R"({"collaborationList":[]})"}).empty());
+    auto mine = op(op_kind::list_collaborations, creator);
+    m.apply(op(op_kind::delete_collaboration, creator), "");
+    CHECK(check_read(m, mine, {R"({"collaborationList":[]})"}).empty());
+  }
+}
+
 TEST_CASE("the read checker lists change requests newest first, with the votes that count") {
   // given: c1 with the invitee joined, and two requests to add the outsider and a fourth account
   auto m = given_collaboration();

@@ -42,8 +42,8 @@ TEST_CASE("every checked read compares answers that hold something") {
     INFO(explain(r, o));
     REQUIRE(r.ok);
     for (const char* read :
-         {"ListMembers", "GetMembership", "ListMemberships", "ListProtectedQueries",
-          "ListCollaborationChangeRequests", "ListTagsForResource"}) {
+         {"ListMembers", "GetMembership", "ListMemberships", "ListCollaborations",
+          "ListProtectedQueries", "ListCollaborationChangeRequests", "ListTagsForResource"}) {
       INFO("seed " << s << ": " << read);
       REQUIRE(r.reads_checked.count(read) == 1);
       CHECK(r.reads_checked.at(read).reads > 20);
