@@ -114,10 +114,11 @@ void add_sim(CLI::App& app, int& exit_code) {
                   "test-only: make the evolver (or a projection) wrong on purpose "
                   "(member-left-stays-active, "
                   "invitee-removal-ignored, cancelled-query-succeeds, "
-                  "removed-member-listed-without-membership) to see the checkers catch it")
-      ->check(
-          CLI::IsMember({"member-left-stays-active", "invitee-removal-ignored",
-                         "cancelled-query-succeeds", "removed-member-listed-without-membership"}));
+                  "removed-member-listed-without-membership, stale-membership-quota-row) to see "
+                  "the checkers catch it")
+      ->check(CLI::IsMember({"member-left-stays-active", "invitee-removal-ignored",
+                             "cancelled-query-succeeds", "removed-member-listed-without-membership",
+                             "stale-membership-quota-row"}));
   cmd->callback([flags, &exit_code] {
     std::string bad;
     if (!parse_faults(flags->faults, flags->options.faults, bad)) {

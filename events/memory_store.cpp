@@ -68,6 +68,17 @@ class memory_store final : public event_store {
       return fail_all(err(store_error::kind::io, "No space left on device (injected fault)"));
     // Staged first, applied after: everything that can fail or throw happens before the volume
     // changes, so a batch is kept whole or not at all.
+    try {
+      return stage_and_apply(batch);
+    } catch (const std::exception& e) {  // staging changed nothing: the batch fails whole
+      return fail_all(err(store_error::kind::io, std::string("append: ") + e.what()));
+    }
+  }
+
+ private:
+  // append_batch's work, under the volume's lock.
+  std::vector<result<append_outcome>> stage_and_apply(
+      const std::vector<const append_request*>& batch) {
     struct staged_request {
       const append_request* request;
       std::vector<std::string> entries;  // encoded, in version order
@@ -115,6 +126,7 @@ class memory_store final : public event_store {
     return out;
   }
 
+ public:
   result<std::vector<recorded_event>> read_stream(std::string_view stream,
                                                   std::uint64_t from_version) const override {
     if (stream.find('\0') != std::string_view::npos)
@@ -127,7 +139,9 @@ class memory_store final : public event_store {
     const auto& positions = s->second;
     for (std::uint64_t v = std::max<std::uint64_t>(from_version, 1); v <= positions.size(); ++v) {
       const std::uint64_t pos = positions[v - 1];
-      auto event = decode(volume_->log.at(pos - 1));
+      if (pos == 0 || pos > volume_->log.size())
+        return err(store_error::kind::corruption, "log and stream index disagree");
+      auto event = decode(volume_->log[pos - 1]);
       if (!event) return event.error();
       if (event->env.position != pos || event->env.version != v || event->env.stream != stream)
         return err(store_error::kind::corruption, "log and stream index disagree");
@@ -139,13 +153,20 @@ class memory_store final : public event_store {
   result<ok_t> read_all(std::uint64_t from, std::uint64_t to,
                         const std::function<bool(recorded_event&)>& visit) const override {
     from = std::max<std::uint64_t>(from, 1);
+    {
+      // The log as of this call, as a RocksDB iterator sees it: events a visitor appends, or
+      // another thread does meanwhile, are not visited.
+      std::shared_lock lock(volume_->mu);
+      if (closed_) return closed();
+      to = std::min<std::uint64_t>(to, volume_->log.size());
+    }
     std::vector<const std::string*> chunk;  // deque entries never move once written
     for (;;) {
       chunk.clear();
       {
         std::shared_lock lock(volume_->mu);
         if (closed_) return closed();
-        const std::uint64_t last = std::min<std::uint64_t>(to, volume_->log.size());
+        const std::uint64_t last = to;
         for (std::uint64_t p = from; p <= last && chunk.size() < visit_chunk; ++p)
           chunk.push_back(&volume_->log[p - 1]);
       }

@@ -13,7 +13,11 @@
 //
 // Threading: every call takes the volume's lock (shared for reads); visitors of read_all and
 // scan_views run without it, on entries copied or pinned under it, so a visitor may call the
-// store. Limits: none beyond memory; the simulator's runs are bounded by their step count.
+// store, appends included. Where it differs from RocksDB, which reads from a snapshot: read_all
+// stops at the log's end as of the call, but scan_views goes on reading the live rows a page of
+// 64 at a time, so rows written meanwhile may show; and a read-only store sees later appends of
+// the writer on its volume. The simulator runs on one thread, where neither can happen.
+// Limits: none beyond memory; the simulator's runs are bounded by their step count.
 #pragma once
 
 #include <memory>

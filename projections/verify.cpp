@@ -40,6 +40,11 @@ result<ok_t> log_replayer::advance(const events::event_store& store, verify_repo
   std::string last_stream;
   cursor* last_cursor = nullptr;
   const std::uint64_t last = store.last_position();
+  if (last + 1 < expected_)
+    report.add(log_problem{last + 1,
+                           {},
+                           "the log ends at " + std::to_string(last) + ", but positions up to " +
+                               std::to_string(expected_ - 1) + " were read before"});
   std::uint64_t resume = expected_;
   auto fold = [&](events::recorded_event& e) {
     ++report.events;

@@ -47,10 +47,11 @@ const char* fault_name(fault f) {
 namespace {
 
 constexpr const char* collaboration_prefix = "collaboration-";
-constexpr std::size_t max_in_flight = 24;       // client calls awaiting an answer
-constexpr std::size_t recent_lines = 40;        // history printed with a violation
-constexpr std::uint64_t drain_limit = 1000000;  // liveness: steps to answer everything
-constexpr std::size_t max_pages = 1000;         // a List that pages on longer is looping
+constexpr std::size_t max_in_flight = 24;        // client calls awaiting an answer
+constexpr std::size_t recent_lines = 40;         // history printed with a violation
+constexpr std::uint64_t drain_limit = 1000000;   // liveness: steps to answer everything
+constexpr std::size_t max_pages = 1000;          // a List that pages on longer is looping
+constexpr std::uint64_t whole_check_every = 10;  // periodic checks per one that starts over
 
 // The trace hash: FNV-1a's xor-and-multiply over 8-byte little-endian words instead of bytes,
 // with a shift after each multiply so high bytes reach the low bits. A byte at a time was a
@@ -648,6 +649,9 @@ class simulation {
   // compares every stream and every stored row, since recovery rebuilt them all.
   void full_check(const char* when, bool every_stream) {
     const std::string at = std::string(when) + " check: ";
+    // Now and then a periodic check starts over too: it reads back everything the incremental
+    // ones take on trust (old log entries, rows no append wrote since they were compared).
+    if (!every_stream && ++periodic_checks_ % whole_check_every == 0) every_stream = true;
     if (every_stream || !replayer_) {
       replayer_ = std::make_unique<projections::log_replayer>();
       stream_rows_.clear();
@@ -664,12 +668,15 @@ class simulation {
 
     std::set<std::string> keys = std::move(touched_keys_);
     touched_keys_.clear();
-    for (const auto& stream : changed) {
-      auto& mine = stream_rows_[stream];
-      for (const auto& [key, value] : mine) {
+    // Every changed stream lets go of its old rows before any renders its new ones, so a key
+    // moving from one stream to another is not taken for a key two streams render.
+    for (const auto& stream : changed)
+      for (const auto& [key, value] : stream_rows_[stream]) {
         row_owner_.erase(key);
         keys.insert(key);
       }
+    for (const auto& stream : changed) {
+      auto& mine = stream_rows_[stream];
       if (auto c = log.collaborations.find(stream); c != log.collaborations.end())
         mine = projections::rows(c->second);
       else if (auto t = log.configured_tables.find(stream); t != log.configured_tables.end())
@@ -832,6 +839,7 @@ class simulation {
   // every restart and the final check: the log folded so far, each stream's rows rendered from
   // it, the stream that renders each key, and the view keys appends wrote since the last check.
   std::unique_ptr<projections::log_replayer> replayer_;
+  std::uint64_t periodic_checks_ = 0;
   std::set<std::string> logged_ids_;  // request ids of the events read after restarts
   std::uint64_t logged_to_ = 0;       // the last position they were read to
   std::map<std::string, projections::row_set> stream_rows_;
@@ -858,6 +866,8 @@ sim_report run_simulation(const sim_options& options) {
     bug = collaboration::planted_bug::cancelled_query_succeeds;
   else if (options.bug == "removed-member-listed-without-membership")
     bug = collaboration::planted_bug::removed_member_listed_without_membership;
+  else if (options.bug == "stale-membership-quota-row")
+    bug = collaboration::planted_bug::stale_membership_quota_row;
   else if (!options.bug.empty())
     throw std::invalid_argument("unknown planted bug " + options.bug);
   // The run's own failures (injected disk errors, crashes) are findings reported by the run;

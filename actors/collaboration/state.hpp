@@ -152,7 +152,12 @@ enum class planted_bug : std::uint8_t {
   // Not the evolver: ListMembers' rows drop a REMOVED member's membershipId, which replay,
   // rebuild and the state checkers cannot see (they render the same way); the simulator's
   // content reads (sim/reads.cpp) do.
-  removed_member_listed_without_membership
+  removed_member_listed_without_membership,
+  // Not the evolver nor a rendering: the live path's view writes keep a membership's quota row
+  // once the membership no longer counts (projections::changed_rows drops the erasure). No read
+  // shows that row and rebuild renders it right; only comparing live views with the rebuilt ones
+  // (the simulator's periodic check) can see it.
+  stale_membership_quota_row
 };
 void plant_bug_for_tests(planted_bug bug);
 [[nodiscard]] planted_bug planted_bug_for_tests();

@@ -108,7 +108,11 @@ TEST_CASE("a planted evolver bug is caught, by a checker that understands it") {
        {"is not a transition of SPEC.md 16.3", "differs from the model", "the model says CANCELLED",
         "queries listed, the model has"}},
       // Statuses stay right; only ListMembers, as served, shows the link gone.
-      {"removed-member-listed-without-membership", {"membershipId <absent>, the model says"}}};
+      {"removed-member-listed-without-membership", {"membershipId <absent>, the model says"}},
+      // Only the live views are wrong, at a row no read shows: the incremental periodic check
+      // (or the one after a restart, incremental too on the memory store) must find it.
+      {"stale-membership-quota-row",
+       {"check: rebuilt projections differ from the live ones at q/ms/"}}};
   for (const auto& p : bugs) {
     for (std::uint64_t s : {1, 2, 3}) {
       auto o = seed(s, 20000);
