@@ -2,6 +2,7 @@
 // each named.
 #include <filesystem>
 #include <random>
+#include <set>
 
 #include <rocksdb/db.h>
 
@@ -262,4 +263,50 @@ TEST_CASE("verify: a configured table event that does not fit its stream is a lo
   auto report = f.verify();
   REQUIRE(report.problem_count == 1);
   CHECK_THAT(report.problems[0].what, Catch::Contains("does not apply"));
+}
+
+TEST_CASE("the log replayer goes on from where it stopped, and notices a log that shrank",
+          "[verify]") {
+  // given: a collaboration created and joined
+  store_fixture f;
+  f.run(standard_create(), creator, true);
+  f.run(join_cmd(), querier);
+  projections::log_replayer replayer;
+  projections::verify_report first;
+  std::set<std::string> changed;
+  REQUIRE(replayer.advance(*f.store, first, false, {}, &changed).ok());
+  CHECK(first.events == f.appended);
+  CHECK(changed == std::set<std::string>{collaboration::stream_id(cid)});
+
+  WHEN("more is appended and it advances again") {
+    f.run(collaboration::update_collaboration{"renamed", {}, {}}, creator);
+    f.run(collaboration::delete_member{provider}, creator);
+    projections::verify_report more;
+    changed.clear();
+    REQUIRE(replayer.advance(*f.store, more, false, {}, &changed).ok());
+    REQUIRE(replayer.check_heads(*f.store, more).ok());
+    THEN("it folds only the new events, into the state a whole replay reaches") {
+      CHECK(more.events == f.appended - first.events);
+      CHECK(more.problem_count == 0);
+      CHECK(changed.size() == 1);
+      projections::verify_report whole;
+      auto log = projections::replay_log(*f.store, whole);
+      REQUIRE(log.ok());
+      const auto& mine = replayer.log().collaborations;
+      REQUIRE(mine.size() == 1);
+      CHECK(projections::rows(mine.begin()->second) ==
+            projections::rows(log->collaborations.begin()->second));
+      CHECK(mine.begin()->second.version == f.appended);
+    }
+  }
+  WHEN("it advances over a store whose log is shorter than what it read") {
+    store_fixture other;
+    other.run(standard_create(), creator, true);
+    projections::verify_report shrunk;
+    REQUIRE(replayer.advance(*other.store, shrunk).ok());
+    THEN("the log's end is a problem") {
+      REQUIRE(shrunk.problem_count >= 1);
+      CHECK_THAT(shrunk.problems[0].what, Catch::Contains("but positions up to"));
+    }
+  }
 }
