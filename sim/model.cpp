@@ -98,6 +98,8 @@ const char* op_name(op_kind k) {
       return "ListMemberships";
     case op_kind::list_collaborations:
       return "ListCollaborations";
+    case op_kind::list_schemas:
+      return "ListSchemas";
     case op_kind::list_change_requests:
       return "ListCollaborationChangeRequests";
     case op_kind::list_queries:
@@ -244,6 +246,10 @@ expectation reference_model::predict(const operation& op) const {
     case op_kind::list_memberships:  // anyone: only the caller's own are listed
     case op_kind::list_collaborations:
       return ok;
+    case op_kind::list_schemas: {  // SPEC.md 11: ACTIVE members of a live collaboration
+      const auto* m = c && !c->deleted ? c->member(op.caller) : nullptr;
+      return m && m->status == m_status::active ? ok : denied;
+    }
     case op_kind::tag_resource:
     case op_kind::untag_resource:
     case op_kind::list_tags:
@@ -523,6 +529,7 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
     case op_kind::get_membership:
     case op_kind::list_memberships:
     case op_kind::list_collaborations:
+    case op_kind::list_schemas:
     case op_kind::list_change_requests:
     case op_kind::list_queries:
     case op_kind::list_tags:

@@ -201,6 +201,43 @@ std::string collaborations(const reference_model& model, const operation& op, st
   return {};
 }
 
+// SPEC.md 11: a schema per association whose membership is ACTIVE, named as the association,
+// created by the membership's account, with the analysis rule types of its table (the workload
+// gives tables a CUSTOM rule or none). The order is the server's (creation time).
+std::string schemas(const reference_model& model, const operation& op, std::size_t& compared,
+                    const std::vector<std::string>& pages) {
+  std::vector<json::object> got;
+  std::string why;
+  if (!items_of(pages, "schemaSummaries", op.page_size, got, why)) return why;
+  compared = got.size();
+  const auto& c = model.collaborations().at(op.collaboration_id);
+  std::map<std::string, const m_association*> want;
+  for (const auto& [id, a] : c.associations) {
+    auto ms = model.memberships().find(a.membership_id);
+    if (ms != model.memberships().end() && ms->second.status == m_membership_status::active)
+      want[a.name] = &a;
+  }
+  std::set<std::string> seen;
+  for (const auto& g : got) {
+    const auto name = text(g, "name");
+    if (!seen.insert(name).second) return "schema " + name + " listed twice";
+    auto it = want.find(name);
+    if (it == want.end()) return "schema " + name + " listed, the model has not";
+    const m_association& a = *it->second;
+    const auto& account = model.memberships().at(a.membership_id).account;
+    if (text(g, "creatorAccountId") != account)
+      return "schema " + name + " listed with creator " + text(g, "creatorAccountId") +
+             ", the model says " + account;
+    std::set<std::string> want_types;
+    if (model.tables().at(a.table_id).rule) want_types.insert("CUSTOM");
+    if (abilities(g, "analysisRuleTypes") != want_types)
+      return "schema " + name + " listed with analysisRuleTypes other than the model's";
+  }
+  for (const auto& [name, a] : want)
+    if (!seen.count(name)) return "schema " + name + " is not listed";
+  return {};
+}
+
 // The member a change request is about: changes[0].specification.member.accountId.
 std::string change_account(const json::object& o) {
   const auto* changes = o.if_contains("changes");
@@ -353,6 +390,9 @@ std::string check_read(const reference_model& model, const operation& op,
       break;
     case op_kind::list_collaborations:
       problem = collaborations(model, op, n, pages);
+      break;
+    case op_kind::list_schemas:
+      problem = schemas(model, op, n, pages);
       break;
     case op_kind::list_change_requests:
       problem = change_requests(model, op, n, pages);

@@ -403,6 +403,14 @@ class simulation {
   // (ListMemberships, ListCollaborations), one that may add, remove or change an entry of them.
   bool races_a_write(const operation& op) const {
     if (is_write(op.kind) || op.kind == op_kind::malformed) return false;
+    if (op.kind == op_kind::list_schemas) {  // a table's rule shows in its schemas
+      if (busy_.count(op.collaboration_id)) return true;
+      auto c = model_.collaborations().find(op.collaboration_id);
+      if (c != model_.collaborations().end())
+        for (const auto& [id, a] : c->second.associations)
+          if (busy_.count("table:" + a.table_id)) return true;
+      return false;
+    }
     if (op.kind != op_kind::list_memberships && op.kind != op_kind::list_collaborations)
       return busy_.count(op.collaboration_id) > 0;
     for (const auto& [seq, f] : in_flight_)

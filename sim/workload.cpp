@@ -32,6 +32,7 @@ constexpr weighted mix[] = {
     {op_kind::get_membership, 4},
     {op_kind::list_memberships, 3},
     {op_kind::list_collaborations, 3},
+    {op_kind::list_schemas, 3},
     {op_kind::list_change_requests, 4},
     {op_kind::list_queries, 4},
     {op_kind::tag_resource, 3},
@@ -258,6 +259,16 @@ operation workload::next(const reference_model& model,
     case op_kind::list_members:
       op.caller = member_account();
       op.page_size = static_cast<std::uint8_t>(1 + rng_.below(4));
+      break;
+    case op_kind::list_schemas:
+      op.caller = member_account();
+      op.page_size = static_cast<std::uint8_t>(1 + rng_.below(4));
+      if (!c.associations.empty() && rng_.chance(700)) {
+        // Mostly as the member behind an association, who is ACTIVE while its schema shows.
+        const auto& a = pick(rng_, c.associations)->second;
+        if (auto ms = model.memberships().find(a.membership_id); ms != model.memberships().end())
+          op.caller = ms->second.account;
+      }
       break;
     case op_kind::tag_resource:
     case op_kind::untag_resource:

@@ -483,6 +483,56 @@ TEST_CASE("the read checker lists the caller's INVITED and ACTIVE collaborations
   }
 }
 
+TEST_CASE("the read checker lists a collaboration's schemas for its ACTIVE members") {
+  // given: both joined; the invitee associated table t1 as "visits"
+  auto m = given_collaboration();
+  m.apply(op(op_kind::create_membership, creator), "m1");
+  m.apply(op(op_kind::create_membership, invitee), "m2");
+  auto table = op(op_kind::create_configured_table, invitee, "");
+  m.apply(table, "t1");
+  auto assoc = op(op_kind::create_association, invitee);
+  assoc.membership_id = "m2";
+  assoc.table_id = "t1";
+  assoc.schema = "visits";
+  m.apply(assoc, "a1");
+  auto list = op(op_kind::list_schemas, creator);
+  const std::string plain = R"({"name":"visits","creatorAccountId":"222222222222",)"
+                            R"("analysisRuleTypes":[]})";
+  const std::string ruled = R"({"name":"visits","creatorAccountId":"222222222222",)"
+                            R"("analysisRuleTypes":["CUSTOM"]})";
+  THEN("an ACTIVE member lists it; others are refused") {
+    CHECK(m.predict(list).status == 200);
+    CHECK(check_read(m, list, {R"({"schemaSummaries":[)" + plain + "]}"}).empty());
+    CHECK(m.predict(op(op_kind::list_schemas, outsider)).status == 403);
+  }
+  THEN("a missing, doubled or misdescribed schema is found") {
+    CHECK(check_read(m, list, {R"({"schemaSummaries":[]})"}) == "schema visits is not listed");
+    CHECK(check_read(m, list, {R"({"schemaSummaries":[)" + plain + "," + plain + "]}"}) ==
+          "schema visits listed twice");
+    auto other = plain;
+    other.replace(other.find("222222222222"), 12, "111111111111");
+    CHECK(check_read(m, list, {R"({"schemaSummaries":[)" + other + "]}"})
+              .find("listed with creator 111111111111, the model says 222222222222") !=
+          std::string::npos);
+    CHECK(check_read(m, list, {R"({"schemaSummaries":[)" + ruled + "]}"}) ==
+          "schema visits listed with analysisRuleTypes other than the model's");
+  }
+  THEN("the table's rule shows in it, and it goes when its member is removed") {
+    auto rule = op(op_kind::create_table_rule, invitee, "");
+    rule.table_id = "t1";
+    m.apply(rule, "");
+    CHECK(check_read(m, list, {R"({"schemaSummaries":[)" + ruled + "]}"}).empty());
+    auto remove = op(op_kind::delete_member, creator);
+    remove.account = invitee;
+    REQUIRE(m.predict(remove).status == 204);
+    m.apply(remove, "");
+    CHECK(check_read(m, list, {R"({"schemaSummaries":[]})"}).empty());
+    CHECK(check_read(m, list, {R"({"schemaSummaries":[)" + ruled + "]}"}) ==
+          "schema visits listed, the model has not");
+    CHECK(render_request(list).target == "/collaborations/c1/schemas");
+  }
+}
+
 TEST_CASE("the read checker lists change requests newest first, with the votes that count") {
   // given: c1 with the invitee joined, and two requests to add the outsider and a fourth account
   auto m = given_collaboration();

@@ -42,7 +42,7 @@ TEST_CASE("every checked read compares answers that hold something") {
     INFO(explain(r, o));
     REQUIRE(r.ok);
     for (const char* read :
-         {"ListMembers", "GetMembership", "ListMemberships", "ListCollaborations",
+         {"ListMembers", "GetMembership", "ListMemberships", "ListCollaborations", "ListSchemas",
           "ListProtectedQueries", "ListCollaborationChangeRequests", "ListTagsForResource"}) {
       INFO("seed " << s << ": " << read);
       REQUIRE(r.reads_checked.count(read) == 1);
