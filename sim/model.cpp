@@ -100,6 +100,8 @@ const char* op_name(op_kind k) {
       return "ListCollaborations";
     case op_kind::list_schemas:
       return "ListSchemas";
+    case op_kind::list_associations:
+      return "ListConfiguredTableAssociations";
     case op_kind::list_change_requests:
       return "ListCollaborationChangeRequests";
     case op_kind::list_queries:
@@ -241,6 +243,7 @@ expectation reference_model::predict(const operation& op) const {
     case op_kind::list_change_requests:
       return c && c->visible_to(op.caller) ? ok : denied;
     case op_kind::get_membership:
+    case op_kind::list_associations:
     case op_kind::list_queries:  // in every membership status
       return owned(op.membership_id, op.caller) ? ok : not_found;
     case op_kind::list_memberships:  // anyone: only the caller's own are listed
@@ -530,6 +533,7 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
     case op_kind::list_memberships:
     case op_kind::list_collaborations:
     case op_kind::list_schemas:
+    case op_kind::list_associations:
     case op_kind::list_change_requests:
     case op_kind::list_queries:
     case op_kind::list_tags:

@@ -43,6 +43,7 @@ enum class op_kind : std::uint8_t {
   list_tags,            // ListTagsForResource
   list_collaborations,  // the caller's INVITED and ACTIVE collaborations
   list_schemas,         // a collaboration's schemas, for its ACTIVE members
+  list_associations,    // ListConfiguredTableAssociations of a membership
 };
 const char* op_name(op_kind k);
 // Reads answered from the projections: they change nothing, so they never wait for a writer.
@@ -50,7 +51,8 @@ inline bool is_read(op_kind k) {
   return k == op_kind::get_collaboration || k == op_kind::list_members ||
          k == op_kind::get_membership || k == op_kind::list_memberships ||
          k == op_kind::list_change_requests || k == op_kind::list_queries ||
-         k == op_kind::list_tags || k == op_kind::list_collaborations || k == op_kind::list_schemas;
+         k == op_kind::list_tags || k == op_kind::list_collaborations ||
+         k == op_kind::list_schemas || k == op_kind::list_associations;
 }
 
 // A member of a CreateCollaboration as the workload planned it.

@@ -238,6 +238,36 @@ std::string schemas(const reference_model& model, const operation& op, std::size
   return {};
 }
 
+// SPEC.md 3.3: exactly the membership's own associations, each with its name, table and
+// membership. The order is the server's (creation time).
+std::string associations(const reference_model& model, const operation& op, std::size_t& compared,
+                         const std::vector<std::string>& pages) {
+  std::vector<json::object> got;
+  std::string why;
+  if (!items_of(pages, "configuredTableAssociationSummaries", op.page_size, got, why)) return why;
+  compared = got.size();
+  const auto& ms = model.memberships().at(op.membership_id);
+  std::map<std::string, const m_association*> want;
+  for (const auto& [id, a] : model.collaborations().at(ms.collaboration_id).associations)
+    if (a.membership_id == op.membership_id) want[id] = &a;
+  std::set<std::string> seen;
+  for (const auto& g : got) {
+    const auto id = text(g, "id");
+    if (!seen.insert(id).second) return "association " + id + " listed twice";
+    auto it = want.find(id);
+    if (it == want.end()) return "association " + id + " listed, the model has not";
+    const m_association& a = *it->second;
+    if (text(g, "name") != a.name || text(g, "configuredTableId") != a.table_id ||
+        text(g, "membershipId") != a.membership_id)
+      return "association " + id + " listed as " + text(g, "name") + " of table " +
+             text(g, "configuredTableId") + " in membership " + text(g, "membershipId") +
+             ", the model says " + a.name + " of " + a.table_id + " in " + a.membership_id;
+  }
+  for (const auto& [id, a] : want)
+    if (!seen.count(id)) return "association " + id + " (" + a->name + ") is not listed";
+  return {};
+}
+
 // The member a change request is about: changes[0].specification.member.accountId.
 std::string change_account(const json::object& o) {
   const auto* changes = o.if_contains("changes");
@@ -393,6 +423,9 @@ std::string check_read(const reference_model& model, const operation& op,
       break;
     case op_kind::list_schemas:
       problem = schemas(model, op, n, pages);
+      break;
+    case op_kind::list_associations:
+      problem = associations(model, op, n, pages);
       break;
     case op_kind::list_change_requests:
       problem = change_requests(model, op, n, pages);

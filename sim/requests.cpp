@@ -209,6 +209,10 @@ api::http_request render_request(const operation& op, std::string_view next_toke
     case op_kind::list_memberships:
       r = request("GET", "/memberships" + list_query(op, "status", next_token));
       break;
+    case op_kind::list_associations:
+      r = request("GET", "/memberships/" + op.membership_id + "/configuredTableAssociations" +
+                             list_query(op, {}, next_token));
+      break;
     case op_kind::list_schemas:
       r = request("GET", collab + "/schemas" + list_query(op, {}, next_token));
       break;

@@ -109,6 +109,23 @@ struct violation_found {};
 bool is_content_read(op_kind k) {
   return is_read(k) && k != op_kind::get_collaboration;
 }
+// What a read that races a write the model has not learned may answer besides 200: the write
+// may have taken away the membership it reads through (404) or its sight of the collaboration
+// (403). The caller's own lists answer 200 whatever happens (0: nothing else).
+unsigned racing_status(op_kind k) {
+  switch (k) {
+    case op_kind::get_membership:
+    case op_kind::list_queries:
+    case op_kind::list_tags:
+    case op_kind::list_associations:
+      return 404;
+    case op_kind::list_memberships:
+    case op_kind::list_collaborations:
+      return 0;
+    default:
+      return 403;
+  }
+}
 bool is_write(op_kind k) {
   return !is_read(k) && k != op_kind::malformed;
 }
@@ -369,12 +386,7 @@ class simulation {
     f.expected = model_.predict(op);
     f.write = write;
     f.exact = !races_a_write(op);
-    f.racing_status =
-        op.kind == op_kind::get_membership || op.kind == op_kind::list_queries ||
-                op.kind == op_kind::list_tags
-            ? 404
-        : op.kind == op_kind::list_memberships || op.kind == op_kind::list_collaborations ? 0
-                                                                                          : 403;
+    f.racing_status = racing_status(op.kind);
     f.request_id = "sim-" + std::to_string(options_.seed) + "-" + std::to_string(seq);
     f.op = std::move(op);
     for (const auto& k : keys) ++busy_[k];

@@ -33,6 +33,7 @@ constexpr weighted mix[] = {
     {op_kind::list_memberships, 3},
     {op_kind::list_collaborations, 3},
     {op_kind::list_schemas, 3},
+    {op_kind::list_associations, 3},
     {op_kind::list_change_requests, 4},
     {op_kind::list_queries, 4},
     {op_kind::tag_resource, 3},
@@ -221,7 +222,22 @@ operation workload::next(const reference_model& model,
     case op_kind::delete_membership:
     case op_kind::update_membership:
     case op_kind::get_membership:
+    case op_kind::list_associations:
     case op_kind::list_queries: {
+      if (kind == op_kind::list_associations) {
+        op.page_size = static_cast<std::uint8_t>(1 + rng_.below(4));
+        if (!c.associations.empty() && rng_.chance(700)) {
+          // Mostly through a membership that has associations.
+          const auto& a = pick(rng_, c.associations)->second;
+          if (auto it = model.memberships().find(a.membership_id);
+              it != model.memberships().end()) {
+            op.membership_id = it->first;
+            op.caller = it->second.account;
+            op.collaboration_id = it->second.collaboration_id;
+            break;
+          }
+        }
+      }
       if (kind == op_kind::list_queries) {
         if (rng_.chance(300))
           op.status_filter =

@@ -517,6 +517,36 @@ TEST_CASE("the read checker lists a collaboration's schemas for its ACTIVE membe
     CHECK(check_read(m, list, {R"({"schemaSummaries":[)" + ruled + "]}"}) ==
           "schema visits listed with analysisRuleTypes other than the model's");
   }
+  THEN("ListConfiguredTableAssociations lists the membership's own, in any membership status") {
+    auto mine = op(op_kind::list_associations, invitee);
+    mine.membership_id = "m2";
+    const std::string row =
+        R"({"id":"a1","name":"visits","configuredTableId":"t1","membershipId":"m2"})";
+    CHECK(m.predict(mine).status == 200);
+    CHECK(
+        check_read(m, mine, {R"({"configuredTableAssociationSummaries":[)" + row + "]}"}).empty());
+    CHECK(check_read(m, mine, {R"({"configuredTableAssociationSummaries":[]})"}) ==
+          "association a1 (visits) is not listed");
+    auto wrong = row;
+    wrong.replace(wrong.find("t1"), 2, "t9");
+    CHECK(check_read(m, mine, {R"({"configuredTableAssociationSummaries":[)" + wrong + "]}"})
+              .find("of table t9 in membership m2, the model says visits of t1 in m2") !=
+          std::string::npos);
+    auto theirs = mine;
+    theirs.membership_id = "m1";  // the creator's membership holds none
+    theirs.caller = creator;
+    CHECK(check_read(m, theirs, {R"({"configuredTableAssociationSummaries":[)" + row + "]}"}) ==
+          "association a1 listed, the model has not");
+    theirs.caller = invitee;  // not the invitee's membership: as unknown
+    CHECK(m.predict(theirs).status == 404);
+    auto remove = op(op_kind::delete_member, creator);
+    remove.account = invitee;
+    m.apply(remove, "");
+    CHECK(m.predict(mine).status == 200);  // a REMOVED membership still lists its own
+    CHECK(
+        check_read(m, mine, {R"({"configuredTableAssociationSummaries":[)" + row + "]}"}).empty());
+    CHECK(render_request(mine).target == "/memberships/m2/configuredTableAssociations");
+  }
   THEN("the table's rule shows in it, and it goes when its member is removed") {
     auto rule = op(op_kind::create_table_rule, invitee, "");
     rule.table_id = "t1";
