@@ -640,8 +640,8 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
       return;
     case op_kind::create_association: {
       auto& owner = collabs_.at(memberships_.at(op.membership_id).collaboration_id);
-      owner.associations[fresh_id] =
-          m_association{fresh_id, op.membership_id, op.table_id, op.schema};
+      owner.associations[fresh_id] = m_association{fresh_id, op.membership_id, op.table_id,
+                                                   op.schema, owner.associations_created++};
       return;
     }
     case op_kind::delete_association:

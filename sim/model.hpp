@@ -77,6 +77,9 @@ struct m_association {
   std::string membership_id;
   std::string table_id;
   std::string name;
+  // Its place among the collaboration's associations, oldest first (they are created one at a
+  // time per collaboration, so this is the order of their createTime).
+  std::size_t created = 0;
 };
 
 struct m_table {
@@ -94,6 +97,7 @@ struct m_collaboration {
   std::set<std::string> auto_approved;
   std::map<std::string, m_change_request> change_requests;
   std::map<std::string, m_association> associations;
+  std::size_t associations_created = 0;  // ever, for m_association::created
   std::map<std::string, m_query> queries;
 
   const m_member* member(const std::string& account) const;

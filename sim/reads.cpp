@@ -201,9 +201,20 @@ std::string collaborations(const reference_model& model, const operation& op, st
   return {};
 }
 
+// SPEC.md 2.5: by createTime, newest first. `created` gives each listed item's place in
+// creation order (the items are known to be the model's).
+template <class Created>
+std::string newest_first(const std::vector<json::object>& got, std::string_view key,
+                         const Created& created) {
+  for (std::size_t i = 1; i < got.size(); ++i)
+    if (created(text(got[i - 1], key)) < created(text(got[i], key)))
+      return text(got[i], key) + " is listed after " + text(got[i - 1], key) + ", which is older";
+  return {};
+}
+
 // SPEC.md 11: a schema per association whose membership is ACTIVE, named as the association,
 // created by the membership's account, with the analysis rule types of its table (the workload
-// gives tables a CUSTOM rule or none). The order is the server's (creation time).
+// gives tables a CUSTOM rule or none), newest first.
 std::string schemas(const reference_model& model, const operation& op, std::size_t& compared,
                     const std::vector<std::string>& pages) {
   std::vector<json::object> got;
@@ -235,11 +246,11 @@ std::string schemas(const reference_model& model, const operation& op, std::size
   }
   for (const auto& [name, a] : want)
     if (!seen.count(name)) return "schema " + name + " is not listed";
-  return {};
+  return newest_first(got, "name", [&](const std::string& name) { return want.at(name)->created; });
 }
 
 // SPEC.md 3.3: exactly the membership's own associations, each with its name, table and
-// membership. The order is the server's (creation time).
+// membership, newest first.
 std::string associations(const reference_model& model, const operation& op, std::size_t& compared,
                          const std::vector<std::string>& pages) {
   std::vector<json::object> got;
@@ -265,7 +276,7 @@ std::string associations(const reference_model& model, const operation& op, std:
   }
   for (const auto& [id, a] : want)
     if (!seen.count(id)) return "association " + id + " (" + a->name + ") is not listed";
-  return {};
+  return newest_first(got, "id", [&](const std::string& id) { return want.at(id)->created; });
 }
 
 // The member a change request is about: changes[0].specification.member.accountId.
