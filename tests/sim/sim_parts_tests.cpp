@@ -184,6 +184,26 @@ reference_model given_collaboration(std::vector<std::string> auto_approved = {})
   return m;
 }
 
+// The invitee associates its table t1 as "visits", through its membership m2.
+operation visits_association() {
+  auto assoc = op(op_kind::create_association, invitee);
+  assoc.membership_id = "m2";
+  assoc.table_id = "t1";
+  assoc.schema = "visits";
+  return assoc;
+}
+
+// given: c1 with both joined (m1, m2) and the invitee's table t1 associated as "visits" (a1).
+reference_model given_association() {
+  auto m = given_collaboration();
+  m.apply(op(op_kind::create_membership, creator), "m1");
+  m.apply(op(op_kind::create_membership, invitee), "m2");
+  m.apply(op(op_kind::create_configured_table, invitee, ""), "t1");
+  REQUIRE(m.predict(visits_association()).status == 200);
+  m.apply(visits_association(), "a1");
+  return m;
+}
+
 }  // namespace
 
 TEST_CASE("the reference model predicts SPEC.md's answers") {
@@ -275,18 +295,8 @@ TEST_CASE("the reference model predicts SPEC.md's answers") {
 }
 
 TEST_CASE("the reference model predicts protected queries (SPEC.md 12, 16.3)") {
-  auto m = given_collaboration();
-  m.apply(op(op_kind::create_membership, creator), "m1");
-  m.apply(op(op_kind::create_membership, invitee), "m2");
-  auto table = op(op_kind::create_configured_table, invitee, "");
-  m.apply(table, "t1");
-  auto assoc = op(op_kind::create_association, invitee);
-  assoc.membership_id = "m2";
-  assoc.table_id = "t1";
-  assoc.schema = "visits";
-  REQUIRE(m.predict(assoc).status == 200);
-  m.apply(assoc, "a1");
-  CHECK(m.predict(assoc).status == 409);  // the schema name is taken
+  auto m = given_association();
+  CHECK(m.predict(visits_association()).status == 409);  // the schema name is taken
 
   auto start = op(op_kind::start_query, creator);
   start.membership_id = "m1";
@@ -484,17 +494,7 @@ TEST_CASE("the read checker lists the caller's INVITED and ACTIVE collaborations
 }
 
 TEST_CASE("the read checker lists a collaboration's schemas for its ACTIVE members") {
-  // given: both joined; the invitee associated table t1 as "visits"
-  auto m = given_collaboration();
-  m.apply(op(op_kind::create_membership, creator), "m1");
-  m.apply(op(op_kind::create_membership, invitee), "m2");
-  auto table = op(op_kind::create_configured_table, invitee, "");
-  m.apply(table, "t1");
-  auto assoc = op(op_kind::create_association, invitee);
-  assoc.membership_id = "m2";
-  assoc.table_id = "t1";
-  assoc.schema = "visits";
-  m.apply(assoc, "a1");
+  auto m = given_association();
   auto list = op(op_kind::list_schemas, creator);
   const std::string plain = R"({"name":"visits","creatorAccountId":"222222222222",)"
                             R"("analysisRuleTypes":[]})";
