@@ -76,6 +76,16 @@ class memory_store final : public event_store {
   }
 
  private:
+  // The value at `key` of one of the volume's families, copied out under the lock.
+  std::optional<std::string> copy_of(const std::map<std::string, std::string, std::less<>>& family,
+                                     std::string_view key) const {
+    std::shared_lock lock(volume_->mu);
+    if (closed_) return std::nullopt;
+    auto it = family.find(key);
+    if (it == family.end()) return std::nullopt;
+    return it->second;
+  }
+
   // append_batch's work, under the volume's lock.
   std::vector<result<append_outcome>> stage_and_apply(
       const std::vector<const append_request*>& batch) {
@@ -212,11 +222,7 @@ class memory_store final : public event_store {
   }
 
   std::optional<std::string> get_view(std::string_view key) const override {
-    std::shared_lock lock(volume_->mu);
-    if (closed_) return std::nullopt;
-    auto it = volume_->views.find(key);
-    if (it == volume_->views.end()) return std::nullopt;
-    return it->second;
+    return copy_of(volume_->views, key);
   }
 
   void scan_views(std::string_view prefix, std::string_view start_after,
@@ -260,11 +266,7 @@ class memory_store final : public event_store {
   }
 
   std::optional<std::string> get_snapshot(std::string_view stream) const override {
-    std::shared_lock lock(volume_->mu);
-    if (closed_) return std::nullopt;
-    auto it = volume_->snapshots.find(stream);
-    if (it == volume_->snapshots.end()) return std::nullopt;
-    return it->second;
+    return copy_of(volume_->snapshots, stream);
   }
 
   result<ok_t> checkpoint(const std::string& dest) const override {

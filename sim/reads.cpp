@@ -17,7 +17,8 @@ std::string text(const json::object& o, std::string_view key) {
   return v && v->is_string() ? std::string(v->get_string()) : std::string("<absent>");
 }
 
-std::set<std::string> abilities(const json::object& o, std::string_view key) {
+// The strings of an array member (abilities, rule types), as a set.
+std::set<std::string> string_set(const json::object& o, std::string_view key) {
   std::set<std::string> out;
   if (const auto* v = o.if_contains(key); v && v->is_array())
     for (const auto& a : v->get_array())
@@ -96,7 +97,7 @@ std::string members(const reference_model& model, const operation& op, std::size
     if (text(g, "accountId") != m.account) return at + "listed as " + text(g, "accountId");
     if (text(g, "status") != status_name(m.status))
       return at + "status " + text(g, "status") + ", the model says " + status_name(m.status);
-    if (abilities(g, "abilities") != abilities(m)) return at + "abilities differ from the model";
+    if (string_set(g, "abilities") != abilities(m)) return at + "abilities differ from the model";
     const std::string want_ms = m.membership_id ? *m.membership_id : "<absent>";
     if (text(g, "membershipId") != want_ms)
       return at + "membershipId " + text(g, "membershipId") + ", the model says " + want_ms;
@@ -123,7 +124,7 @@ std::string membership(const reference_model& model, const operation& op, std::s
     return "status " + text(g, "status") + ", the model says " + status_name(want.status);
   if (text(g, "queryLogStatus") != (want.query_log ? "ENABLED" : "DISABLED"))
     return "queryLogStatus " + text(g, "queryLogStatus") + " differs from the model";
-  if (!member || abilities(g, "memberAbilities") != abilities(*member))
+  if (!member || string_set(g, "memberAbilities") != abilities(*member))
     return "memberAbilities differ from the model";
   if (pays(g) != (c.query_payer() == want.account ? 1 : 0))
     return "paymentConfiguration.queryCompute.isResponsible differs from the model";
@@ -241,7 +242,7 @@ std::string schemas(const reference_model& model, const operation& op, std::size
              ", the model says " + account;
     std::set<std::string> want_types;
     if (model.tables().at(a.table_id).rule) want_types.insert("CUSTOM");
-    if (abilities(g, "analysisRuleTypes") != want_types)
+    if (string_set(g, "analysisRuleTypes") != want_types)
       return "schema " + name + " listed with analysisRuleTypes other than the model's";
   }
   for (const auto& [name, a] : want)

@@ -36,10 +36,10 @@ TEST_CASE("the seeded source repeats itself and stays in range") {
 
 namespace {
 
-struct memory_store {
+struct rocksdb_on_memenv {
   std::shared_ptr<rocksdb::Env> disk = events::make_memory_disk();
   std::unique_ptr<events::event_store> store;
-  memory_store() { open(); }
+  rocksdb_on_memenv() { open(); }
   void open() {
     events::store_options o;
     o.disk = disk;
@@ -64,7 +64,7 @@ events::append_request request(const std::string& stream, std::uint64_t expected
 }  // namespace
 
 TEST_CASE("the simulated journal: durable only when committed, lost on a crash") {
-  memory_store m;
+  rocksdb_on_memenv m;
   sim_journal j;
   j.attach(m.store.get());
   int done_ok = 0, done_failed = 0;
@@ -135,7 +135,7 @@ TEST_CASE("a fixed store secret must be 32 bytes") {
 }
 
 TEST_CASE("the deterministic registry runs nothing until told, one message at a time") {
-  memory_store m;
+  rocksdb_on_memenv m;
   sim_journal j;
   j.attach(m.store.get());
   registry_options o;
