@@ -255,7 +255,7 @@ int replay_at(const events::event_store& store, const replay_flags& f, const cut
     w.end_array();
   }
   w.end_object();
-  print_line(w.str());
+  print_line(std::string(w.str()));
 
   if (!stream.empty() && !folded_streams.streams.at(stream).state.created)
     std::fprintf(stderr, "cleanroomsd replay: collaboration %s did not exist yet at that point\n",
@@ -332,7 +332,7 @@ void print_diff_json(std::uint64_t from, std::uint64_t to, const std::vector<std
     w.end_array();
   }
   w.end_object();
-  print_line(w.str());
+  print_line(std::string(w.str()));
 }
 
 int replay_diff(const events::event_store& store, const replay_flags& f, std::uint64_t from,

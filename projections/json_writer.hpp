@@ -4,6 +4,7 @@
 // escapes are applied.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -18,9 +19,12 @@ class json_writer {
  public:
   // The text is built in a buffer reused by this thread's writers, so a row costs one exact
   // allocation in take() where growing a fresh string made three or four (a membership row is
-  // ~800 bytes), and the rows kept in memory carry no spare capacity.
-  json_writer() : out_(acquire()) {}
-  ~json_writer() { release(std::move(out_)); }
+  // ~800 bytes), and the rows kept in memory carry no spare capacity. The buffer is written
+  // through a raw cursor, not std::string::append: a row is dozens of short pieces, and the
+  // append call per piece (with its capacity check) was a tenth of a simulator step
+  // (callgrind, sim/README.md).
+  json_writer() : buf_(acquire()), len_(0) {}
+  ~json_writer() { release(std::move(buf_)); }
   json_writer(const json_writer&) = delete;
   json_writer& operator=(const json_writer&) = delete;
   json_writer& begin_object() { return open('{'); }
@@ -30,7 +34,7 @@ class json_writer {
   json_writer& key(std::string_view k) {
     comma();
     quoted(k);
-    out_ += ':';
+    put(':');
     after_key_ = true;
     return *this;
   }
@@ -38,9 +42,12 @@ class json_writer {
   template <std::size_t N>
   json_writer& key(const char (&k)[N]) {
     comma();
-    out_ += '"';
-    out_.append(k, N - 1);
-    out_.append("\":", 2);
+    char* p = room(N + 2);
+    *p = '"';
+    std::memcpy(p + 1, k, N - 1);
+    p[N] = '"';
+    p[N + 1] = ':';
+    len_ += N + 2;
     after_key_ = true;
     return *this;
   }
@@ -55,43 +62,58 @@ class json_writer {
   }
   json_writer& boolean(bool v) {
     comma();
-    out_ += v ? "true" : "false";
+    if (v)
+      put("true", 4);
+    else
+      put("false", 5);
     return *this;
   }
   json_writer& number(std::int64_t v) {
     comma();
-    out_ += std::to_string(v);
+    char* p = room(24);
+    len_ = static_cast<std::size_t>(std::to_chars(p, p + 24, v).ptr - buf_.data());
     return *this;
   }
   // Epoch milliseconds as epoch seconds with millisecond precision ("1732147200.123").
   json_writer& timestamp(std::int64_t ms) {
     comma();
     const std::int64_t s = ms / 1000, frac = ms % 1000 < 0 ? -(ms % 1000) : ms % 1000;
-    char buf[32];
-    auto end = std::to_chars(buf, buf + sizeof buf - 4, s).ptr;
+    char* p = room(32);
+    char* end = std::to_chars(p, p + 28, s).ptr;
     *end++ = '.';
     *end++ = static_cast<char>('0' + frac / 100);
     *end++ = static_cast<char>('0' + frac / 10 % 10);
     *end++ = static_cast<char>('0' + frac % 10);
-    out_.append(buf, end);
+    len_ = static_cast<std::size_t>(end - buf_.data());
     return *this;
   }
   // Already-rendered JSON (a row), inserted as one value.
   json_writer& raw(std::string_view json) {
     comma();
-    out_ += json;
+    put(json.data(), json.size());
     return *this;
   }
-  const std::string& str() const { return out_; }
+  std::string_view str() const { return {buf_.data(), len_}; }
   // An exact-size copy of a row; a large text (a page of a list) is moved out whole instead.
   std::string take() {
-    if (out_.size() > kept_capacity / 4) return std::move(out_);
-    return std::string(out_);
+    if (len_ <= kept_capacity / 4) return std::string(buf_.data(), len_);
+    buf_.resize(len_);
+    len_ = 0;
+    return std::move(buf_);
   }
 
   // Runs of bytes that need no escape are appended whole: rendering rows is most of a rebuild's
   // CPU, and a push_back per byte was the top self-time in its profile.
   static void escape_into(std::string& out, std::string_view s) {
+    escape(s, [&](const char* p, std::size_t n) { out.append(p, n); });
+  }
+
+ private:
+  static constexpr std::size_t kept_capacity = 16384;  // larger buffers are not pooled
+  static constexpr std::size_t initial_capacity = 1024;
+  // Calls sink(bytes, count) for each run of `s` as JSON writes it inside quotes.
+  template <class Sink>
+  static void escape(std::string_view s, Sink&& sink) {
     std::size_t plain = 0;  // where the pending run of unescaped bytes starts
     for (std::size_t i = 0; i < s.size(); ++i) {
       // Eight bytes at a time: ids and ARNs, most of what is written, never need an escape.
@@ -99,36 +121,33 @@ class json_writer {
       if (i == s.size()) break;
       const auto c = static_cast<unsigned char>(s[i]);
       if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out.append(s.data() + plain, i - plain);
+      sink(s.data() + plain, i - plain);
       plain = i + 1;
       switch (c) {
         case '"':
-          out += "\\\"";
+          sink("\\\"", 2);
           break;
         case '\\':
-          out += "\\\\";
+          sink("\\\\", 2);
           break;
         case '\n':
-          out += "\\n";
+          sink("\\n", 2);
           break;
         case '\r':
-          out += "\\r";
+          sink("\\r", 2);
           break;
         case '\t':
-          out += "\\t";
+          sink("\\t", 2);
           break;
         default: {
           static constexpr char hex[] = "0123456789abcdef";
           const char u[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
-          out.append(u, sizeof u);
+          sink(u, sizeof u);
         }
       }
     }
-    out.append(s.data() + plain, s.size() - plain);
+    sink(s.data() + plain, s.size() - plain);
   }
-
- private:
-  static constexpr std::size_t kept_capacity = 16384;  // larger buffers are not pooled
   static std::vector<std::string>& pool() {
     thread_local std::vector<std::string> spare = [] {
       std::vector<std::string> v;
@@ -137,17 +156,13 @@ class json_writer {
     }();
     return spare;
   }
+  // A buffer whose whole size is writable space (len_ says how much is text).
   static std::string acquire() {
     auto& spare = pool();
-    std::string s;
-    if (spare.empty()) {
-      s.reserve(1024);
-    } else {
-      s = std::move(spare.back());
-      spare.pop_back();
-      s.clear();
-      s.reserve(1024);  // a buffer whose text was moved out comes back small
-    }
+    if (spare.empty()) return std::string(initial_capacity, '\0');
+    std::string s = std::move(spare.back());
+    spare.pop_back();
+    if (s.size() < initial_capacity) s.resize(initial_capacity);
     return s;
   }
   static void release(std::string&& s) noexcept {
@@ -167,14 +182,27 @@ class json_writer {
         ((v - ones * 0x20) & ~v) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
     return (hits & highs) == 0;
   }
+  // Space for n more bytes at the cursor; the caller advances len_ by what it wrote.
+  char* room(std::size_t n) {
+    if (buf_.size() - len_ < n) buf_.resize(std::max(buf_.size() * 2, len_ + n));
+    return buf_.data() + len_;
+  }
+  void put(char c) {
+    *room(1) = c;
+    ++len_;
+  }
+  void put(const char* p, std::size_t n) {
+    std::memcpy(room(n), p, n);
+    len_ += n;
+  }
   json_writer& open(char c) {
     comma();
-    out_ += c;
+    put(c);
     first_ = true;
     return *this;
   }
   json_writer& close(char c) {
-    out_ += c;
+    put(c);
     first_ = false;
     return *this;
   }
@@ -183,15 +211,30 @@ class json_writer {
       after_key_ = false;
       return;
     }
-    if (!first_) out_ += ',';
+    if (!first_) put(',');
     first_ = false;
   }
   void quoted(std::string_view s) {
-    out_ += '"';
-    escape_into(out_, s);
-    out_ += '"';
+    // At most six bytes out per byte in, plus the quotes: one check, then raw writes. Long
+    // texts go piece by piece, so the worst case does not grow the buffer past pooling.
+    if (s.size() <= 256) {
+      char* start = room(s.size() * 6 + 2);
+      char* p = start;
+      *p++ = '"';
+      escape(s, [&p](const char* q, std::size_t n) {
+        std::memcpy(p, q, n);
+        p += n;
+      });
+      *p++ = '"';
+      len_ += static_cast<std::size_t>(p - start);
+      return;
+    }
+    put('"');
+    escape(s, [this](const char* q, std::size_t n) { put(q, n); });
+    put('"');
   }
-  std::string out_;
+  std::string buf_;  // writable space: [0, len_) is the text so far
+  std::size_t len_;
   bool first_ = true;
   bool after_key_ = false;
 };

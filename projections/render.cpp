@@ -92,8 +92,8 @@ std::string caller_fragment(const state& s, const member_record& m) {
     }
   }
   w.end_object();
-  const auto& out = w.str();
-  return out.substr(1, out.size() - 2);
+  const auto out = w.str();
+  return std::string(out.substr(1, out.size() - 2));
 }
 
 std::string splice(std::string_view object_json, std::string_view fragment) {

@@ -59,7 +59,7 @@ std::string reference_round_trip(const std::string& ref_json) {
   return w.take();
 }
 
-bool same_json(const std::string& a, const std::string& b) {
+bool same_json(std::string_view a, std::string_view b) {
   return boost::json::parse(a) == boost::json::parse(b);  // objects compare unordered
 }
 

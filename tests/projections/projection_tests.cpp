@@ -161,7 +161,7 @@ TEST_CASE("json_writer escapes exactly JSON's mandatory characters, in runs") {
   auto quoted = [](std::string_view in) {
     projections::json_writer w;
     w.string(in);
-    return w.str();
+    return std::string(w.str());
   };
   CHECK(quoted("") == R"("")");
   CHECK(quoted("plain text") == R"("plain text")");
@@ -225,6 +225,40 @@ TEST_CASE("json_writer's eight-byte scan finds every byte that needs an escape, 
         }
 }
 
+TEST_CASE("json_writer's buffer grows, is reused and hands out whole texts, at any size") {
+  // Worst cases for the raw cursor: every byte escaped six-fold, around the length where
+  // quoted() stops reserving the worst case up front, and texts far past the first buffer.
+  auto escaped = [](std::size_t n, char c) {
+    std::string out = "\"";
+    for (std::size_t i = 0; i < n; ++i) out += c == '\x01' ? "\\u0001" : "\\\"";
+    return out + "\"";
+  };
+  for (std::size_t n : {0u, 1u, 170u, 255u, 256u, 257u, 1000u, 5000u, 40000u})
+    for (char c : {'\x01', '"'}) {
+      INFO("n " << n << " byte " << int(c));
+      projections::json_writer w;
+      w.begin_array();
+      for (int k = 0; k < 3; ++k) w.string(std::string(n, c));
+      w.number(-9223372036854775807LL - 1).boolean(false).raw("{}").end_array();
+      const auto one = escaped(n, c);
+      const auto want = "[" + one + "," + one + "," + one + ",-9223372036854775808,false,{}]";
+      REQUIRE(w.str() == want);
+      REQUIRE(w.take() == want);
+    }
+  // A writer after one whose large text was moved out, and after many small ones: each starts
+  // empty, whatever its pooled buffer held.
+  for (int round = 0; round < 20; ++round) {
+    projections::json_writer w;
+    w.begin_object().key("k").string(std::string(static_cast<std::size_t>(round) * 997, 'x'));
+    w.end_object();
+    const auto text = w.take();
+    REQUIRE(text.size() == round * 997u + 8);
+    projections::json_writer next;
+    next.begin_object().key("a").number(round).end_object();
+    REQUIRE(next.str() == "{\"a\":" + std::to_string(round) + "}");
+  }
+}
+
 TEST_CASE("json_writer writes literal keys as given and escapes the keys of data") {
   projections::json_writer w;
   const std::string tag = "team \"a\"";  // a tag key: data, escaped
@@ -241,7 +275,7 @@ TEST_CASE("json_writer timestamps are epoch seconds with three decimals") {
   auto stamp = [](std::int64_t ms) {
     projections::json_writer w;
     w.timestamp(ms);
-    return w.str();
+    return std::string(w.str());
   };
   CHECK(stamp(1732147200123) == "1732147200.123");
   CHECK(stamp(1732147200000) == "1732147200.000");
