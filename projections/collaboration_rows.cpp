@@ -22,19 +22,23 @@ row_set core_rows(const collaboration::state& s) {
   if (!s.deleted) {
     out[keys::collaboration(cid)] = collaboration_json(s);
     out[keys::created_quota(region, s.info.creator, cid)] = "";
+    const auto summary_head = collaboration_summary_head(s);
     for (std::size_t i = 0; i < s.members.size(); ++i) {
       const auto& m = s.members[i];
-      out[keys::caller(region, cid, m.spec.account)] = caller_fragment(s, m);
+      auto caller = caller_fragment(s, m);
       out[keys::member(cid, i)] = member_summary_json(s, m);
       if (m.status == member_status::invited || m.status == member_status::active)
         out[keys::account_collaboration(region, m.spec.account, s.create_time, cid)] =
-            std::string(to_string(m.status)) + "|" + collaboration_summary_json(s, m);
+            std::string(to_string(m.status)) + "|" +
+            collaboration_summary_json(summary_head, caller);
+      out[keys::caller(region, cid, m.spec.account)] = std::move(caller);
     }
   }
   for (const auto& [mid, m] : s.memberships) {
-    out[keys::membership(m.region, mid)] = m.account + "|" + cid + "|" + membership_json(s, m);
+    auto texts = membership_both(s, m);
+    out[keys::membership(m.region, mid)] = m.account + "|" + cid + "|" + texts.full;
     out[keys::account_membership(m.region, m.account, m.create_time, mid)] =
-        std::string(to_string(m.status)) + "|" + membership_summary_json(s, m);
+        std::string(to_string(m.status)) + "|" + texts.summary;
     if (m.status != membership_status::collaboration_deleted)
       out[keys::membership_quota(m.region, m.account, mid)] = "";
   }

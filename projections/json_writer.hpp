@@ -93,6 +93,13 @@ class json_writer {
     put(json.data(), json.size());
     return *this;
   }
+  // Members already rendered ("a":1,"b":2, no braces) inside the open object.
+  json_writer& members(std::string_view rendered) {
+    if (rendered.empty()) return *this;
+    comma();
+    put(rendered.data(), rendered.size());
+    return *this;
+  }
   std::string_view str() const { return {buf_.data(), len_}; }
   // An exact-size copy of a row; a large text (a page of a list) is moved out whole instead.
   std::string take() {

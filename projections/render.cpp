@@ -110,7 +110,7 @@ std::string collaboration_for(const state& s, const member_record& m) {
   return splice(collaboration_json(s), caller_fragment(s, m));
 }
 
-std::string collaboration_summary_json(const state& s, const member_record& m) {
+std::string collaboration_summary_head(const state& s) {
   json_writer w;
   w.begin_object();
   w.key("id").string(s.info.collaboration_id);
@@ -122,7 +122,23 @@ std::string collaboration_summary_json(const state& s, const member_record& m) {
   w.key("updateTime").timestamp(s.update_time);
   if (s.info.engine) w.key("analyticsEngine").string(to_string(*s.info.engine));
   w.end_object();
-  return splice(w.str(), caller_fragment(s, m));
+  const auto out = w.str();
+  return std::string(out.substr(1, out.size() - 2));
+}
+
+std::string collaboration_summary_json(std::string_view head, std::string_view caller) {
+  std::string out;
+  out.reserve(head.size() + caller.size() + 3);
+  out += '{';
+  out += head;
+  out += ',';
+  out += caller;
+  out += '}';
+  return out;
+}
+
+std::string collaboration_summary_json(const state& s, const member_record& m) {
+  return collaboration_summary_json(collaboration_summary_head(s), caller_fragment(s, m));
 }
 
 std::string member_summary_json(const state& s, const member_record& m) {
@@ -151,10 +167,10 @@ std::string member_summary_json(const state& s, const member_record& m) {
   return w.take();
 }
 
-std::string membership_json(const state& s, const membership_record& m) {
-  json_writer w;
-  w.begin_object();
-  membership_common(w, s, m);
+namespace {
+
+// The members membership_json adds to the common ones, after them.
+void membership_rest(json_writer& w, const membership_record& m) {
   w.key("queryLogStatus").string(to_string(m.query_log));
   if (m.job_log) w.key("jobLogStatus").string(to_string(*m.job_log));
   if (m.default_result) write_query_result(w.key("defaultResultConfiguration"), *m.default_result);
@@ -162,6 +178,15 @@ std::string membership_json(const state& s, const membership_record& m) {
     write_job_result(w.key("defaultJobResultConfiguration"), *m.default_job_result);
   write_payment(w.key("paymentConfiguration"), m.payment, payment_form::api);
   if (m.metrics_enabled) w.key("isMetricsEnabled").boolean(*m.metrics_enabled);
+}
+
+}  // namespace
+
+std::string membership_json(const state& s, const membership_record& m) {
+  json_writer w;
+  w.begin_object();
+  membership_common(w, s, m);
+  membership_rest(w, m);
   w.end_object();
   return w.take();
 }
@@ -173,6 +198,27 @@ std::string membership_summary_json(const state& s, const membership_record& m) 
   write_payment(w.key("paymentConfiguration"), m.payment, payment_form::api);
   w.end_object();
   return w.take();
+}
+
+membership_texts membership_both(const state& s, const membership_record& m) {
+  json_writer common;
+  common.begin_object();
+  membership_common(common, s, m);
+  const auto members = common.str().substr(1);  // without the brace: spliced into both
+  membership_texts out;
+  {
+    json_writer w;
+    w.begin_object().members(members);
+    membership_rest(w, m);
+    w.end_object();
+    out.full = w.take();
+  }
+  json_writer w;
+  w.begin_object().members(members);
+  write_payment(w.key("paymentConfiguration"), m.payment, payment_form::api);
+  w.end_object();
+  out.summary = w.take();
+  return out;
 }
 
 std::string tags_json(const tag_map& tags) {

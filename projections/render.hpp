@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "actors/collaboration/state.hpp"
 
@@ -23,6 +24,19 @@ std::string membership_json(const collaboration::state& s,
 std::string membership_summary_json(const collaboration::state& s,
                                     const collaboration::membership_record& m);
 std::string tags_json(const tag_map& tags);
+
+// The same texts in pieces, for rendering all rows of a collaboration (collaboration_rows.cpp),
+// where a piece shared by several rows is rendered once.
+// collaboration_summary_json's own members, without braces: the same for every member.
+std::string collaboration_summary_head(const collaboration::state& s);
+// {head,caller}: collaboration_summary_json from its head and the member's caller_fragment.
+std::string collaboration_summary_json(std::string_view head, std::string_view caller);
+struct membership_texts {
+  std::string full;     // membership_json
+  std::string summary;  // membership_summary_json
+};
+membership_texts membership_both(const collaboration::state& s,
+                                 const collaboration::membership_record& m);
 
 // Splices a fragment ("a":1,"b":2) into a rendered object before its closing brace.
 std::string splice(std::string_view object_json, std::string_view fragment);

@@ -95,6 +95,26 @@ TEST_CASE("rows render the API shapes of SPEC.md Appendix A") {
     CHECK(S(ms.at("status")) == "ACTIVE");
     CHECK(ms.at("paymentConfiguration").at("queryCompute").at("isResponsible").as_bool() == true);
   }
+  SECTION("rows built from shared pieces are the texts each shape renders on its own") {
+    // core_rows renders the summary head once per collaboration and a membership's common
+    // members once for both of its rows; the API paths render each shape whole.
+    const auto head = projections::collaboration_summary_head(s.state);
+    for (const auto& m : s.state.members) {
+      INFO(m.spec.account);
+      CHECK(
+          projections::collaboration_summary_json(head, projections::caller_fragment(s.state, m)) ==
+          projections::collaboration_summary_json(s.state, m));
+      parse(projections::collaboration_summary_json(s.state, m));
+    }
+    REQUIRE_FALSE(s.state.memberships.empty());
+    for (const auto& [mid, m] : s.state.memberships) {
+      const auto both = projections::membership_both(s.state, m);
+      CHECK(both.full == projections::membership_json(s.state, m));
+      CHECK(both.summary == projections::membership_summary_json(s.state, m));
+      CHECK(S(parse(both.summary).at("id")) == mid);
+      CHECK(parse(both.full).contains("queryLogStatus"));
+    }
+  }
   SECTION("per-account lists list only INVITED and ACTIVE collaborations") {
     CHECK(rows.count(
               keys::account_collaboration("us-east-1", provider, s.state.create_time, cid)) == 1);
