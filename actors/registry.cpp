@@ -25,6 +25,7 @@
 #include "projections/keys.hpp"
 #include "projections/reader.hpp"
 #include "projections/responses.hpp"
+#include "projections/row_cache.hpp"
 #include "snapshots/collaboration_snapshot.hpp"
 
 namespace crs {
@@ -92,6 +93,14 @@ struct services {
   std::uint64_t snapshot_every = 0;  // registry_options::snapshot_every
   std::atomic<std::uint64_t>* passivations = nullptr;
   std::function<configured_table::catalog_facts(const table_reference&)> catalog;
+  projections::row_cache* rows = nullptr;  // registry_options::row_cache_entries
+};
+
+// The core rows a collaboration write started from and the ones it made: once the write is
+// settled the second go back to the row cache if it is durable, the first if it failed.
+struct row_memo {
+  projections::row_set before, after;
+  bool kept = false;  // this write took part in the cache
 };
 
 // ---- what differs between the aggregates ----
@@ -117,8 +126,25 @@ struct collaboration_traits {
     collaboration::apply(s, e, t);
   }
   static std::string stream(const std::string& id) { return collaboration::stream_id(id); }
-  static std::vector<events::view_write> changed_rows(const state& before, const state& after) {
-    return projections::changed_rows(before, after);
+  static std::vector<events::view_write> changed_rows(const services& svc,
+                                                      const std::string& stream,
+                                                      const state& before, const state& after,
+                                                      row_memo& memo) {
+    memo = {};
+    if (!svc.rows) return projections::changed_rows(before, after);
+    memo.kept = true;
+    if (auto cached = svc.rows->take(stream, before.version))
+      memo.before = std::move(*cached);
+    else
+      memo.before = projections::core_rows(before);
+    return projections::changed_rows(memo.before, before, after, memo.after);
+  }
+  // `now`: the state the actor holds once the append is settled (after it if durable).
+  static void settled(const services& svc, const std::string& stream, const state& now,
+                      bool durable, row_memo& memo) {
+    if (memo.kept)
+      svc.rows->put(stream, now.version, std::move(durable ? memo.after : memo.before));
+    memo = {};
   }
   static std::optional<std::string> snapshot(const services& svc, const state& before,
                                              const state& after) {
@@ -155,9 +181,12 @@ struct table_traits {
     configured_table::apply(s, e, t);
   }
   static std::string stream(const std::string& id) { return configured_table::stream_id(id); }
-  static std::vector<events::view_write> changed_rows(const state& before, const state& after) {
+  static std::vector<events::view_write> changed_rows(const services&, const std::string&,
+                                                      const state& before, const state& after,
+                                                      row_memo&) {
     return projections::diff(projections::rows(before), projections::rows(after));
   }
+  static void settled(const services&, const std::string&, const state&, bool, row_memo&) {}
   static std::optional<std::string> snapshot(const services&, const state&, const state&) {
     return std::nullopt;  // short streams: activation replays them whole
   }
@@ -176,6 +205,7 @@ struct aggregate_host {
   bool busy = false;
   pending_ptr in_flight;
   typename Traits::state next;  // the state once the in-flight batch is durable
+  row_memo rows;                // the in-flight batch's rows, for the row cache
   std::deque<pending_ptr> stash;
   // Association protocol: checks granted and not yet released. A held table is not deleted.
   std::size_t holds = 0;
@@ -221,7 +251,7 @@ void process(host_actor<Traits>* self, const services& svc,
   req.account = p->context.caller;
   req.request_id = p->context.request_id;
   req.events = std::move(evs);
-  req.views = Traits::changed_rows(st.state, next);
+  req.views = Traits::changed_rows(svc, req.stream, st.state, next, st.rows);
   req.snapshot = Traits::snapshot(svc, st.state, next);
 
   st.busy = true;
@@ -299,8 +329,10 @@ caf::behavior aggregate_actor(host_actor<Traits>* self, std::string id, services
         st.busy = false;
         if (m.outcome->ok()) {
           st.state = std::move(st.next);
+          Traits::settled(svc, Traits::stream(st.id), st.state, true, st.rows);
           p->reply(Traits::respond(st.state, p->command, p->context));
         } else {
+          Traits::settled(svc, Traits::stream(st.id), st.state, false, st.rows);
           const auto& err = m.outcome->error();
           spdlog::error("{} {}: append failed: {}", Traits::kind, st.id, err.message);
           // Nothing of a failed batch is kept; a version conflict means our view of the stream
@@ -320,6 +352,8 @@ caf::behavior aggregate_actor(host_actor<Traits>* self, std::string id, services
 }  // namespace hosts
 
 struct registry::impl {
+  // Before the actor system, so it outlives every actor that may still put rows into it.
+  std::unique_ptr<projections::row_cache> rows;  // registry_options::row_cache_entries
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;
   hosts::services svc;
@@ -413,6 +447,10 @@ registry::registry(events::event_store& store, events::append_port& journal,
       options.snapshot_every,
       &impl_->passivations,
       std::move(options.catalog)};
+  if (options.row_cache_entries > 0) {
+    impl_->rows = std::make_unique<projections::row_cache>(options.row_cache_entries);
+    impl_->svc.rows = impl_->rows.get();
+  }
   impl_->max_resident = std::max<std::size_t>(options.max_resident, 1);
 }
 

@@ -11,9 +11,6 @@
 
 namespace crs::projections {
 
-namespace {
-
-// Every row but the protected queries'.
 row_set core_rows(const collaboration::state& s) {
   row_set out;
   if (!s.created) return out;
@@ -64,6 +61,8 @@ row_set core_rows(const collaboration::state& s) {
   return out;
 }
 
+namespace {
+
 // What a query's rows depend on besides the query itself: which memberships exist (readers) and
 // whether the collaboration is deleted (the work list).
 bool same_query_context(const collaboration::state& a, const collaboration::state& b) {
@@ -88,9 +87,12 @@ row_set rows(const collaboration::state& s) {
   return out;
 }
 
-std::vector<events::view_write> changed_rows(const collaboration::state& before,
-                                             const collaboration::state& after) {
-  auto out = diff(core_rows(before), core_rows(after));
+std::vector<events::view_write> changed_rows(const row_set& before_core,
+                                             const collaboration::state& before,
+                                             const collaboration::state& after,
+                                             row_set& after_core) {
+  after_core = core_rows(after);
+  auto out = diff(before_core, after_core);
   row_set was, is;
   if (!same_query_context(before, after)) {
     if (before.created) query_rows(before, was);
@@ -113,6 +115,12 @@ std::vector<events::view_write> changed_rows(const collaboration::state& before,
                              }),
               out.end());
   return out;
+}
+
+std::vector<events::view_write> changed_rows(const collaboration::state& before,
+                                             const collaboration::state& after) {
+  row_set after_core;
+  return changed_rows(core_rows(before), before, after, after_core);
 }
 
 std::vector<events::view_write> diff(const row_set& before, const row_set& after) {

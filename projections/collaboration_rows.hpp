@@ -21,6 +21,14 @@ std::vector<events::view_write> diff(const row_set& before, const row_set& after
 // write made each write slower than the last. Equal to the full diff (tests compare them).
 std::vector<events::view_write> changed_rows(const collaboration::state& before,
                                              const collaboration::state& after);
+// Every row but the protected queries' (rows() is this plus the queries').
+row_set core_rows(const collaboration::state& s);
+// changed_rows(before, after) given before's core rows, rendered by an earlier write
+// (row_cache.hpp); after's core rows are left in `after_core` for the next one.
+std::vector<events::view_write> changed_rows(const row_set& before_core,
+                                             const collaboration::state& before,
+                                             const collaboration::state& after,
+                                             row_set& after_core);
 
 // Row value headers (see keys.hpp): "<a>|<b>|json".
 struct membership_row {

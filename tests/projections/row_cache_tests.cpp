@@ -1,0 +1,85 @@
+// The row cache on its own: what take() hands out, what it drops, and its bound.
+#include <catch2/catch.hpp>
+
+#include "projections/row_cache.hpp"
+
+using namespace crs;
+using projections::row_cache;
+using projections::row_set;
+
+namespace {
+row_set rows_named(const std::string& tag) {
+  return {{"c/" + tag, "{}"}, {"m/" + tag, "x"}};
+}
+}  // namespace
+
+SCENARIO("The row cache hands out a stream's rows once, and only at the version they are of") {
+  GIVEN("a cache holding stream a at version 3") {
+    row_cache cache(4);
+    cache.put("a", 3, rows_named("a3"));
+    WHEN("they are taken at version 3") {
+      auto got = cache.take("a", 3);
+      THEN("they are the rows put, and they are gone from the cache") {
+        REQUIRE(got);
+        CHECK(*got == rows_named("a3"));
+        CHECK(cache.size() == 0);
+        CHECK_FALSE(cache.take("a", 3));
+        CHECK(cache.hits() == 1);
+        CHECK(cache.misses() == 1);
+      }
+    }
+    WHEN("they are asked for at another version") {
+      auto older = cache.take("a", 2);
+      THEN("nothing is handed out and the stale entry is dropped") {
+        CHECK_FALSE(older);
+        CHECK(cache.size() == 0);
+        CHECK_FALSE(cache.take("a", 3));
+      }
+    }
+    WHEN("the stream is put again at a later version") {
+      cache.put("a", 4, rows_named("a4"));
+      THEN("only the later rows are kept") {
+        CHECK(cache.size() == 1);
+        CHECK_FALSE(cache.take("a", 3));
+        cache.put("a", 4, rows_named("a4"));
+        auto got = cache.take("a", 4);
+        REQUIRE(got);
+        CHECK(*got == rows_named("a4"));
+      }
+    }
+    WHEN("another stream is asked for") {
+      THEN("nothing is handed out and a's entry stays") {
+        CHECK_FALSE(cache.take("b", 3));
+        CHECK(cache.size() == 1);
+      }
+    }
+  }
+}
+
+SCENARIO("The row cache keeps at most its capacity, dropping the least recently put") {
+  GIVEN("a cache of capacity 2") {
+    row_cache cache(2);
+    WHEN("three streams are put, then the first again after the second") {
+      cache.put("a", 1, rows_named("a"));
+      cache.put("b", 1, rows_named("b"));
+      cache.put("a", 2, rows_named("a2"));  // a is now the most recent
+      cache.put("c", 1, rows_named("c"));   // b goes
+      THEN("the least recently put one is gone, the others are kept") {
+        CHECK(cache.size() == 2);
+        CHECK_FALSE(cache.take("b", 1));
+        CHECK(cache.take("a", 2));
+        CHECK(cache.take("c", 1));
+      }
+    }
+  }
+  GIVEN("a cache of capacity 0") {
+    row_cache cache(0);
+    WHEN("rows are put") {
+      cache.put("a", 1, rows_named("a"));
+      THEN("nothing is kept") {
+        CHECK(cache.size() == 0);
+        CHECK_FALSE(cache.take("a", 1));
+      }
+    }
+  }
+}
