@@ -147,7 +147,9 @@ class memory_store final : public event_store {
     auto s = volume_->streams.find(stream);
     if (s == volume_->streams.end()) return out;
     const auto& positions = s->second;
-    for (std::uint64_t v = std::max<std::uint64_t>(from_version, 1); v <= positions.size(); ++v) {
+    const std::uint64_t first = std::max<std::uint64_t>(from_version, 1);
+    if (first <= positions.size()) out.reserve(positions.size() - first + 1);
+    for (std::uint64_t v = first; v <= positions.size(); ++v) {
       const std::uint64_t pos = positions[v - 1];
       if (pos == 0 || pos > volume_->log.size())
         return err(store_error::kind::corruption, "log and stream index disagree");

@@ -43,24 +43,23 @@ int pays(const json::object& o) {
 }
 
 // The object under `key` of a Get's one answer, or nothing when the answer is not that shape.
-std::optional<json::object> object_in(const std::vector<std::string>& pages, std::string_view key) {
-  json::error_code ec;
-  auto v = pages.size() == 1 ? json::parse(pages.front(), ec) : json::value();
-  const auto* o = !ec && v.is_object() ? v.get_object().if_contains(key) : nullptr;
+std::optional<json::object> object_in(const std::vector<page>& pages, std::string_view key) {
+  const json::value none;
+  const auto& v = pages.size() == 1 ? pages.front().json : none;
+  const auto* o = v.is_object() ? v.get_object().if_contains(key) : nullptr;
   if (!o || !o->is_object()) return std::nullopt;
   return o->get_object();
 }
 
 // The items of every page under `list`, in order; false if a page is not the expected shape or
 // holds more than the maxResults asked (`limit`, 0: none asked).
-bool items_of(const std::vector<std::string>& pages, std::string_view list, std::size_t limit,
+bool items_of(const std::vector<page>& pages, std::string_view list, std::size_t limit,
               std::vector<json::object>& out, std::string& why) {
-  for (const auto& body : pages) {
-    json::error_code ec;
-    auto v = json::parse(body, ec);
-    const auto* items = !ec && v.is_object() ? v.get_object().if_contains(list) : nullptr;
+  for (const auto& p : pages) {
+    const auto& v = p.json;
+    const auto* items = v.is_object() ? v.get_object().if_contains(list) : nullptr;
     if (!items || !items->is_array()) {
-      why = "a page without " + std::string(list) + ": " + body.substr(0, 200);
+      why = "a page without " + std::string(list) + ": " + p.body.substr(0, 200);
       return false;
     }
     if (limit && items->get_array().size() > limit) {
@@ -80,7 +79,7 @@ bool items_of(const std::vector<std::string>& pages, std::string_view list, std:
 }
 
 std::string members(const reference_model& model, const operation& op, std::size_t& compared,
-                    const std::vector<std::string>& pages) {
+                    const std::vector<page>& pages) {
   std::vector<json::object> got;
   std::string why;
   if (!items_of(pages, "memberSummaries", op.page_size, got, why)) return why;
@@ -108,7 +107,7 @@ std::string members(const reference_model& model, const operation& op, std::size
 }
 
 std::string membership(const reference_model& model, const operation& op, std::size_t& compared,
-                       const std::vector<std::string>& pages) {
+                       const std::vector<page>& pages) {
   const auto m = object_in(pages, "membership");
   if (!m) return "no membership object in the answer";
   const auto& g = *m;
@@ -132,7 +131,7 @@ std::string membership(const reference_model& model, const operation& op, std::s
 }
 
 std::string memberships(const reference_model& model, const operation& op, std::size_t& compared,
-                        const std::vector<std::string>& pages) {
+                        const std::vector<page>& pages) {
   std::vector<json::object> got;
   std::string why;
   if (!items_of(pages, "membershipSummaries", op.page_size, got, why)) return why;
@@ -167,7 +166,7 @@ std::string memberships(const reference_model& model, const operation& op, std::
 // memberStatus filter), each with its creator, the caller's status and, once joined, its
 // membership. The order is the server's (creation time), which the model does not keep.
 std::string collaborations(const reference_model& model, const operation& op, std::size_t& compared,
-                           const std::vector<std::string>& pages) {
+                           const std::vector<page>& pages) {
   std::vector<json::object> got;
   std::string why;
   if (!items_of(pages, "collaborationList", op.page_size, got, why)) return why;
@@ -217,7 +216,7 @@ std::string newest_first(const std::vector<json::object>& got, std::string_view 
 // created by the membership's account, with the analysis rule types of its table (the workload
 // gives tables a CUSTOM rule or none), newest first.
 std::string schemas(const reference_model& model, const operation& op, std::size_t& compared,
-                    const std::vector<std::string>& pages) {
+                    const std::vector<page>& pages) {
   std::vector<json::object> got;
   std::string why;
   if (!items_of(pages, "schemaSummaries", op.page_size, got, why)) return why;
@@ -253,7 +252,7 @@ std::string schemas(const reference_model& model, const operation& op, std::size
 // SPEC.md 3.3: exactly the membership's own associations, each with its name, table and
 // membership, newest first.
 std::string associations(const reference_model& model, const operation& op, std::size_t& compared,
-                         const std::vector<std::string>& pages) {
+                         const std::vector<page>& pages) {
   std::vector<json::object> got;
   std::string why;
   if (!items_of(pages, "configuredTableAssociationSummaries", op.page_size, got, why)) return why;
@@ -303,7 +302,7 @@ std::map<std::string, std::string> approvals(const json::object& o) {
 // SPEC.md 14: newest first; each with its status, its member, and the votes that still count
 // (16.4: a pending vote of a member who left or was removed does not).
 std::string change_requests(const reference_model& model, const operation& op,
-                            std::size_t& compared, const std::vector<std::string>& pages) {
+                            std::size_t& compared, const std::vector<page>& pages) {
   std::vector<json::object> got;
   std::string why;
   if (!items_of(pages, "collaborationChangeRequestSummaries", op.page_size, got, why)) return why;
@@ -359,7 +358,7 @@ std::vector<std::string> receivers(const json::object& o) {
 // SPEC.md 12: through a membership, the queries it started and those whose results go to it,
 // newest first; each with its status, its membership and its receivers.
 std::string queries(const reference_model& model, const operation& op, std::size_t& compared,
-                    const std::vector<std::string>& pages) {
+                    const std::vector<page>& pages) {
   std::vector<json::object> got;
   std::string why;
   if (!items_of(pages, "protectedQueries", op.page_size, got, why)) return why;
@@ -395,7 +394,7 @@ std::string queries(const reference_model& model, const operation& op, std::size
 
 // SPEC.md 15: exactly the resource's tags.
 std::string tags(const reference_model& model, const operation& op, std::size_t& compared,
-                 const std::vector<std::string>& pages) {
+                 const std::vector<page>& pages) {
   const auto t = object_in(pages, "tags");
   if (!t) return "no tags object in the answer";
   std::map<std::string, std::string> got;
@@ -408,16 +407,35 @@ std::string tags(const reference_model& model, const operation& op, std::size_t&
 
 }  // namespace
 
-std::string next_token_of(std::string_view body) {
+page parse_page(std::string body) {
+  page p;
   json::error_code ec;
-  auto v = json::parse(body, ec);
-  if (ec || !v.is_object()) return {};
-  const auto* t = v.get_object().if_contains("nextToken");
+  p.json = json::parse(body, ec);
+  if (ec) p.json = nullptr;
+  p.body = std::move(body);
+  return p;
+}
+
+std::string next_token_of(const page& p) {
+  if (!p.json.is_object()) return {};
+  const auto* t = p.json.get_object().if_contains("nextToken");
   return t && t->is_string() ? std::string(t->get_string()) : std::string();
 }
 
+std::string next_token_of(std::string_view body) {
+  return next_token_of(parse_page(std::string(body)));
+}
+
 std::string check_read(const reference_model& model, const operation& op,
-                       const std::vector<std::string>& pages, std::size_t* compared) {
+                       const std::vector<std::string>& bodies, std::size_t* compared) {
+  std::vector<page> pages;
+  pages.reserve(bodies.size());
+  for (const auto& b : bodies) pages.push_back(parse_page(b));
+  return check_read(model, op, pages, compared);
+}
+
+std::string check_read(const reference_model& model, const operation& op,
+                       const std::vector<page>& pages, std::size_t* compared) {
   std::size_t n = 0;
   std::string problem;
   switch (op.kind) {

@@ -8,12 +8,23 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/value.hpp>
+
 #include "sim/model.hpp"
 #include "sim/operation.hpp"
 
 namespace crs::sim {
 
+// One answer's body, parsed once for its nextToken and its content check (a null value when
+// the body is no JSON).
+struct page {
+  std::string body;
+  boost::json::value json;
+};
+[[nodiscard]] page parse_page(std::string body);
+
 // The nextToken of one List page, "" on the last page (or when the body is no JSON object).
+[[nodiscard]] std::string next_token_of(const page& p);
 [[nodiscard]] std::string next_token_of(std::string_view body);
 
 // "" when the pages (every page of a List, the one body of a Get) agree with the model, else
@@ -22,7 +33,11 @@ namespace crs::sim {
 // `compared`: how many items (members, memberships, queries, requests, tags; 1 for
 // GetMembership) the answer held.
 [[nodiscard]] std::string check_read(const reference_model& model, const operation& op,
-                                     const std::vector<std::string>& pages,
+                                     const std::vector<page>& pages,
+                                     std::size_t* compared = nullptr);
+// The same from bodies not parsed yet.
+[[nodiscard]] std::string check_read(const reference_model& model, const operation& op,
+                                     const std::vector<std::string>& bodies,
                                      std::size_t* compared = nullptr);
 
 }  // namespace crs::sim

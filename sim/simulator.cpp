@@ -87,10 +87,10 @@ struct trace_hash {
 struct in_flight {
   operation op;
   expectation expected;
-  bool exact = true;               // false: a read that races a write to what it shows
-  unsigned racing_status = 0;      // what a read that races a write may answer besides 200
-  std::string content_problem;     // an exact read's pages against the model (sim/reads.hpp)
-  std::vector<std::string> pages;  // every page of a content read, for the trace
+  bool exact = true;            // false: a read that races a write to what it shows
+  unsigned racing_status = 0;   // what a read that races a write may answer besides 200
+  std::string content_problem;  // an exact read's pages against the model (sim/reads.hpp)
+  std::vector<page> pages;      // every page of a content read, for the check and the trace
   bool write = false;
   std::string request_id;
   std::string fresh_id;
@@ -474,8 +474,8 @@ class simulation {
                  " was not answered during the call: reads are served from the projections");
       last = std::move(**got);
       if (last.status != 200) break;
-      f.pages.push_back(last.body);
-      token = next_token_of(last.body);
+      f.pages.push_back(parse_page(last.body));
+      token = next_token_of(f.pages.back());
       if (token.empty()) break;
     }
     // Only a read the model expects to succeed: one it expects to fail and that answered 200
@@ -581,7 +581,7 @@ class simulation {
     trace_.add(r.status);
     trace_.add(got.error);
     trace_.add(r.body);
-    for (const auto& p : f.pages) trace_.add(p);
+    for (const auto& p : f.pages) trace_.add(p.body);
     note("step " + std::to_string(step_) + ": " + f.request_id + " " + op_name(f.op.kind) + " by " +
          f.op.caller + " on " + f.op.collaboration_id + f.op.membership_id + " -> " +
          describe(got) + " (model: " + describe(f.expected) + ")");
