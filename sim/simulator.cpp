@@ -6,7 +6,10 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <unordered_map>
+#include <unordered_set>
+#include <variant>
 
 #include <spdlog/spdlog.h>
 
@@ -144,6 +147,21 @@ std::string describe(const expectation& e) {
   return std::to_string(e.status) + (e.error.empty() ? "" : " " + e.error);
 }
 
+// One answer in the recent history (printed with a violation): kept as fields and formatted
+// only when printed, since all but the last few are dropped unread.
+struct answer_note {
+  std::uint64_t step = 0;
+  std::string request_id;
+  op_kind kind{};
+  std::string caller, target;
+  expectation got, expected;
+  std::string text() const {
+    return "step " + std::to_string(step) + ": " + request_id + " " + op_name(kind) + " by " +
+           caller + " on " + target + " -> " + describe(got) + " (model: " + describe(expected) +
+           ")";
+  }
+};
+
 class simulation {
  public:
   explicit simulation(const sim_options& o)
@@ -189,7 +207,11 @@ class simulation {
     report_.trace_hash = trace_.hex();
     report_.faults["passivate"] += passivations_ + (registry_ ? registry_->passivations() : 0);
     std::string recent;
-    for (const auto& l : recent_) recent += "  " + l + "\n";
+    for (const auto& l : recent_)
+      recent += "  " + (l.index() == 0 ? std::get<0>(l) : std::get<1>(l).text()) + "\n";
+    for (const auto& [outcome, n] : outcomes_)
+      report_.outcomes[std::string(op_name(std::get<0>(outcome))) + " " +
+                       describe({std::get<1>(outcome), std::get<2>(outcome)})] += n;
     report_.recent = recent;
     return report_;
   }
@@ -218,7 +240,12 @@ class simulation {
 
   void note(std::string line) {
     if (trace_out_) std::fprintf(trace_out_, "%s\n", line.c_str());
-    recent_.push_back(std::move(line));
+    recent_.emplace_back(std::move(line));
+    if (recent_.size() > recent_lines) recent_.pop_front();
+  }
+  void note(answer_note answer) {
+    if (trace_out_) return note(answer.text());
+    recent_.emplace_back(std::move(answer));
     if (recent_.size() > recent_lines) recent_.pop_front();
   }
 
@@ -576,15 +603,14 @@ class simulation {
 
   void check_answer(std::uint64_t seq, const in_flight& f, const api::http_response& r) {
     const expectation got{r.status, r.status >= 300 ? error_type(r) : std::string()};
-    ++report_.outcomes[std::string(op_name(f.op.kind)) + " " + describe(got)];
+    ++outcomes_[{f.op.kind, got.status, got.error}];
     trace_.add(seq);
     trace_.add(r.status);
     trace_.add(got.error);
     trace_.add(r.body);
     for (const auto& p : f.pages) trace_.add(p.body);
-    note("step " + std::to_string(step_) + ": " + f.request_id + " " + op_name(f.op.kind) + " by " +
-         f.op.caller + " on " + f.op.collaboration_id + f.op.membership_id + " -> " +
-         describe(got) + " (model: " + describe(f.expected) + ")");
+    note(answer_note{step_, f.request_id, f.op.kind, f.op.caller,
+                     f.op.collaboration_id + f.op.membership_id, got, f.expected});
     for (const auto& k : f.keys) {
       auto b = busy_.find(k);
       if (b != busy_.end() && --b->second == 0) busy_.erase(b);
@@ -611,7 +637,7 @@ class simulation {
       if (f.expected.writes && !committed_ids_.count(f.request_id))
         violated(std::string(op_name(f.op.kind)) + " " + f.request_id +
                  " was acknowledged before its events were durable");
-      if (committed_ids_.count(f.request_id)) acked_.insert(f.request_id);
+      if (committed_ids_.count(f.request_id)) acked_.push_back(f.request_id);
       model_.apply(f.op, f.fresh_id);
     }
     if (f.write && answered_.size() < 64)
@@ -860,17 +886,19 @@ class simulation {
   // it, the stream that renders each key, and the view keys appends wrote since the last check.
   std::unique_ptr<projections::log_replayer> replayer_;
   std::uint64_t periodic_checks_ = 0;
-  std::set<std::string> logged_ids_;  // request ids of the events read after restarts
-  std::uint64_t logged_to_ = 0;       // the last position they were read to
+  // Looked up once or more per answer and grow with the run: hashed, not ordered.
+  std::unordered_set<std::string> logged_ids_;  // request ids of the events read after restarts
+  std::uint64_t logged_to_ = 0;                 // the last position they were read to
   std::map<std::string, projections::row_set> stream_rows_;
   std::unordered_map<std::string, std::string> row_owner_;
   std::set<std::string> touched_keys_;
-  std::set<std::string> committed_ids_;
-  std::set<std::string> acked_;
+  std::unordered_set<std::string> committed_ids_;
+  std::vector<std::string> acked_;  // in the order they were acknowledged
   std::uint64_t last_position_ = 0;
   trace_hash trace_;
   std::FILE* trace_out_ = nullptr;
-  std::deque<std::string> recent_;
+  std::deque<std::variant<std::string, answer_note>> recent_;
+  std::map<std::tuple<op_kind, unsigned, std::string>, std::uint64_t> outcomes_;  // report_'s
   sim_report report_;
 };
 
