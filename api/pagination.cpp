@@ -1,5 +1,6 @@
 #include "api/pagination.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -26,23 +27,68 @@ void append_field(std::string& out, std::string_view field) {
   out.append(field);
 }
 
-bool compute_mac(const std::string& secret, std::string_view operation, std::string_view caller,
-                 std::string_view filter, std::string_view cursor, mac_t& mac) {
-  std::string payload;
-  payload.reserve(1 + 32 + operation.size() + caller.size() + filter.size() + cursor.size());
-  payload.push_back(static_cast<char>(token_version));
-  append_field(payload, operation);
-  append_field(payload, caller);
-  append_field(payload, filter);
-  append_field(payload, cursor);
-  unsigned int len = 0;
-  static const unsigned char empty_key = 0;
-  const void* key = secret.empty() ? &empty_key : static_cast<const void*>(secret.data());
-  const unsigned char* r = HMAC(EVP_sha256(), key, static_cast<int>(secret.size()),
-                                reinterpret_cast<const unsigned char*>(payload.data()),
-                                payload.size(), mac.data(), &len);
-  return r != nullptr && len == mac_size;
-}
+constexpr std::size_t sha256_block = 64;
+
+struct md_ctx_deleter {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+using md_ctx = std::unique_ptr<EVP_MD_CTX, md_ctx_deleter>;
+
+}  // namespace
+
+// RFC 2104: HMAC(K, m) = H((K' ^ opad) || H((K' ^ ipad) || m)), K' the key padded to a block
+// (hashed first when longer). The two prefixes are hashed here once; a MAC copies them.
+struct token_codec::keyed {
+  md_ctx inner, outer;
+  bool ok = false;
+  explicit keyed(const std::string& secret) : inner(EVP_MD_CTX_new()), outer(EVP_MD_CTX_new()) {
+    std::array<unsigned char, sha256_block> key{};
+    if (secret.size() > sha256_block) {
+      unsigned int n = 0;
+      if (EVP_Digest(secret.data(), secret.size(), key.data(), &n, EVP_sha256(), nullptr) != 1)
+        return;
+    } else {
+      std::copy(secret.begin(), secret.end(), key.begin());
+    }
+    std::array<unsigned char, sha256_block> ipad{}, opad{};
+    for (std::size_t i = 0; i < sha256_block; ++i) {
+      ipad[i] = static_cast<unsigned char>(key[i] ^ 0x36);
+      opad[i] = static_cast<unsigned char>(key[i] ^ 0x5c);
+    }
+    ok = inner && outer && EVP_DigestInit_ex(inner.get(), EVP_sha256(), nullptr) == 1 &&
+         EVP_DigestUpdate(inner.get(), ipad.data(), ipad.size()) == 1 &&
+         EVP_DigestInit_ex(outer.get(), EVP_sha256(), nullptr) == 1 &&
+         EVP_DigestUpdate(outer.get(), opad.data(), opad.size()) == 1;
+    OPENSSL_cleanse(key.data(), key.size());
+    OPENSSL_cleanse(ipad.data(), ipad.size());
+    OPENSSL_cleanse(opad.data(), opad.size());
+  }
+  bool mac(std::string_view operation, std::string_view caller, std::string_view filter,
+           std::string_view cursor, mac_t& out) const {
+    std::string payload;
+    payload.reserve(1 + 32 + operation.size() + caller.size() + filter.size() + cursor.size());
+    payload.push_back(static_cast<char>(token_version));
+    append_field(payload, operation);
+    append_field(payload, caller);
+    append_field(payload, filter);
+    append_field(payload, cursor);
+    return mac(payload, out);
+  }
+  bool mac(std::string_view message, mac_t& out) const {
+    if (!ok) return false;
+    md_ctx c(EVP_MD_CTX_new());
+    std::array<unsigned char, mac_size> inner_hash{};
+    unsigned int n = 0, m = 0;
+    return c && EVP_MD_CTX_copy_ex(c.get(), inner.get()) == 1 &&
+           EVP_DigestUpdate(c.get(), message.data(), message.size()) == 1 &&
+           EVP_DigestFinal_ex(c.get(), inner_hash.data(), &n) == 1 && n == mac_size &&
+           EVP_MD_CTX_copy_ex(c.get(), outer.get()) == 1 &&
+           EVP_DigestUpdate(c.get(), inner_hash.data(), inner_hash.size()) == 1 &&
+           EVP_DigestFinal_ex(c.get(), out.data(), &m) == 1 && m == mac_size;
+  }
+};
+
+namespace {
 
 constexpr char b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -103,12 +149,14 @@ std::optional<std::string> base64url_decode(std::string_view in) {
 
 }  // namespace
 
-token_codec::token_codec(std::string secret) : secret_(std::move(secret)) {}
+token_codec::token_codec(std::string secret) : keyed_(std::make_shared<const keyed>(secret)) {
+  OPENSSL_cleanse(secret.data(), secret.size());
+}
 
 std::string token_codec::encode(std::string_view operation, std::string_view caller,
                                 std::string_view filter, std::string_view cursor) const {
   mac_t mac{};
-  if (!compute_mac(secret_, operation, caller, filter, cursor, mac)) return std::string();
+  if (!keyed_->mac(operation, caller, filter, cursor, mac)) return std::string();
   std::string raw;
   raw.reserve(1 + cursor.size() + mac_size);
   raw.push_back(static_cast<char>(token_version));
@@ -126,7 +174,7 @@ std::optional<std::string> token_codec::decode(std::string_view token, std::stri
   if (static_cast<unsigned char>((*raw)[0]) != token_version) return std::nullopt;
   std::string_view cursor(raw->data() + 1, raw->size() - 1 - mac_size);
   mac_t expected{};
-  if (!compute_mac(secret_, operation, caller, filter, cursor, expected)) return std::nullopt;
+  if (!keyed_->mac(operation, caller, filter, cursor, expected)) return std::nullopt;
   const char* given = raw->data() + raw->size() - mac_size;
   if (CRYPTO_memcmp(given, expected.data(), mac_size) != 0) return std::nullopt;
   return std::string(cursor);

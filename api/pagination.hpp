@@ -2,6 +2,7 @@
 // A token is bound to the operation, the caller and the filters it was issued for.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,7 +21,10 @@ class token_codec {
                                     std::string_view caller, std::string_view filter) const;
 
  private:
-  std::string secret_;
+  // HMAC-SHA256's inner and outer hash states after the key's block, computed once: the
+  // one-shot HMAC() fetched and keyed a MAC on every call, most of a List page's cost.
+  struct keyed;
+  std::shared_ptr<const keyed> keyed_;
 };
 
 }  // namespace crs::api

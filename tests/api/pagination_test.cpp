@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "api/pagination.hpp"
 
 using namespace crs::api;
@@ -51,4 +56,54 @@ TEST_CASE("garbage tokens are rejected") {
     CHECK_FALSE(codec.decode(t, "op", "me", ""));
   CHECK_FALSE(codec.decode(std::string(10241, 'A'), "op", "me", ""));
   CHECK_FALSE(codec.decode(std::string(10240, 'A'), "op", "me", ""));
+}
+
+// The codec hashes the key's HMAC blocks once; its tags must be RFC 2104 HMAC-SHA256 exactly, so
+// tokens handed out before the change (and by any build) still verify. Compared with OpenSSL's
+// one-shot HMAC() over the token's documented layout, for keys shorter than, equal to and
+// longer than SHA-256's 64-byte block (the last are hashed first).
+TEST_CASE("pagination token tags are HMAC-SHA256 of the documented payload, for any key size") {
+  auto field = [](std::string_view f) {
+    std::string out;
+    for (int i = 7; i >= 0; --i)
+      out.push_back(static_cast<char>((static_cast<std::uint64_t>(f.size()) >> (8 * i)) & 0xff));
+    return out + std::string(f);
+  };
+  auto base64url = [](std::string_view in) {
+    static constexpr char abc[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (unsigned char c : in) {
+      acc = (acc << 8) | c;
+      bits += 8;
+      while (bits >= 6) out.push_back(abc[(acc >> (bits -= 6)) & 63]);
+    }
+    if (bits > 0) out.push_back(abc[(acc << (6 - bits)) & 63]);
+    return out;
+  };
+  for (std::size_t key_size : {0u, 1u, 31u, 63u, 64u, 65u, 200u}) {
+    std::string key(key_size, '\0');
+    for (std::size_t i = 0; i < key_size; ++i) key[i] = static_cast<char>(i * 37 + 11);
+    const std::string cursor("m/us-east-1/\x00\xff", 14);
+    const std::string payload = std::string(1, '\x01') + field("ListMemberships") +
+                                field("111122223333") + field("status=ACTIVE") + field(cursor);
+    unsigned char tag[32];
+    unsigned int n = 0;
+    static const unsigned char none = 0;
+    REQUIRE(
+        HMAC(EVP_sha256(), key.empty() ? &none : reinterpret_cast<const unsigned char*>(key.data()),
+             static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(payload.data()),
+             payload.size(), tag, &n) != nullptr);
+    REQUIRE(n == 32);
+    const std::string raw =
+        std::string(1, '\x01') + cursor + std::string(reinterpret_cast<const char*>(tag), 32);
+    INFO("key of " << key_size << " bytes");
+    const token_codec codec(key);
+    CHECK(codec.encode("ListMemberships", "111122223333", "status=ACTIVE", cursor) ==
+          base64url(raw));
+    CHECK(codec.decode(base64url(raw), "ListMemberships", "111122223333", "status=ACTIVE") ==
+          std::optional<std::string>(cursor));
+  }
 }
