@@ -448,7 +448,8 @@ registry::registry(events::event_store& store, events::append_port& journal,
       &impl_->passivations,
       std::move(options.catalog)};
   if (options.row_cache_entries > 0) {
-    impl_->rows = std::make_unique<projections::row_cache>(options.row_cache_entries);
+    impl_->rows = std::make_unique<projections::row_cache>(options.row_cache_entries,
+                                                           options.row_cache_bytes);
     impl_->svc.rows = impl_->rows.get();
   }
   impl_->max_resident = std::max<std::size_t>(options.max_resident, 1);

@@ -30,8 +30,9 @@ struct registry_options {
   std::size_t max_resident = 10000;
   // Collaborations whose rendered rows are kept after a write, so the next write renders only
   // the state it makes (projections/row_cache.hpp). Kept across passivation; least recently
-  // written go first. A collaboration's rows are a few to some tens of KiB. 0 = none.
+  // written go first, and they hold at most row_cache_bytes. 0 = none.
   std::size_t row_cache_entries = 256;
+  std::size_t row_cache_bytes = 32u << 20;
   // The simulator's scheduler (sim/): the actors run on CAF's test_coordinator, on no thread of
   // their own. Nothing runs until run_one() is called, one message at a time, so the caller
   // decides the interleaving (from its seed) and every run of a seed is the same.

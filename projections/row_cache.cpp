@@ -17,17 +17,27 @@ std::optional<row_set> row_cache::take(const std::string& stream, std::uint64_t 
 }
 
 void row_cache::put(const std::string& stream, std::uint64_t version, row_set rows) {
-  if (capacity_ == 0) return;
+  std::size_t size = 0;
+  for (const auto& [key, value] : rows) size += key.size() + value.size();
   std::lock_guard lock(mu_);
   if (auto it = entries_.find(stream); it != entries_.end()) erase(it);
-  while (entries_.size() >= capacity_) erase(entries_.find(recent_.back()));
+  if (capacity_ == 0 || size > max_bytes_ / 8) return;
+  while (!entries_.empty() && (entries_.size() >= capacity_ || bytes_ + size > max_bytes_))
+    erase(entries_.find(recent_.back()));
   recent_.push_front(stream);
-  entries_.emplace(stream, entry{version, std::move(rows), recent_.begin()});
+  entries_.emplace(stream, entry{version, std::move(rows), size, recent_.begin()});
+  bytes_ += size;
 }
 
 void row_cache::erase(std::unordered_map<std::string, entry>::iterator it) {
+  bytes_ -= it->second.bytes;
   recent_.erase(it->second.recent);
   entries_.erase(it);
+}
+
+std::size_t row_cache::bytes() const {
+  std::lock_guard lock(mu_);
+  return bytes_;
 }
 
 std::size_t row_cache::size() const {

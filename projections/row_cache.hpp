@@ -24,8 +24,11 @@ namespace crs::projections {
 
 class row_cache {
  public:
-  // At most `capacity` streams (0: nothing is kept); the least recently put goes first.
-  explicit row_cache(std::size_t capacity) : capacity_(capacity) {}
+  // At most `capacity` streams and `max_bytes` of keys and values (0: nothing is kept); the
+  // least recently put go first. A stream whose rows alone exceed an eighth of `max_bytes` is
+  // not kept: its writes render twice, as without the cache.
+  explicit row_cache(std::size_t capacity, std::size_t max_bytes = 32u << 20)
+      : capacity_(capacity), max_bytes_(max_bytes) {}
   row_cache(const row_cache&) = delete;
   row_cache& operator=(const row_cache&) = delete;
 
@@ -35,6 +38,7 @@ class row_cache {
   void put(const std::string& stream, std::uint64_t version, row_set rows);
 
   [[nodiscard]] std::size_t size() const;
+  [[nodiscard]] std::size_t bytes() const;  // keys and values held
   [[nodiscard]] std::uint64_t hits() const;
   [[nodiscard]] std::uint64_t misses() const;
 
@@ -42,12 +46,15 @@ class row_cache {
   struct entry {
     std::uint64_t version = 0;
     row_set rows;
+    std::size_t bytes = 0;
     std::list<std::string>::iterator recent;  // its place in recent_
   };
   void erase(std::unordered_map<std::string, entry>::iterator it);
 
   mutable std::mutex mu_;
   const std::size_t capacity_;
+  const std::size_t max_bytes_;
+  std::size_t bytes_ = 0;
   std::unordered_map<std::string, entry> entries_;
   std::list<std::string> recent_;  // most recently put first
   std::uint64_t hits_ = 0, misses_ = 0;

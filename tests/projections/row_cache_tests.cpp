@@ -83,3 +83,32 @@ SCENARIO("The row cache keeps at most its capacity, dropping the least recently 
     }
   }
 }
+
+SCENARIO("The row cache keeps at most its bytes, and never one stream's outsized rows") {
+  GIVEN("a cache of 800 bytes") {
+    row_cache cache(100, 800);
+    const auto sized = [](std::size_t n) { return row_set{{"c/x", std::string(n - 3, 'v')}}; };
+    WHEN("streams of 100 bytes each are put until they pass 800") {
+      for (int i = 0; i < 9; ++i) cache.put("s" + std::to_string(i), 1, sized(100));
+      THEN("the oldest went, and what is held fits") {
+        CHECK(cache.size() == 8);
+        CHECK(cache.bytes() == 800);
+        CHECK_FALSE(cache.take("s0", 1));
+        CHECK(cache.take("s8", 1));
+        CHECK(cache.bytes() == 700);
+      }
+    }
+    WHEN("one stream's rows are more than an eighth of the bytes") {
+      cache.put("small", 1, sized(100));
+      cache.put("big", 1, sized(101));
+      THEN("they are not kept, and neither is that stream's older entry; the others stay") {
+        CHECK_FALSE(cache.take("big", 1));
+        CHECK(cache.take("small", 1));
+        cache.put("big", 1, sized(100));
+        cache.put("big", 2, sized(101));
+        CHECK_FALSE(cache.take("big", 1));
+        CHECK(cache.bytes() == 0);
+      }
+    }
+  }
+}
