@@ -142,7 +142,8 @@ struct collaboration_traits {
   // `now`: the state the actor holds once the append is settled (after it if durable).
   static void settled(const services& svc, const std::string& stream, const state& now,
                       bool durable, row_memo& memo) {
-    if (memo.kept)
+    // A stream that never came to exist (a refused create) is retired, not cached.
+    if (memo.kept && now.created)
       svc.rows->put(stream, now.version, std::move(durable ? memo.after : memo.before));
     memo = {};
   }

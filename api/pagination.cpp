@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <stdexcept>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -46,7 +47,7 @@ struct token_codec::keyed {
     if (secret.size() > sha256_block) {
       unsigned int n = 0;
       if (EVP_Digest(secret.data(), secret.size(), key.data(), &n, EVP_sha256(), nullptr) != 1)
-        return;
+        throw std::runtime_error("cannot hash the pagination token key");
     } else {
       std::copy(secret.begin(), secret.end(), key.begin());
     }
@@ -62,6 +63,9 @@ struct token_codec::keyed {
     OPENSSL_cleanse(key.data(), key.size());
     OPENSSL_cleanse(ipad.data(), ipad.size());
     OPENSSL_cleanse(opad.data(), opad.size());
+    // Refused whole rather than per token: a codec that cannot sign would end every listing
+    // after its first page (an empty nextToken) and refuse every token, silently.
+    if (!ok) throw std::runtime_error("cannot key the pagination token MAC");
   }
   bool mac(std::string_view operation, std::string_view caller, std::string_view filter,
            std::string_view cursor, mac_t& out) const {

@@ -11,7 +11,11 @@ namespace crs::api {
 
 class token_codec {
  public:
+  // Throws std::runtime_error if OpenSSL cannot key the MAC (out of memory).
   explicit token_codec(std::string secret);
+  // Copies share the keyed state; no move, so a codec is never left without one.
+  token_codec(const token_codec&) = default;
+  token_codec& operator=(const token_codec&) = default;
   // `cursor` is where the next page starts (an opaque store key).
   std::string encode(std::string_view operation, std::string_view caller, std::string_view filter,
                      std::string_view cursor) const;

@@ -93,7 +93,8 @@ class json_writer {
     put(json.data(), json.size());
     return *this;
   }
-  // Members already rendered ("a":1,"b":2, no braces) inside the open object.
+  // Members already rendered ("a":1,"b":2, no braces) inside the open object, not after a key.
+  // No text passed to a writer may point into its own buffer (str()): a write may move it.
   json_writer& members(std::string_view rendered) {
     if (rendered.empty()) return *this;
     comma();

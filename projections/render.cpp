@@ -131,7 +131,7 @@ std::string collaboration_summary_json(std::string_view head, std::string_view c
   out.reserve(head.size() + caller.size() + 3);
   out += '{';
   out += head;
-  out += ',';
+  if (!head.empty() && !caller.empty()) out += ',';
   out += caller;
   out += '}';
   return out;

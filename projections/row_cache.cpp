@@ -1,12 +1,18 @@
 #include "projections/row_cache.hpp"
 
+#include <vector>
+
 namespace crs::projections {
 
 std::optional<row_set> row_cache::take(const std::string& stream, std::uint64_t version) {
+  row_set stale;  // freed after the lock: a row set may be megabytes
   std::lock_guard lock(mu_);
   auto it = entries_.find(stream);
   if (it == entries_.end() || it->second.version != version) {
-    if (it != entries_.end()) erase(it);
+    if (it != entries_.end()) {
+      stale = std::move(it->second.rows);
+      erase(it);
+    }
     ++misses_;
     return std::nullopt;
   }
@@ -19,11 +25,19 @@ std::optional<row_set> row_cache::take(const std::string& stream, std::uint64_t 
 void row_cache::put(const std::string& stream, std::uint64_t version, row_set rows) {
   std::size_t size = 0;
   for (const auto& [key, value] : rows) size += key.size() + value.size();
+  std::vector<row_set> dropped;  // freed after the lock, as in take()
   std::lock_guard lock(mu_);
-  if (auto it = entries_.find(stream); it != entries_.end()) erase(it);
-  if (capacity_ == 0 || size > max_bytes_ / 8) return;
+  auto drop = [&](std::unordered_map<std::string, entry>::iterator it) {
+    dropped.push_back(std::move(it->second.rows));
+    erase(it);
+  };
+  if (auto it = entries_.find(stream); it != entries_.end()) drop(it);
+  if (capacity_ == 0 || max_bytes_ == 0 || size > max_bytes_ / 8) {
+    dropped.push_back(std::move(rows));
+    return;
+  }
   while (!entries_.empty() && (entries_.size() >= capacity_ || bytes_ + size > max_bytes_))
-    erase(entries_.find(recent_.back()));
+    drop(entries_.find(recent_.back()));
   recent_.push_front(stream);
   entries_.emplace(stream, entry{version, std::move(rows), size, recent_.begin()});
   bytes_ += size;

@@ -5,8 +5,9 @@
 //
 // Why a version is enough to trust an entry: the rows are a pure function of the state, the
 // state at a version is what the log holds up to it, and an entry is put only once its append is
-// durable (or, after a failed append, for the version the log still ends at). A crash loses the
-// cache with the process, so versions re-used after losing an unsynced tail never meet it.
+// durable, or after a failed append for the version the actor still holds (after a version
+// conflict the actor reloads at a later version, and the entry is dropped unused). A crash loses
+// the cache with the process, so versions re-used after losing an unsynced tail never meet it.
 // The registry owns one; entries outlive a passivated actor, so re-activation finds them.
 #pragma once
 

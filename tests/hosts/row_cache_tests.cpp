@@ -2,9 +2,7 @@
 // stores are computed against rows rendered by an earlier write, so after passivation,
 // re-activation and failed appends the live views must still be exactly what a rebuild from
 // the log renders.
-#include <chrono>
 #include <cstdio>
-#include <thread>
 
 #include "hosts/registry_fixture.hpp"
 #include "projections/keys.hpp"

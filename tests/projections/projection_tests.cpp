@@ -106,6 +106,11 @@ TEST_CASE("rows render the API shapes of SPEC.md Appendix A") {
           projections::collaboration_summary_json(s.state, m));
       parse(projections::collaboration_summary_json(s.state, m));
     }
+    // Empty pieces join as splice() joins them.
+    for (std::string_view h : {"", "\"a\":1"})
+      for (std::string_view c : {"", "\"b\":2"})
+        CHECK(projections::collaboration_summary_json(h, c) ==
+              projections::splice("{" + std::string(h) + "}", c));
     REQUIRE_FALSE(s.state.memberships.empty());
     for (const auto& [mid, m] : s.state.memberships) {
       const auto both = projections::membership_both(s.state, m);

@@ -72,6 +72,16 @@ SCENARIO("The row cache keeps at most its capacity, dropping the least recently 
       }
     }
   }
+  GIVEN("a cache of 0 bytes") {
+    row_cache cache(8, 0);
+    WHEN("even an empty row set is put") {
+      cache.put("a", 1, {});
+      THEN("nothing is kept") {
+        CHECK(cache.size() == 0);
+        CHECK_FALSE(cache.take("a", 1));
+      }
+    }
+  }
   GIVEN("a cache of capacity 0") {
     row_cache cache(0);
     WHEN("rows are put") {
