@@ -191,6 +191,12 @@ const m_collaboration* reference_model::find(const std::string& id) const {
   return it == collabs_.end() ? nullptr : &it->second;
 }
 
+const std::set<std::string>& reference_model::memberships_of(const std::string& account) const {
+  static const std::set<std::string> none;
+  auto it = memberships_by_account_.find(account);
+  return it == memberships_by_account_.end() ? none : it->second;
+}
+
 expectation reference_model::predict(const operation& op) const {
   const auto* c = find(op.collaboration_id);
   switch (op.kind) {
@@ -594,6 +600,7 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
       m->membership_id = fresh_id;
       memberships_[fresh_id] = m_membership{fresh_id, c->id, op.caller, m_membership_status::active,
                                             op.query_log == true};
+      memberships_by_account_[op.caller].insert(fresh_id);
       membership_order_.push_back(fresh_id);
       tags_[membership_arn(op.caller, fresh_id)];
       return;
@@ -605,6 +612,7 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
       m->membership_id.reset();
       tags_.erase(membership_arn(op.caller, op.membership_id));
       const bool leaves = !owner.deleted && m->status == m_status::active;
+      memberships_by_account_[it->second.account].erase(op.membership_id);
       memberships_.erase(it);
       if (leaves) {
         m->status = m_status::left;

@@ -123,6 +123,8 @@ class reference_model {
 
   const std::map<std::string, m_collaboration>& collaborations() const { return collabs_; }
   const std::map<std::string, m_membership>& memberships() const { return memberships_; }
+  // The ids of one account's memberships (ListMemberships' check reads only the caller's).
+  const std::set<std::string>& memberships_of(const std::string& account) const;
   // Ids in the order they were created, so the workload can pick one in O(1).
   const std::vector<std::string>& collaboration_order() const { return collab_order_; }
   const std::vector<std::string>& membership_order() const { return membership_order_; }
@@ -163,6 +165,7 @@ class reference_model {
 
   std::map<std::string, m_collaboration> collabs_;
   std::map<std::string, m_membership> memberships_;
+  std::map<std::string, std::set<std::string>> memberships_by_account_;  // memberships_, indexed
   std::map<std::string, std::size_t> created_;  // live collaborations by creator
   std::vector<std::string> collab_order_;
   std::vector<std::string> membership_order_;

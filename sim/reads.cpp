@@ -1,6 +1,7 @@
 #include "sim/reads.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -51,10 +52,13 @@ std::optional<json::object> object_in(const std::vector<page>& pages, std::strin
   return o->get_object();
 }
 
+// What the checkers compare: the items of a read's pages, in order, where the pages hold them.
+using items = std::vector<std::reference_wrapper<const json::object>>;
+
 // The items of every page under `list`, in order; false if a page is not the expected shape or
 // holds more than the maxResults asked (`limit`, 0: none asked).
-bool items_of(const std::vector<page>& pages, std::string_view list, std::size_t limit,
-              std::vector<json::object>& out, std::string& why) {
+bool items_of(const std::vector<page>& pages, std::string_view list, std::size_t limit, items& out,
+              std::string& why) {
   for (const auto& p : pages) {
     const auto& v = p.json;
     const auto* items = v.is_object() ? v.get_object().if_contains(list) : nullptr;
@@ -72,7 +76,7 @@ bool items_of(const std::vector<page>& pages, std::string_view list, std::size_t
         why = "an item of " + std::string(list) + " is no object";
         return false;
       }
-      out.push_back(item.get_object());
+      out.push_back(std::cref(item.get_object()));
     }
   }
   return true;
@@ -80,7 +84,7 @@ bool items_of(const std::vector<page>& pages, std::string_view list, std::size_t
 
 std::string members(const reference_model& model, const operation& op, std::size_t& compared,
                     const std::vector<page>& pages) {
-  std::vector<json::object> got;
+  items got;
   std::string why;
   if (!items_of(pages, "memberSummaries", op.page_size, got, why)) return why;
   compared = got.size();
@@ -132,12 +136,13 @@ std::string membership(const reference_model& model, const operation& op, std::s
 
 std::string memberships(const reference_model& model, const operation& op, std::size_t& compared,
                         const std::vector<page>& pages) {
-  std::vector<json::object> got;
+  items got;
   std::string why;
   if (!items_of(pages, "membershipSummaries", op.page_size, got, why)) return why;
   compared = got.size();
   std::map<std::string, std::string> want, seen;  // id -> status
-  for (const auto& [id, ms] : model.memberships()) {
+  for (const auto& id : model.memberships_of(op.caller)) {
+    const auto& ms = model.memberships().at(id);
     const std::string status = status_name(ms.status);
     if (ms.account == op.caller && (op.status_filter.empty() || op.status_filter == status))
       want[id] = status;
@@ -167,7 +172,7 @@ std::string memberships(const reference_model& model, const operation& op, std::
 // membership. The order is the server's (creation time), which the model does not keep.
 std::string collaborations(const reference_model& model, const operation& op, std::size_t& compared,
                            const std::vector<page>& pages) {
-  std::vector<json::object> got;
+  items got;
   std::string why;
   if (!items_of(pages, "collaborationList", op.page_size, got, why)) return why;
   compared = got.size();
@@ -204,8 +209,7 @@ std::string collaborations(const reference_model& model, const operation& op, st
 // SPEC.md 2.5: by createTime, newest first. `created` gives each listed item's place in
 // creation order (the items are known to be the model's).
 template <class Created>
-std::string newest_first(const std::vector<json::object>& got, std::string_view key,
-                         const Created& created) {
+std::string newest_first(const items& got, std::string_view key, const Created& created) {
   for (std::size_t i = 1; i < got.size(); ++i)
     if (created(text(got[i - 1], key)) < created(text(got[i], key)))
       return text(got[i], key) + " is listed after " + text(got[i - 1], key) + ", which is older";
@@ -217,7 +221,7 @@ std::string newest_first(const std::vector<json::object>& got, std::string_view 
 // gives tables a CUSTOM rule or none), newest first.
 std::string schemas(const reference_model& model, const operation& op, std::size_t& compared,
                     const std::vector<page>& pages) {
-  std::vector<json::object> got;
+  items got;
   std::string why;
   if (!items_of(pages, "schemaSummaries", op.page_size, got, why)) return why;
   compared = got.size();
@@ -253,7 +257,7 @@ std::string schemas(const reference_model& model, const operation& op, std::size
 // membership, newest first.
 std::string associations(const reference_model& model, const operation& op, std::size_t& compared,
                          const std::vector<page>& pages) {
-  std::vector<json::object> got;
+  items got;
   std::string why;
   if (!items_of(pages, "configuredTableAssociationSummaries", op.page_size, got, why)) return why;
   compared = got.size();
@@ -303,7 +307,7 @@ std::map<std::string, std::string> approvals(const json::object& o) {
 // (16.4: a pending vote of a member who left or was removed does not).
 std::string change_requests(const reference_model& model, const operation& op,
                             std::size_t& compared, const std::vector<page>& pages) {
-  std::vector<json::object> got;
+  items got;
   std::string why;
   if (!items_of(pages, "collaborationChangeRequestSummaries", op.page_size, got, why)) return why;
   compared = got.size();
@@ -359,7 +363,7 @@ std::vector<std::string> receivers(const json::object& o) {
 // newest first; each with its status, its membership and its receivers.
 std::string queries(const reference_model& model, const operation& op, std::size_t& compared,
                     const std::vector<page>& pages) {
-  std::vector<json::object> got;
+  items got;
   std::string why;
   if (!items_of(pages, "protectedQueries", op.page_size, got, why)) return why;
   compared = got.size();
