@@ -1,7 +1,6 @@
 // Passivation (registry_options::max_resident): beyond the bound, the least recently used idle
 // actors quit, and a passivated collaboration comes back from its log with nothing lost.
 #include <chrono>
-#include <cstdio>
 #include <thread>
 
 #include "hosts/registry_fixture.hpp"
@@ -10,12 +9,6 @@ using namespace crs;
 using namespace crs::testing;
 
 namespace {
-
-std::string nth_cid(int i) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "0b8a5f4e-1c2d-4e3f-8a9b-%012d", i);
-  return buf;
-}
 
 // Passivation is asynchronous (a message to each actor): wait until the registry settles.
 bool settles_at_most(const registry& reg, std::size_t n) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -13,6 +14,13 @@
 #include "events/temp_dir.hpp"
 
 namespace crs::testing {
+
+// The i-th collaboration id of a test: a UUID-shaped id ending in i.
+inline std::string nth_cid(int i) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "0b8a5f4e-1c2d-4e3f-8a9b-%012d", i);
+  return buf;
+}
 
 // Collects one answer of the bus.
 struct waiter {

@@ -2,7 +2,6 @@
 // stores are computed against rows rendered by an earlier write, so after passivation,
 // re-activation and failed appends the live views must still be exactly what a rebuild from
 // the log renders.
-#include <cstdio>
 
 #include "hosts/registry_fixture.hpp"
 #include "projections/keys.hpp"
@@ -12,12 +11,6 @@ using namespace crs;
 using namespace crs::testing;
 
 namespace {
-
-std::string cid_no(int i) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "7c1e0d2a-3b4c-4d5e-8f60-%012d", i);
-  return buf;
-}
 
 collaboration::update_collaboration rename(std::string name) {
   collaboration::update_collaboration u;
@@ -51,21 +44,22 @@ SCENARIO("Writes through the row cache store the views a rebuild renders") {
     registry_fixture f(opts);
     for (int i = 0; i < 2; ++i) {
       auto ctx = f.clock.as(creator);
-      ctx.fresh_id = cid_no(i);
-      REQUIRE(f.send(cid_no(i), standard_create(), ctx).ok());
+      ctx.fresh_id = nth_cid(i);
+      REQUIRE(f.send(nth_cid(i), standard_create(), ctx).ok());
     }
     WHEN("members join and the collaborations are renamed, alternating between the two") {
       for (int round = 0; round < 3; ++round)
         for (int i = 0; i < 2; ++i)
-          REQUIRE(f.send(cid_no(i), rename("r" + std::to_string(round)), f.clock.as(creator)).ok());
-      REQUIRE(f.send(cid_no(0), join_cmd(), f.clock.as(querier)).ok());
-      REQUIRE(f.send(cid_no(1), join_cmd(), f.clock.as(provider)).ok());
-      REQUIRE(f.send(cid_no(0), join_cmd(), f.clock.as(provider)).ok());
+          REQUIRE(
+              f.send(nth_cid(i), rename("r" + std::to_string(round)), f.clock.as(creator)).ok());
+      REQUIRE(f.send(nth_cid(0), join_cmd(), f.clock.as(querier)).ok());
+      REQUIRE(f.send(nth_cid(1), join_cmd(), f.clock.as(provider)).ok());
+      REQUIRE(f.send(nth_cid(0), join_cmd(), f.clock.as(provider)).ok());
       THEN("the live views are the rebuilt ones") {
         const auto report = compare_with_rebuild(*f.store);
         CHECK(report.ok());
         CHECK(report.rows > 0);
-        CHECK(live_name(*f.store, cid_no(1)) == "r2");
+        CHECK(live_name(*f.store, nth_cid(1)) == "r2");
       }
     }
     WHEN("a rename fails to append, and then the same rename succeeds") {
@@ -73,27 +67,27 @@ SCENARIO("Writes through the row cache store the views a rebuild renders") {
       // rows the next write diffed against, the same rename would look like no change and the
       // live row would keep the old name.
       // The retry is the same call at the same time, so it makes the very rows that failed.
-      REQUIRE(f.send(cid_no(0), rename("before"), f.clock.as(creator)).ok());
+      REQUIRE(f.send(nth_cid(0), rename("before"), f.clock.as(creator)).ok());
       const auto retried = f.clock.as(creator);
       f.store->inject_disk_full(true);
-      CHECK_FALSE(f.send(cid_no(0), rename("after"), retried).ok());
+      CHECK_FALSE(f.send(nth_cid(0), rename("after"), retried).ok());
       f.store->inject_disk_full(false);
-      CHECK(live_name(*f.store, cid_no(0)) == "before");
-      REQUIRE(f.send(cid_no(0), rename("after"), retried).ok());
+      CHECK(live_name(*f.store, nth_cid(0)) == "before");
+      REQUIRE(f.send(nth_cid(0), rename("after"), retried).ok());
       THEN("the retried rename shows, and the live views are the rebuilt ones") {
-        CHECK(live_name(*f.store, cid_no(0)) == "after");
+        CHECK(live_name(*f.store, nth_cid(0)) == "after");
         CHECK(compare_with_rebuild(*f.store).ok());
       }
       AND_WHEN("the collaboration is passivated in between") {
-        REQUIRE(f.send(cid_no(1), rename("other"), f.clock.as(creator)).ok());
+        REQUIRE(f.send(nth_cid(1), rename("other"), f.clock.as(creator)).ok());
         const auto again = f.clock.as(creator);
         f.store->inject_disk_full(true);
-        CHECK_FALSE(f.send(cid_no(0), rename("again"), again).ok());
+        CHECK_FALSE(f.send(nth_cid(0), rename("again"), again).ok());
         f.store->inject_disk_full(false);
-        REQUIRE(f.send(cid_no(1), rename("other2"), f.clock.as(creator)).ok());
-        REQUIRE(f.send(cid_no(0), rename("again"), again).ok());
+        REQUIRE(f.send(nth_cid(1), rename("other2"), f.clock.as(creator)).ok());
+        REQUIRE(f.send(nth_cid(0), rename("again"), again).ok());
         THEN("the live views are still the rebuilt ones") {
-          CHECK(live_name(*f.store, cid_no(0)) == "again");
+          CHECK(live_name(*f.store, nth_cid(0)) == "again");
           CHECK(compare_with_rebuild(*f.store).ok());
         }
       }
