@@ -728,6 +728,26 @@ TEST_CASE("absent optionals stay absent and present defaults stay present") {
 TEST_CASE("crc32 is the IEEE polynomial") {
   CHECK(snapshots::crc32("") == 0u);
   CHECK(snapshots::crc32("123456789") == 0xCBF43926u);
+  // Eight bytes at a time must agree with the bit-at-a-time definition at every length and
+  // alignment (the tail and the unaligned start included).
+  auto reference = [](std::string_view bytes) {
+    std::uint32_t c = 0xFFFFFFFFu;
+    for (unsigned char ch : bytes) {
+      c ^= ch;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    }
+    return c ^ 0xFFFFFFFFu;
+  };
+  std::string buf(300, '\0');
+  std::uint32_t x = 12345;
+  for (auto& ch : buf) ch = static_cast<char>((x = x * 1103515245u + 12345u) >> 24);
+  for (std::size_t start = 0; start < 8; ++start)
+    for (std::size_t len = 0; len + start <= 80; ++len) {
+      const std::string_view part(buf.data() + start, len);
+      INFO("start " << start << " length " << len);
+      REQUIRE(snapshots::crc32(part) == reference(part));
+    }
+  CHECK(snapshots::crc32(buf) == reference(buf));
 }
 
 TEST_CASE("decode refuses anything but the exact bytes it wrote") {
