@@ -129,7 +129,7 @@ class json_writer {
       if (i == s.size()) break;
       const auto c = static_cast<unsigned char>(s[i]);
       if (c >= 0x20 && c != '"' && c != '\\') continue;
-      sink(s.data() + plain, i - plain);
+      if (i > plain) sink(s.data() + plain, i - plain);
       plain = i + 1;
       switch (c) {
         case '"':
@@ -154,7 +154,8 @@ class json_writer {
         }
       }
     }
-    sink(s.data() + plain, s.size() - plain);
+    // Never a zero-length run: an empty view's data() may be null, and memcpy must not see it.
+    if (s.size() > plain) sink(s.data() + plain, s.size() - plain);
   }
   static std::vector<std::string>& pool() {
     thread_local std::vector<std::string> spare = [] {
@@ -200,6 +201,7 @@ class json_writer {
     ++len_;
   }
   void put(const char* p, std::size_t n) {
+    if (n == 0) return;  // p may be null (an empty view), which memcpy must not see
     std::memcpy(room(n), p, n);
     len_ += n;
   }
