@@ -328,12 +328,12 @@ caf::behavior aggregate_actor(host_actor<Traits>* self, std::string id, services
         auto& st = self->state;
         auto p = std::move(st.in_flight);
         st.busy = false;
-        if (m.outcome->ok()) {
-          st.state = std::move(st.next);
-          Traits::settled(svc, Traits::stream(st.id), st.state, true, st.rows);
+        const bool durable = m.outcome->ok();
+        if (durable) st.state = std::move(st.next);
+        Traits::settled(svc, Traits::stream(st.id), st.state, durable, st.rows);
+        if (durable) {
           p->reply(Traits::respond(st.state, p->command, p->context));
         } else {
-          Traits::settled(svc, Traits::stream(st.id), st.state, false, st.rows);
           const auto& err = m.outcome->error();
           spdlog::error("{} {}: append failed: {}", Traits::kind, st.id, err.message);
           // Nothing of a failed batch is kept; a version conflict means our view of the stream

@@ -41,7 +41,6 @@ using md_ctx = std::unique_ptr<EVP_MD_CTX, md_ctx_deleter>;
 // (hashed first when longer). The two prefixes are hashed here once; a MAC copies them.
 struct token_codec::keyed {
   md_ctx inner, outer;
-  bool ok = false;
   explicit keyed(const std::string& secret) : inner(EVP_MD_CTX_new()), outer(EVP_MD_CTX_new()) {
     std::array<unsigned char, sha256_block> key{};
     if (secret.size() > sha256_block) {
@@ -56,10 +55,10 @@ struct token_codec::keyed {
       ipad[i] = static_cast<unsigned char>(key[i] ^ 0x36);
       opad[i] = static_cast<unsigned char>(key[i] ^ 0x5c);
     }
-    ok = inner && outer && EVP_DigestInit_ex(inner.get(), EVP_sha256(), nullptr) == 1 &&
-         EVP_DigestUpdate(inner.get(), ipad.data(), ipad.size()) == 1 &&
-         EVP_DigestInit_ex(outer.get(), EVP_sha256(), nullptr) == 1 &&
-         EVP_DigestUpdate(outer.get(), opad.data(), opad.size()) == 1;
+    const bool ok = inner && outer && EVP_DigestInit_ex(inner.get(), EVP_sha256(), nullptr) == 1 &&
+                    EVP_DigestUpdate(inner.get(), ipad.data(), ipad.size()) == 1 &&
+                    EVP_DigestInit_ex(outer.get(), EVP_sha256(), nullptr) == 1 &&
+                    EVP_DigestUpdate(outer.get(), opad.data(), opad.size()) == 1;
     OPENSSL_cleanse(key.data(), key.size());
     OPENSSL_cleanse(ipad.data(), ipad.size());
     OPENSSL_cleanse(opad.data(), opad.size());
@@ -79,7 +78,6 @@ struct token_codec::keyed {
     return mac(payload, out);
   }
   bool mac(std::string_view message, mac_t& out) const {
-    if (!ok) return false;
     md_ctx c(EVP_MD_CTX_new());
     std::array<unsigned char, mac_size> inner_hash{};
     unsigned int n = 0, m = 0;

@@ -137,10 +137,6 @@ std::string collaboration_summary_json(std::string_view head, std::string_view c
   return out;
 }
 
-std::string collaboration_summary_json(const state& s, const member_record& m) {
-  return collaboration_summary_json(collaboration_summary_head(s), caller_fragment(s, m));
-}
-
 std::string member_summary_json(const state& s, const member_record& m) {
   json_writer w;
   w.begin_object();
@@ -187,15 +183,6 @@ std::string membership_json(const state& s, const membership_record& m) {
   w.begin_object();
   membership_common(w, s, m);
   membership_rest(w, m);
-  w.end_object();
-  return w.take();
-}
-
-std::string membership_summary_json(const state& s, const membership_record& m) {
-  json_writer w;
-  w.begin_object();
-  membership_common(w, s, m);
-  write_payment(w.key("paymentConfiguration"), m.payment, payment_form::api);
   w.end_object();
   return w.take();
 }

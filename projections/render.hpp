@@ -15,25 +15,21 @@ std::string collaboration_json(const collaboration::state& s);
 std::string caller_fragment(const collaboration::state& s, const collaboration::member_record& m);
 // Collaboration as `m`'s account sees it: collaboration_json with caller_fragment spliced in.
 std::string collaboration_for(const collaboration::state& s, const collaboration::member_record& m);
-std::string collaboration_summary_json(const collaboration::state& s,
-                                       const collaboration::member_record& m);
 std::string member_summary_json(const collaboration::state& s,
                                 const collaboration::member_record& m);
 std::string membership_json(const collaboration::state& s,
                             const collaboration::membership_record& m);
-std::string membership_summary_json(const collaboration::state& s,
-                                    const collaboration::membership_record& m);
 std::string tags_json(const tag_map& tags);
 
 // The same texts in pieces, for rendering all rows of a collaboration (collaboration_rows.cpp),
 // where a piece shared by several rows is rendered once.
-// collaboration_summary_json's own members, without braces: the same for every member.
+// A collaboration summary's own members, without braces: the same for every member.
 std::string collaboration_summary_head(const collaboration::state& s);
-// {head,caller}: collaboration_summary_json from its head and the member's caller_fragment.
+// {head,caller}: the collaboration summary `m` sees, from its head and m's caller_fragment.
 std::string collaboration_summary_json(std::string_view head, std::string_view caller);
 struct membership_texts {
   std::string full;     // membership_json
-  std::string summary;  // membership_summary_json
+  std::string summary;  // the MembershipSummary shape: the common members and the payment
 };
 membership_texts membership_both(const collaboration::state& s,
                                  const collaboration::membership_record& m);

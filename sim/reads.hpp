@@ -25,7 +25,6 @@ struct page {
 
 // The nextToken of one List page, "" on the last page (or when the body is no JSON object).
 [[nodiscard]] std::string next_token_of(const page& p);
-[[nodiscard]] std::string next_token_of(std::string_view body);
 
 // "" when the pages (every page of a List, the one body of a Get) agree with the model, else
 // what differs; a page holding more items than the maxResults asked differs too. Only for reads
@@ -34,10 +33,6 @@ struct page {
 // GetMembership) the answer held.
 [[nodiscard]] std::string check_read(const reference_model& model, const operation& op,
                                      const std::vector<page>& pages,
-                                     std::size_t* compared = nullptr);
-// The same from bodies not parsed yet.
-[[nodiscard]] std::string check_read(const reference_model& model, const operation& op,
-                                     const std::vector<std::string>& bodies,
                                      std::size_t* compared = nullptr);
 
 }  // namespace crs::sim

@@ -50,6 +50,17 @@ struct rocksdb_on_memenv {
   }
 };
 
+// The read checks on bodies as the server wrote them, parsed here as the simulator parses them.
+std::string check_read(const reference_model& model, const operation& op,
+                       const std::vector<std::string>& bodies) {
+  std::vector<page> pages;
+  for (const auto& b : bodies) pages.push_back(parse_page(b));
+  return sim::check_read(model, op, pages);
+}
+std::string next_token_of(const std::string& body) {
+  return sim::next_token_of(parse_page(body));
+}
+
 events::append_request request(const std::string& stream, std::uint64_t expected,
                                const std::string& rid) {
   events::append_request r;
