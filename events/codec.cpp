@@ -329,8 +329,11 @@ struct encoder : codec::value_encoder {
     auto compute = value(e.compute);
     auto receivers = strings(e.receivers);
     auto receiver_memberships = strings(e.receiver_memberships);
+    // Absent when none, as in the events written before the field existed.
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>>
+        associations = e.associations.empty() ? 0 : strings(e.associations);
     auto t = fb::CreateQueryStarted(b, id, membership, account, sql, output, compute, receivers,
-                                    receiver_memberships);
+                                    receiver_memberships, associations);
     return {fb::Payload::QueryStarted, t.Union()};
   }
 

@@ -270,6 +270,7 @@ struct reader : codec::value_reader {
     e.compute = opt_value(t.compute());
     e.receivers = strings(t.receivers());
     e.receiver_memberships = strings(t.receiver_memberships());
+    e.associations = strings(t.associations());
     return e;
   }
 

@@ -234,9 +234,9 @@ bool operator==(const auto_approved_changed& a, const auto_approved_changed& b) 
 
 bool operator==(const query_started& a, const query_started& b) {
   return std::tie(a.query_id, a.membership_id, a.account, a.sql, a.output, a.compute, a.receivers,
-                  a.receiver_memberships) == std::tie(b.query_id, b.membership_id, b.account, b.sql,
-                                                      b.output, b.compute, b.receivers,
-                                                      b.receiver_memberships);
+                  a.receiver_memberships, a.associations) ==
+         std::tie(b.query_id, b.membership_id, b.account, b.sql, b.output, b.compute, b.receivers,
+                  b.receiver_memberships, b.associations);
 }
 bool operator==(const query_running& a, const query_running& b) {
   return a.query_id == b.query_id;

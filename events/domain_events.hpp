@@ -283,6 +283,9 @@ struct query_started {
   // The accounts that receive the results, each with its membership at the time (SPEC.md 12).
   std::vector<account_id> receivers;
   std::vector<std::string> receiver_memberships;
+  // The associations whose schemas the SQL reads, by id: while the query is unfinished they
+  // cannot be deleted (SPEC.md Q22). Empty in events recorded before this field existed.
+  std::vector<std::string> associations;
 };
 
 // The engine picked the query up: SUBMITTED -> STARTED.

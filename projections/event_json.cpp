@@ -367,6 +367,9 @@ struct payload_writer {
     }
     string_array(w.key("receiverAccountIds"), e.receivers);
     string_array(w.key("receiverMembershipIds"), e.receiver_memberships);
+    // Only when recorded (SPEC.md Q22): events from before the field have none.
+    if (!e.associations.empty())
+      string_array(w.key("configuredTableAssociationIds"), e.associations);
   }
   void operator()(const query_running& e) const { query(e.query_id); }
   void operator()(const query_cancel_requested& e) const { query(e.query_id); }
@@ -716,6 +719,7 @@ struct summary_writer {
       out.add("compute",
               bare_or_quoted(e.compute->worker_type) + ":" + std::to_string(e.compute->number));
     out.add("receivers", list_words(e.receivers));
+    if (!e.associations.empty()) out.add("associations", list_words(e.associations));
   }
   void operator()(const query_running& e) const { out.add("query", e.query_id); }
   void operator()(const query_cancel_requested& e) const { out.add("query", e.query_id); }

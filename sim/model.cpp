@@ -235,6 +235,9 @@ expectation reference_model::predict(const operation& op) const {
       const auto& a = collabs_.at(ms->collaboration_id).associations;
       auto it = a.find(op.association_id);
       if (it == a.end() || it->second.membership_id != ms->id) return not_found;
+      // SPEC.md Q22: not while a query that reads its schema has not finished.
+      for (const auto& [id, q] : collabs_.at(ms->collaboration_id).queries)
+        if (q.unfinished() && q.association == op.association_id) return conflict;
       return no_content;
     }
     case op_kind::start_query:
@@ -663,6 +666,10 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
       q.id = fresh_id;
       q.membership_id = op.membership_id;
       q.created = created;
+      for (const auto& [id, a] : owner.associations)
+        if (a.name == op.schema &&
+            memberships_.at(a.membership_id).status == m_membership_status::active)
+          q.association = id;
       if (owner.member(op.caller)->can_receive) {
         q.receivers = {op.caller};
         q.receiver_memberships = {op.membership_id};

@@ -66,6 +66,7 @@ struct m_query {
   // Who the results go to, fixed at start: the querier when it can receive them, else every
   // ACTIVE member that can; their memberships then ("" for none) also see the query.
   std::vector<std::string> receivers, receiver_memberships;
+  std::string association;  // whose schema its SQL reads: not deleted while it is unfinished
   bool unfinished() const {
     return status == m_query_status::submitted || status == m_query_status::started ||
            status == m_query_status::cancelling;

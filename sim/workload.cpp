@@ -195,7 +195,18 @@ operation workload::next(const reference_model& model,
 
   operation op;
   op.kind = kind;
-  op.collaboration_id = pick_collaboration(model);
+  // Half the cancellations and association deletions go where a query is unfinished: picked
+  // like the rest, few of them would meet one, and those are the cases with most rules (the
+  // query's status transitions; SPEC.md Q22, the association it reads cannot be deleted).
+  std::string running;  // that query's id
+  if ((kind == op_kind::cancel_query || kind == op_kind::delete_association) &&
+      !model.unfinished_queries().empty() && rng_.chance(500)) {
+    const auto it = pick(rng_, model.unfinished_queries());
+    op.collaboration_id = it->first;
+    running = it->second;
+  } else {
+    op.collaboration_id = pick_collaboration(model);
+  }
   if (!is_read(kind) && kind != op_kind::malformed && busy(op.collaboration_id)) {
     op.kind = op_kind::get_collaboration;  // one writer per collaboration: read instead
     kind = op.kind;
@@ -399,6 +410,15 @@ operation workload::next(const reference_model& model,
       break;
     }
     case op_kind::delete_association: {
+      if (!running.empty()) {
+        auto read = c.associations.find(c.queries.at(running).association);
+        if (read != c.associations.end()) {
+          op.membership_id = read->second.membership_id;
+          op.association_id = read->first;
+          op.caller = model.memberships().at(op.membership_id).account;
+          break;
+        }
+      }
       if (c.associations.empty()) {
         op.membership_id = random_uuid();
         op.association_id = random_uuid();
@@ -445,7 +465,7 @@ operation workload::next(const reference_model& model,
         op.query_id = random_uuid();
         break;
       }
-      auto it = pick(rng_, c.queries);
+      auto it = running.empty() ? pick(rng_, c.queries) : c.queries.find(running);
       op.membership_id = it->second.membership_id;
       op.query_id = it->first;
       auto ms = model.memberships().find(op.membership_id);

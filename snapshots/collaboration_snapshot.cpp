@@ -163,10 +163,11 @@ struct encoder : codec::value_encoder {
     auto result_location = str(q.result_location);
     auto error_code = str(q.error_code);
     auto error_message = str(q.error_message);
+    auto associations = strings(q.associations);
     return snap::CreateQueryRecord(b, id, membership_id, account, sql, output, compute, receivers,
                                    receiver_memberships, to_fb<fb::QueryStatus>(q.status),
                                    q.create_time, q.update_time, q.duration_ms, result_location,
-                                   q.result_rows, error_code, error_message);
+                                   q.result_rows, error_code, error_message, associations);
   }
 
   flatbuffers::Offset<snap::CollaborationState> value(const collaboration::state& s) {
@@ -373,6 +374,8 @@ struct reader : codec::value_reader {
     q.result_rows = t.result_rows();
     q.error_code = opt_str(t.error_code());
     q.error_message = opt_str(t.error_message());
+    require_list(t.associations());
+    q.associations = strings(t.associations());
     return q;
   }
 

@@ -42,7 +42,13 @@ namespace crs::snapshots {
 // the bump makes it replay instead, and fail loudly on the query events it cannot decode; and
 // builds between the query events and this encoder wrote format-3 snapshots of states that had
 // queries, without them. Again one full replay per collaboration.
-inline constexpr std::uint32_t collaboration_format = 4;
+//
+// 5: each query gained `associations`, the associations whose schemas it reads, which hold up
+// their deletion while it runs (SPEC.md Q22). A format-4 reader would accept format-5 bytes and
+// drop them (harmless for it: it never checks them), but this reader must not take a format-4
+// snapshot's queries as reading nothing when their QueryStarted events say otherwise, so it
+// replays instead. Again one full replay per collaboration.
+inline constexpr std::uint32_t collaboration_format = 5;
 inline constexpr std::size_t header_bytes = 16;
 
 [[nodiscard]] std::string encode_snapshot(const collaboration::state& s);

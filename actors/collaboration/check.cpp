@@ -177,6 +177,8 @@ std::optional<std::string> why_not_applicable(const state& s, const events::even
             if (s.queries.count(x.query_id)) return "protected query id reused";
             if (x.receivers.size() != x.receiver_memberships.size())
               return "receivers and receiver memberships differ in length";
+            for (const auto& id : x.associations)
+              if (!s.associations.count(id)) return "the query reads an unknown association " + id;
             return std::nullopt;
           },
           [&](const events::query_running& x) -> R {

@@ -171,6 +171,9 @@ struct start_query {
   std::optional<query_output> output;  // resultConfiguration.outputConfiguration as sent
   std::optional<query_compute> compute;
   std::optional<std::string> rule_violation;  // why the SQL may not run; none: it may
+  // The schema names the SQL reads, as the same check found them (empty if it did not run):
+  // recorded by association id, so their deletion waits for the query (SPEC.md Q22).
+  std::vector<std::string> schemas;
 };
 
 // UpdateProtectedQuery {targetStatus: CANCELLED}.

@@ -339,6 +339,7 @@ void apply(state& s, const events::event_payload& event, time_ms at) {
                    q.compute = e.compute;
                    q.receivers = e.receivers;
                    q.receiver_memberships = e.receiver_memberships;
+                   q.associations = e.associations;
                    q.create_time = q.update_time = at;
                    s.queries[q.id] = std::move(q);
                  },

@@ -208,6 +208,12 @@ decision start(const state& s, const start_query& c, const decide_context& ctx) 
     e.receivers.push_back(account);
     e.receiver_memberships.push_back(m && m->membership_id ? *m->membership_id : std::string());
   }
+  // A name no visible schema answers to any more (deleted since the check read the
+  // projections) holds nothing up: the runner's own check refuses the query then.
+  for (const auto& name : c.schemas)
+    if (const auto* a = s.association_named(name);
+        a && std::find(e.associations.begin(), e.associations.end(), a->id) == e.associations.end())
+      e.associations.push_back(a->id);
   return event_list{std::move(e)};
 }
 

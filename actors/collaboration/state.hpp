@@ -96,6 +96,7 @@ struct query_record {
   std::optional<query_compute> compute;
   std::vector<account_id> receivers;
   std::vector<std::string> receiver_memberships;
+  std::vector<std::string> associations;  // whose schemas it reads (their deletion waits)
   query_status status = query_status::submitted;
   time_ms create_time = 0;
   time_ms update_time = 0;

@@ -140,7 +140,10 @@ void start_protected_query(call& c) {
       cmd.sql.query_string.has_value() != cmd.sql.analysis_template_arn.has_value();
   if (ms->active() && one_source) {
     auto verdict = check_sql(c.svc.store, ms->collaboration_id, c.caller, cmd.sql);
-    if (!verdict) cmd.rule_violation = verdict.error().message;
+    if (verdict)
+      cmd.schemas = std::move(verdict.value().tables);
+    else
+      cmd.rule_violation = verdict.error().message;
   }
   auto ctx = c.context();
   const auto qid = ctx.fresh_id;

@@ -440,7 +440,7 @@ describe('lifecycle: start errors, ListProtectedQueries, UpdateProtectedQuery, c
   const [P, Q] = [newAccount(), newAccount()];
   const [p, q] = [P, Q].map((acct) => clientFor(acct));
   const db = uniqueDatabase('sdk_queries_life');
-  let memQ, memP, goneCsv;
+  let memQ, memP, goneCsv, numsCta;
   const done = []; // finished queries, oldest first
 
   step('setup: nums and gone, CUSTOM ANY_QUERY for Q', async () => {
@@ -448,7 +448,7 @@ describe('lifecycle: start errors, ListProtectedQueries, UpdateProtectedQuery, c
     writeCatalogCsv(db, 'nums', NUMS);
     goneCsv = writeCatalogCsv(db, 'gone', [['n'], ['1'], ['2']]);
     const custom = { custom: { allowedAnalyses: ['ANY_QUERY'], allowedAnalysisProviders: [Q] } };
-    await contribute(p, memP, db, 'nums', ['n', 'label'], 'CUSTOM', custom);
+    numsCta = (await contribute(p, memP, db, 'nums', ['n', 'label'], 'CUSTOM', custom)).cta;
     await contribute(p, memP, db, 'gone', ['n'], 'CUSTOM', custom);
   });
 
@@ -573,6 +573,15 @@ describe('lifecycle: start errors, ListProtectedQueries, UpdateProtectedQuery, c
     assert.equal(started.statistics, undefined);
     assert.equal(started.result, undefined);
 
+    // SPEC.md Q22: the provider cannot delete the association of the schema a running query reads
+    const inUse = await expectError(p.deleteConfiguredTableAssociation({
+      membershipIdentifier: memP.id, configuredTableAssociationIdentifier: numsCta.id,
+    }), 'ConflictException', 409);
+    assert.equal(inUse.reason, 'INVALID_STATE');
+    assert.equal(inUse.resourceId, numsCta.id);
+    assert.equal(inUse.resourceType, 'CONFIGURED_TABLE_ASSOCIATION');
+    assert.match(inUse.message, new RegExp(slow.id));
+
     // four more make five ongoing queries: the sixth is over the quota
     const more = [];
     for (let i = 0; i < 4; i++) more.push(assertOk(await start()).protectedQuery);
@@ -604,6 +613,10 @@ describe('lifecycle: start errors, ListProtectedQueries, UpdateProtectedQuery, c
     }
     const list = await listAll(q, memQ.id, { status: 'CANCELLED' });
     assert.deepEqual(list.map((s) => s.id).sort(), [slow.id, ...more.map((m) => m.id)].sort());
+    // every query on nums has finished: its association can go now
+    assertOk(await p.deleteConfiguredTableAssociation({
+      membershipIdentifier: memP.id, configuredTableAssociationIdentifier: numsCta.id,
+    }), 204);
   });
 });
 

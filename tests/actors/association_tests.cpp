@@ -558,3 +558,86 @@ SCENARIO("an association's tags belong to the account that owns it") {
     }
   }
 }
+
+SCENARIO("An association is not deleted while a query that reads its schema is unfinished") {
+  // SPEC.md 10 DeleteConfiguredTableAssociation and Q22: ConflictException INVALID_STATE.
+  GIVEN("the provider's Customers and Orders; the creator queries Customers") {
+    auto t = both_joined();
+    auto actx = t.s.as(provider);
+    REQUIRE(t.s.when(associate(t.provider_mid, table(1), "Customers"), actx).ok());
+    const auto customers = actx.fresh_id;
+    auto octx = t.s.as(provider);
+    REQUIRE(t.s.when(associate(t.provider_mid, table(2), "Orders"), octx).ok());
+    const auto orders = octx.fresh_id;
+    co::start_query q;
+    q.membership_id = t.creator_mid;
+    q.sql.query_string = "SELECT COUNT(*) FROM customers c JOIN CUSTOMERS d ON c.id = d.id";
+    q.output = query_output{false, {query_s3_output{result_format::csv, "results", {}, {}}}};
+    // The names as the rule check found them: any case, repeated, and one whose association
+    // has gone since the check read the projections.
+    q.schemas = {"customers", "CUSTOMERS", "returns"};
+    auto qctx = t.s.as(creator);
+    auto started = t.s.when(q, qctx);
+    REQUIRE(started.ok());
+    const auto qid = qctx.fresh_id;
+    THEN("QueryStarted names the association once, by id") {
+      const auto* e = find_event<events::query_started>(started.value());
+      REQUIRE(e);
+      CHECK(e->associations == std::vector<std::string>{customers});
+      CHECK(t.s.state.queries.at(qid).associations == std::vector<std::string>{customers});
+    }
+    THEN("a QueryStarted naming an association the collaboration does not have does not fit") {
+      auto e = *find_event<events::query_started>(started.value());
+      e.query_id = unknown_id;
+      CHECK_FALSE(co::why_not_applicable(t.s.state, e));
+      e.associations.push_back(unknown_id);
+      const auto why = co::why_not_applicable(t.s.state, e);
+      REQUIRE(why);
+      CHECK_THAT(*why, Catch::Contains(unknown_id));
+    }
+    WHEN("the provider deletes Customers while the query is SUBMITTED, STARTED or CANCELLING") {
+      THEN_REJECTED(t.s.when(co::delete_association{t.provider_mid, customers}, provider),
+                    error_kind::conflict, "INVALID_STATE", "CONFIGURED_TABLE_ASSOCIATION",
+                    customers, qid, "SUBMITTED");
+      REQUIRE(t.s.when(co::begin_query{qid}, creator).ok());
+      THEN_REJECTED(t.s.when(co::delete_association{t.provider_mid, customers}, provider),
+                    error_kind::conflict, "INVALID_STATE", "CONFIGURED_TABLE_ASSOCIATION",
+                    "STARTED");
+      REQUIRE(t.s.when(co::cancel_query{t.creator_mid, qid}, creator).ok());
+      REQUIRE(t.s.state.queries.at(qid).status == query_status::cancelling);
+      THEN_REJECTED(t.s.when(co::delete_association{t.provider_mid, customers}, provider),
+                    error_kind::conflict, "INVALID_STATE", "CONFIGURED_TABLE_ASSOCIATION",
+                    "CANCELLING");
+      CHECK(t.s.state.association(customers));
+      THEN("Orders, which it does not read, can go") {
+        REQUIRE(t.s.when(co::delete_association{t.provider_mid, orders}, provider).ok());
+        CHECK_FALSE(t.s.state.association(orders));
+      }
+    }
+    WHEN("the query has finished") {
+      REQUIRE(t.s.when(co::begin_query{qid}, creator).ok());
+      co::finish_query done;
+      done.query_id = qid;
+      done.status = query_status::failed;
+      done.error_code = "EXECUTION_ERROR";
+      REQUIRE(t.s.when(done, creator).ok());
+      THEN("Customers can be deleted") {
+        REQUIRE(t.s.when(co::delete_association{t.provider_mid, customers}, provider).ok());
+        CHECK_FALSE(t.s.state.association(customers));
+      }
+    }
+  }
+  GIVEN("a query whose QueryStarted names no association (recorded before the field existed)") {
+    auto t = both_joined();
+    auto actx = t.s.as(provider);
+    REQUIRE(t.s.when(associate(t.provider_mid, table(1), "Customers"), actx).ok());
+    co::start_query q;
+    q.membership_id = t.creator_mid;
+    q.sql.query_string = "SELECT COUNT(*) FROM customers";
+    q.output = query_output{false, {query_s3_output{result_format::csv, "results", {}, {}}}};
+    REQUIRE(t.s.when(q, creator).ok());
+    THEN("it holds up no deletion") {
+      REQUIRE(t.s.when(co::delete_association{t.provider_mid, actx.fresh_id}, provider).ok());
+    }
+  }
+}

@@ -929,6 +929,23 @@ SCENARIO("query optionals: present, present-but-empty and absent differ", "[code
       CHECK(a.sql.query_string == std::optional<std::string>("SELECT 1"));
     }
   }
+  GIVEN("the associations a query reads: some, and none") {
+    ev::query_started some;
+    some.sql.query_string = "SELECT 1";
+    some.associations = {"a-2", "a-1", ""};
+    ev::query_started none = some;
+    none.associations.clear();
+    THEN("each reads back as written, and none is the field absent, as before it existed") {
+      CHECK(std::get<ev::query_started>(round_trip(some)).associations == some.associations);
+      CHECK(std::get<ev::query_started>(round_trip(none)).associations.empty());
+      const auto bytes = ev::encode(sample_envelope(none), none);
+      const auto* q = crs::fb::GetEnvelope(bytes.data())->payload_as_QueryStarted();
+      REQUIRE(q);
+      CHECK(q->associations() == nullptr);
+      const auto with = ev::encode(sample_envelope(some), some);
+      REQUIRE(crs::fb::GetEnvelope(with.data())->payload_as_QueryStarted()->associations());
+    }
+  }
   GIVEN("outputs: absent, single, distributed with both kinds, distributed and empty") {
     ev::query_started none;
     ev::query_started single;

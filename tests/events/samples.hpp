@@ -522,6 +522,7 @@ inline std::vector<sample> query_samples() {
   sql.compute = query_compute{"CR.4X", 16};
   sql.receivers = {"444455556666"};
   sql.receiver_memberships = {"m-1"};
+  sql.associations = {"a-orders", "a-customers"};
 
   query_started templated;  // a template run with parameters, a member output, no compute
   templated.query_id = "q-2";

@@ -130,6 +130,7 @@ void require_same(const collaboration::state& a, const collaboration::state& b) 
     CHECK(m.compute == n.compute);
     CHECK(m.receivers == n.receivers);
     CHECK(m.receiver_memberships == n.receiver_memberships);
+    CHECK(m.associations == n.associations);
     CHECK(m.status == n.status);
     CHECK(m.create_time == n.create_time);
     CHECK(m.update_time == n.update_time);
@@ -296,12 +297,14 @@ void add_queries(collaboration::state& st) {
   submitted.output = query_output{
       false, {query_s3_output{result_format::parquet, "results", std::string("q/"), true}}};
   submitted.compute = query_compute{"CR.4X", 16};
+  submitted.associations = {"a-1"};
   auto started = query_of("q-2", second);
   started.sql = query_sql_parameters{
       std::nullopt, std::string("arn:aws:cleanrooms:us-east-1:1:membership/m/analysistemplate/t"),
       std::map<std::string, std::string>{{"day", "2026-01-01"}, {"empty", ""}}};
   started.output = query_output{false, {query_member_output{second.account}}};
   started.status = query_status::started;
+  started.associations = {"a-1", "a-2", ""};
   started.update_time = 1767225601000;
   auto cancelling = query_of("q-3", second);
   cancelling.output =
@@ -759,9 +762,11 @@ TEST_CASE("decode refuses anything but the exact bytes it wrote") {
     b[0] = 'X';
     CHECK_FALSE(decode_snapshot(b).has_value());
   }
-  SECTION("unknown format version, the formats before associations, templates and queries too") {
-    REQUIRE(snapshots::collaboration_format == 4);
-    for (std::uint32_t v : {0u, 1u, 2u, 3u, 5u, 0xFFFFFFFFu}) {
+  SECTION(
+      "unknown format version, the formats before associations, templates, queries and the "
+      "associations queries read too") {
+    REQUIRE(snapshots::collaboration_format == 5);
+    for (std::uint32_t v : {0u, 1u, 2u, 3u, 4u, 6u, 0xFFFFFFFFu}) {
       auto b = good;
       for (int i = 0; i < 4; ++i) b[4 + i] = static_cast<char>((v >> (8 * i)) & 0xff);
       auto r = snapshots::try_decode_snapshot(b);
@@ -1037,12 +1042,12 @@ TEST_CASE("format-3 snapshots are refused: they would lose the queries") {
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message == "snapshot: unknown format version 3");
   }
-  SECTION("relabelled as format 4, they fail verification: queries is required") {
+  SECTION("relabelled as the current format, they fail verification: queries is required") {
     auto r = snapshots::try_decode_snapshot(with_header(format3_payload));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message == "snapshot: verification failed");
   }
-  SECTION("a format-4 snapshot with no queries still writes the empty list") {
+  SECTION("a snapshot with no queries still writes the empty list") {
     auto none = st;
     none.queries.clear();
     auto back = round_trip(none);

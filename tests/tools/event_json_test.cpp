@@ -619,7 +619,9 @@ TEST_CASE("protected queries: SQL, parameters, outputs and results under the API
   CHECK(worker.at("number").to_number<int>() == 16);
   CHECK(strings(p.at("receiverAccountIds")) == std::vector<std::string>{"444455556666"});
   CHECK(strings(p.at("receiverMembershipIds")) == std::vector<std::string>{"m-1"});
-  CHECK(p.size() == 8);
+  CHECK(strings(p.at("configuredTableAssociationIds")) ==
+        std::vector<std::string>{"a-orders", "a-customers"});
+  CHECK(p.size() == 9);
 
   auto t = payload_of(sample("QueryStarted/template"));
   const auto& tsql = t.at("sqlParameters").as_object();
@@ -662,6 +664,7 @@ TEST_CASE("protected queries: SQL, parameters, outputs and results under the API
   CHECK(bare.at("sqlParameters").as_object().empty());
   CHECK(bare.at("receiverAccountIds").as_array().empty());
   CHECK(bare.at("receiverMembershipIds").as_array().empty());
+  CHECK_FALSE(bare.contains("configuredTableAssociationIds"));  // as before it was recorded
   CHECK(bare.size() == 6);
 
   auto empties = payload_of(sample("QueryStarted/empties"));
@@ -727,7 +730,8 @@ TEST_CASE("the one-line form of the protected query events") {
   CHECK(payload_summary(sample("QueryStarted/sql")) ==
         "query=q-1 membership=m-1 account=444455556666 "
         "sql=\"SELECT region, COUNT(DISTINCT email) AS n\\nFROM orders JOIN c...\" "
-        "output=s3://results-bucket/queries/q-1/ compute=CR.4X:16 receivers=444455556666");
+        "output=s3://results-bucket/queries/q-1/ compute=CR.4X:16 receivers=444455556666 "
+        "associations=a-orders,a-customers");
   CHECK(payload_summary(sample("QueryStarted/template")) ==
         "query=q-2 membership=m-2 account=777788889999 "
         "template=arn:aws:cleanrooms:us-east-1:111122223333:membership/m-1/analysistemplate/at-1 "
@@ -737,7 +741,8 @@ TEST_CASE("the one-line form of the protected query events") {
         "query=q-3 membership=m-1 account=444455556666 "
         "sql=\"SELECT region, COUNT(DISTINCT email) AS n\\nFROM orders JOIN c...\" "
         "output=distribute(s3://bucket-a/,member:444455556666,member:111122223333,"
-        "s3://bucket-b/p/) compute=CR.1X:2 receivers=444455556666,111122223333");
+        "s3://bucket-b/p/) compute=CR.1X:2 receivers=444455556666,111122223333 "
+        "associations=a-orders,a-customers");
   CHECK(payload_summary(sample("QueryStarted/bare")) ==
         "query= membership= account= receivers=none");
   CHECK(payload_summary(sample("QueryStarted/empties")) ==
