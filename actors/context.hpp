@@ -34,6 +34,8 @@ struct decide_context {
   std::size_t caller_configured_tables = 0;
   // Associations (in any collaboration) of the configured table a command addresses.
   std::size_t table_associations = 0;
+  // An unfinished protected query that reads one of those associations, by id ("" for none).
+  std::string table_read_by_query;
 };
 
 }  // namespace crs

@@ -167,7 +167,8 @@ struct table_traits {
     return activate_configured_table(*svc.store, id);
   }
   // The ports the decider must not touch itself: the catalog, and the projection rows that say
-  // whether the table is associated anywhere (written with the associations' own events).
+  // whether the table is associated anywhere and whether an unfinished query reads it (both
+  // written with the collaborations' own events).
   static configured_table::decision decide(const services& svc, const state& s, const command& c,
                                            decide_context ctx) {
     configured_table::catalog_facts facts;
@@ -176,6 +177,8 @@ struct table_traits {
     if (std::holds_alternative<configured_table::delete_configured_table>(c))
       ctx.table_associations =
           projections::count_prefix(*svc.store, projections::keys::table_links_prefix(s.id), 1000);
+    if (std::holds_alternative<configured_table::delete_analysis_rule>(c))
+      ctx.table_read_by_query = projections::query_reading_table(*svc.store, s.id);
     return configured_table::decide(s, c, ctx, facts);
   }
   static void apply(state& s, const events::event_payload& e, time_ms t) {

@@ -39,6 +39,8 @@
 //   pql/<mid>/<inv>/<qid>             <status>|ProtectedQuerySummary JSON
 //   pqu/<qid>                         <cid>|<mid>|<account>: an unfinished query (the runner's
 //                                     work list after a restart)
+//   x/qa/<ctaid>/<qid>                <cid>: an unfinished query reads the association's schema
+//                                     (DeleteConfiguredTableAnalysisRule's check, SPEC.md Q22)
 #pragma once
 
 #include <charconv>
@@ -230,6 +232,12 @@ inline std::string membership_query(std::string_view mid, std::int64_t create_ms
 inline constexpr std::string_view unfinished_queries_prefix = "pqu/";
 inline std::string unfinished_query(std::string_view qid) {
   return cat({"pqu/", qid});
+}
+inline std::string association_readers_prefix(std::string_view ctaid) {
+  return cat({"x/qa/", ctaid, "/"});
+}
+inline std::string association_reader(std::string_view ctaid, std::string_view qid) {
+  return cat({"x/qa/", ctaid, "/", qid});
 }
 
 }  // namespace crs::projections::keys

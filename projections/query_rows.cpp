@@ -137,9 +137,14 @@ std::string protected_query_json(const collaboration::state& s, const query_reco
 
 void query_rows(const collaboration::state& s, const query_record& q, row_set& out) {
   const auto& id = q.id;
-  if (!is_terminal(q.status) && !s.deleted)
+  if (!is_terminal(q.status) && !s.deleted) {
     out[keys::unfinished_query(id)] =
         s.info.collaboration_id + "|" + q.membership_id + "|" + q.account;
+    // From the query record alone, like every row here: changed_rows re-renders a query's rows
+    // only when the query itself (or the memberships) changed.
+    for (const auto& aid : q.associations)
+      out[keys::association_reader(aid, id)] = s.info.collaboration_id;
+  }
   std::vector<std::string> readers{q.membership_id};
   for (const auto& mid : q.receiver_memberships)
     if (!mid.empty() && mid != q.membership_id) readers.push_back(mid);

@@ -1,5 +1,7 @@
 #include "projections/reader.hpp"
 
+#include "projections/keys.hpp"
+
 namespace crs::projections {
 
 page read_page(const events::event_store& store, std::string_view prefix,
@@ -23,6 +25,26 @@ std::size_t count_prefix(const events::event_store& store, std::string_view pref
   std::size_t n = 0;
   store.scan_views(prefix, {}, [&](std::string_view, std::string_view) { return ++n < stop_at; });
   return n;
+}
+
+std::string query_reading_table(const events::event_store& store, std::string_view ctid,
+                                std::size_t max_links) {
+  const auto links = keys::table_links_prefix(ctid);
+  std::vector<std::string> associations;
+  store.scan_views(links, {}, [&](std::string_view key, std::string_view) {
+    associations.emplace_back(key.substr(links.size()));
+    return associations.size() < max_links;
+  });
+  std::string found;
+  for (const auto& aid : associations) {
+    const auto readers = keys::association_readers_prefix(aid);
+    store.scan_views(readers, {}, [&](std::string_view key, std::string_view) {
+      found = std::string(key.substr(readers.size()));
+      return false;
+    });
+    if (!found.empty()) break;
+  }
+  return found;
 }
 
 }  // namespace crs::projections

@@ -29,4 +29,9 @@ page read_page(const events::event_store& store, std::string_view prefix,
 std::size_t count_prefix(const events::event_store& store, std::string_view prefix,
                          std::size_t stop_at);
 
+// The id of an unfinished protected query that reads configured table `ctid` through one of its
+// associations (keys.hpp x/ct/ then x/qa/), or "" if none; looks at `max_links` associations.
+std::string query_reading_table(const events::event_store& store, std::string_view ctid,
+                                std::size_t max_links = 1000);
+
 }  // namespace crs::projections

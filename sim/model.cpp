@@ -76,6 +76,8 @@ const char* op_name(op_kind k) {
       return "CreateConfiguredTable";
     case op_kind::create_table_rule:
       return "CreateConfiguredTableAnalysisRule";
+    case op_kind::delete_table_rule:
+      return "DeleteConfiguredTableAnalysisRule";
     case op_kind::create_association:
       return "CreateConfiguredTableAssociation";
     case op_kind::delete_association:
@@ -226,6 +228,12 @@ expectation reference_model::predict(const operation& op) const {
       auto t = tables_.find(op.table_id);
       if (t == tables_.end() || t->second.owner != op.caller) return not_found;
       return t->second.rule ? conflict : ok;
+    }
+    case op_kind::delete_table_rule: {
+      auto t = tables_.find(op.table_id);
+      if (t == tables_.end() || t->second.owner != op.caller || !t->second.rule) return not_found;
+      // SPEC.md Q22: not while a query reads the table through one of its associations.
+      return read_by_unfinished_query(op.table_id) ? conflict : no_content;
     }
     case op_kind::create_association:
       return create_association(op);
@@ -435,6 +443,28 @@ expectation reference_model::create_association(const operation& op) const {
 }
 
 // SPEC.md 12 StartProtectedQuery, checks 2-9 for a query string on one table.
+std::vector<std::string> reference_model::tables_read_in(
+    const std::string& collaboration_id) const {
+  std::vector<std::string> out;
+  const auto* c = find(collaboration_id);
+  if (!c) return out;
+  for (auto it = unfinished_.lower_bound({collaboration_id, std::string()});
+       it != unfinished_.end() && it->first == collaboration_id; ++it) {
+    auto a = c->associations.find(c->queries.at(it->second).association);
+    if (a != c->associations.end()) out.push_back(a->second.table_id);
+  }
+  return out;
+}
+
+bool reference_model::read_by_unfinished_query(const std::string& table_id) const {
+  for (const auto& [cid, qid] : unfinished_) {
+    const auto& c = collabs_.at(cid);
+    auto a = c.associations.find(c.queries.at(qid).association);
+    if (a != c.associations.end() && a->second.table_id == table_id) return true;
+  }
+  return false;
+}
+
 expectation reference_model::start_query(const operation& op) const {
   const auto* ms = owned(op.membership_id, op.caller);
   if (!ms) return not_found;
@@ -648,6 +678,9 @@ void reference_model::apply(const operation& op, const std::string& fresh_id) {
       return;
     case op_kind::create_table_rule:
       tables_.at(op.table_id).rule = true;
+      return;
+    case op_kind::delete_table_rule:
+      tables_.at(op.table_id).rule = false;
       return;
     case op_kind::create_association: {
       auto& owner = collabs_.at(memberships_.at(op.membership_id).collaboration_id);

@@ -131,6 +131,9 @@ class reference_model {
   const std::vector<std::string>& membership_order() const { return membership_order_; }
   const std::map<std::string, m_table>& tables() const { return tables_; }
   const std::vector<std::string>& table_order() const { return table_order_; }
+  // The configured tables the unfinished queries of a collaboration read (SPEC.md Q22).
+  std::vector<std::string> tables_read_in(const std::string& collaboration_id) const;
+  bool read_by_unfinished_query(const std::string& table_id) const;
   // Queries the fake engine still has to pick up or finish: (collaboration, query).
   const std::set<std::pair<std::string, std::string>>& unfinished_queries() const {
     return unfinished_;

@@ -24,6 +24,7 @@ enum class op_kind : std::uint8_t {
   malformed,  // a request that fails shape validation whoever sends it
   create_configured_table,
   create_table_rule,  // CUSTOM, ANY_QUERY, every simulated account a provider
+  delete_table_rule,  // DeleteConfiguredTableAnalysisRule CUSTOM
   create_association,
   delete_association,
   start_query,

@@ -170,6 +170,9 @@ api::http_request render_request(const operation& op, std::string_view next_toke
                       providers + "]}}}}");
       break;
     }
+    case op_kind::delete_table_rule:
+      r = request("DELETE", "/configuredTables/" + op.table_id + "/analysisRule/CUSTOM", "");
+      break;
     case op_kind::create_association:
       r = request("POST", "/memberships/" + op.membership_id + "/configuredTableAssociations",
                   "{\"name\":\"" + op.schema + "\",\"configuredTableIdentifier\":\"" + op.table_id +

@@ -387,8 +387,12 @@ class simulation {
   std::vector<std::string> busy_keys(const operation& op) const {
     if (!is_write(op.kind) || op.kind == op_kind::create_configured_table) return {};
     if (op.kind == op_kind::create_collaboration) return {"creator:" + op.caller};
-    if (op.kind == op_kind::create_table_rule) return {"table:" + op.table_id};
+    if (op.kind == op_kind::create_table_rule || op.kind == op_kind::delete_table_rule)
+      return {"table:" + op.table_id};
     std::vector<std::string> keys{op.collaboration_id};
+    // Any write on a collaboration may end its unfinished queries (the engine's report, a
+    // cancellation, a cascade), and with them what holds up deleting their tables' rules.
+    for (auto& t : model_.tables_read_in(op.collaboration_id)) keys.push_back("table:" + t);
     if (op.kind == op_kind::create_association) keys.push_back("table:" + op.table_id);
     if (op.kind == op_kind::start_query) {  // its SQL check reads the table's rule
       auto c = model_.collaborations().find(op.collaboration_id);

@@ -23,6 +23,7 @@ constexpr weighted mix[] = {
     {op_kind::malformed, 2},
     {op_kind::create_configured_table, 3},
     {op_kind::create_table_rule, 3},
+    {op_kind::delete_table_rule, 1},
     {op_kind::create_association, 8},
     {op_kind::delete_association, 3},
     {op_kind::start_query, 14},
@@ -125,6 +126,18 @@ operation workload::table_call(const reference_model& model, op_kind kind, std::
     op.providers = accounts_;
     return op;
   }
+  if (kind == op_kind::delete_table_rule && !model.table_order().empty()) {
+    // Half of them on a table an unfinished query reads (SPEC.md Q22: a conflict), the rest on
+    // any table (mostly a 204, or a 404 without a rule).
+    std::vector<std::string> read;
+    if (rng_.chance(500))
+      for (const auto& [cid, qid] : model.unfinished_queries())
+        for (auto& t : model.tables_read_in(cid)) read.push_back(std::move(t));
+    op.table_id = read.empty() ? model.table_order()[rng_.below(model.table_order().size())]
+                               : read[rng_.below(read.size())];
+    if (rng_.chance(950)) op.caller = model.tables().at(op.table_id).owner;
+    return op;
+  }
   op.kind = op_kind::create_configured_table;
   if (owned >= 4) op.kind = op_kind::get_collaboration;  // a few tables per account suffice
   if (op.kind == op_kind::get_collaboration && !model.collaboration_order().empty())
@@ -190,7 +203,8 @@ operation workload::next(const reference_model& model,
   }
   if (kind == op_kind::create_collaboration || model.collaboration_order().empty())
     return create_collaboration();
-  if (kind == op_kind::create_configured_table || kind == op_kind::create_table_rule)
+  if (kind == op_kind::create_configured_table || kind == op_kind::create_table_rule ||
+      kind == op_kind::delete_table_rule)
     return table_call(model, kind);
 
   operation op;
@@ -474,6 +488,7 @@ operation workload::next(const reference_model& model,
     }
     case op_kind::create_configured_table:
     case op_kind::create_table_rule:
+    case op_kind::delete_table_rule:
     case op_kind::begin_query:
     case op_kind::finish_query:
     case op_kind::create_collaboration:

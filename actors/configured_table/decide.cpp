@@ -205,8 +205,15 @@ decision update_rule(const state& s, const update_analysis_rule& c) {
   return event_list{events::analysis_rule_updated{c.policy}};
 }
 
-decision delete_rule(const state& s, const delete_analysis_rule& c) {
+decision delete_rule(const state& s, const delete_analysis_rule& c, const decide_context& ctx) {
   if (!s.rule || type_of(s.rule->policy) != c.type) return rule_not_found(s, c.type);
+  // SPEC.md Q22: not while a query that reads the table through an association is unfinished.
+  if (!ctx.table_read_by_query.empty())
+    return conflict("The " + std::string(to_string(c.type)) +
+                        " analysis rule of configured table " + s.id +
+                        " is in use by protected query " + ctx.table_read_by_query +
+                        ", which has not finished; delete the rule once it has",
+                    s.id, "CONFIGURED_TABLE", "INVALID_STATE");
   return event_list{events::analysis_rule_deleted{c.type}};
 }
 
@@ -262,7 +269,7 @@ decision decide(const state& s, const command& c, const decide_context& ctx,
         else if constexpr (std::is_same_v<T, update_analysis_rule>)
           return update_rule(s, cmd);
         else if constexpr (std::is_same_v<T, delete_analysis_rule>)
-          return delete_rule(s, cmd);
+          return delete_rule(s, cmd, ctx);
         else if constexpr (std::is_same_v<T, tag_resource>)
           return tag(s, cmd, ctx);
         else if constexpr (std::is_same_v<T, untag_resource>)

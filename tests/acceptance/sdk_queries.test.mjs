@@ -440,7 +440,7 @@ describe('lifecycle: start errors, ListProtectedQueries, UpdateProtectedQuery, c
   const [P, Q] = [newAccount(), newAccount()];
   const [p, q] = [P, Q].map((acct) => clientFor(acct));
   const db = uniqueDatabase('sdk_queries_life');
-  let memQ, memP, goneCsv, numsCta;
+  let memQ, memP, goneCsv, nums;
   const done = []; // finished queries, oldest first
 
   step('setup: nums and gone, CUSTOM ANY_QUERY for Q', async () => {
@@ -448,7 +448,7 @@ describe('lifecycle: start errors, ListProtectedQueries, UpdateProtectedQuery, c
     writeCatalogCsv(db, 'nums', NUMS);
     goneCsv = writeCatalogCsv(db, 'gone', [['n'], ['1'], ['2']]);
     const custom = { custom: { allowedAnalyses: ['ANY_QUERY'], allowedAnalysisProviders: [Q] } };
-    numsCta = (await contribute(p, memP, db, 'nums', ['n', 'label'], 'CUSTOM', custom)).cta;
+    nums = await contribute(p, memP, db, 'nums', ['n', 'label'], 'CUSTOM', custom);
     await contribute(p, memP, db, 'gone', ['n'], 'CUSTOM', custom);
   });
 
@@ -573,14 +573,22 @@ describe('lifecycle: start errors, ListProtectedQueries, UpdateProtectedQuery, c
     assert.equal(started.statistics, undefined);
     assert.equal(started.result, undefined);
 
-    // SPEC.md Q22: the provider cannot delete the association of the schema a running query reads
+    // SPEC.md Q22: while a query reads nums, the provider can delete neither the association of
+    // its schema nor the table's analysis rule
     const inUse = await expectError(p.deleteConfiguredTableAssociation({
-      membershipIdentifier: memP.id, configuredTableAssociationIdentifier: numsCta.id,
+      membershipIdentifier: memP.id, configuredTableAssociationIdentifier: nums.cta.id,
     }), 'ConflictException', 409);
     assert.equal(inUse.reason, 'INVALID_STATE');
-    assert.equal(inUse.resourceId, numsCta.id);
+    assert.equal(inUse.resourceId, nums.cta.id);
     assert.equal(inUse.resourceType, 'CONFIGURED_TABLE_ASSOCIATION');
     assert.match(inUse.message, new RegExp(slow.id));
+    const ruleInUse = await expectError(p.deleteConfiguredTableAnalysisRule({
+      configuredTableIdentifier: nums.table.id, analysisRuleType: 'CUSTOM',
+    }), 'ConflictException', 409);
+    assert.equal(ruleInUse.reason, 'INVALID_STATE');
+    assert.equal(ruleInUse.resourceId, nums.table.id);
+    assert.equal(ruleInUse.resourceType, 'CONFIGURED_TABLE');
+    assert.match(ruleInUse.message, new RegExp(slow.id));
 
     // four more make five ongoing queries: the sixth is over the quota
     const more = [];
@@ -613,9 +621,12 @@ describe('lifecycle: start errors, ListProtectedQueries, UpdateProtectedQuery, c
     }
     const list = await listAll(q, memQ.id, { status: 'CANCELLED' });
     assert.deepEqual(list.map((s) => s.id).sort(), [slow.id, ...more.map((m) => m.id)].sort());
-    // every query on nums has finished: its association can go now
+    // every query on nums has finished: the table's rule and its association can go now
+    assertOk(await p.deleteConfiguredTableAnalysisRule({
+      configuredTableIdentifier: nums.table.id, analysisRuleType: 'CUSTOM',
+    }), 204);
     assertOk(await p.deleteConfiguredTableAssociation({
-      membershipIdentifier: memP.id, configuredTableAssociationIdentifier: numsCta.id,
+      membershipIdentifier: memP.id, configuredTableAssociationIdentifier: nums.cta.id,
     }), 204);
   });
 });

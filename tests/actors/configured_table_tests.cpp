@@ -604,6 +604,20 @@ SCENARIO("the owner gives its table one analysis rule (SPEC.md 9)") {
         CHECK(type_of(s.state.rule->policy) == analysis_rule_type::aggregation);
       }
     }
+    WHEN("the rule is deleted while an unfinished query reads the table (SPEC.md Q22)") {
+      auto ctx = s.as(owner);
+      ctx.table_read_by_query = "9f0e1d2c-3b4a-4596-8877-665544332211";
+      THEN("ConflictException INVALID_STATE names the query, and the rule stays") {
+        THEN_REJECTED(s.when(ct::delete_analysis_rule{analysis_rule_type::list}, ctx),
+                      error_kind::conflict, "INVALID_STATE", "CONFIGURED_TABLE", table_id,
+                      ctx.table_read_by_query, "LIST");
+        CHECK(s.state.rule);
+      }
+      THEN("a rule type the table does not have is still a 404 first") {
+        THEN_REJECTED(s.when(ct::delete_analysis_rule{analysis_rule_type::custom}, ctx),
+                      error_kind::not_found, "", "CONFIGURED_TABLE", "CUSTOM");
+      }
+    }
   }
 }
 

@@ -224,3 +224,45 @@ SCENARIO("commands racing a retiring actor are answered by a live one", "[hosts]
     }
   }
 }
+
+SCENARIO("a table's analysis rule is not deleted while a query that reads the table runs",
+         "[hosts]") {
+  // SPEC.md Q22: the collaboration's query rows (x/qa/) reach the table's actor through the
+  // projections, as the association rows (x/ct/) do for DeleteConfiguredTable.
+  host_fixture f;
+  GIVEN("the provider's table with a LIST rule, associated as Orders; the querier joined") {
+    f.given_a_joined_provider_with_a_table();
+    list_rule rule;
+    rule.join_columns = {"customer_id"};
+    rule.list_columns = {"amount"};
+    REQUIRE(f.send(table_id,
+                   configured_table::create_analysis_rule{analysis_rule_type::list, rule, 64},
+                   f.clock.as(provider))
+                .ok());
+    REQUIRE(f.associate(provider, f.provider_membership, "Orders").ok());
+    auto join = f.clock.as(querier);
+    const auto querier_membership = join.fresh_id;
+    REQUIRE(f.send(cid, join_cmd(), join).ok());
+    WHEN("the querier starts a query that reads orders") {
+      collaboration::start_query q;
+      q.membership_id = querier_membership;
+      q.sql.query_string = "SELECT amount FROM orders";
+      q.output = query_output{false, {query_s3_output{result_format::csv, "results", {}, {}}}};
+      q.schemas = {"orders"};
+      auto qctx = f.clock.as(querier);
+      REQUIRE(f.send(cid, q, qctx).ok());
+      THEN("the rule cannot be deleted until the query has finished") {
+        const configured_table::delete_analysis_rule del{analysis_rule_type::list};
+        auto refused = f.send(table_id, del, f.clock.as(provider));
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().kind == error_kind::conflict);
+        CHECK(refused.error().reason == "INVALID_STATE");
+        CHECK_THAT(refused.error().message, Catch::Contains(qctx.fresh_id));
+        REQUIRE(f.send(cid, collaboration::cancel_query{querier_membership, qctx.fresh_id},
+                       f.clock.as(querier))
+                    .ok());
+        CHECK(f.send(table_id, del, f.clock.as(provider)).ok());
+      }
+    }
+  }
+}

@@ -79,3 +79,43 @@ SCENARIO("Query rows: the querier and the receivers read them; the change set is
     }
   }
 }
+
+SCENARIO("Query rows: an unfinished query marks each association it reads (x/qa/)") {
+  // What DeleteConfiguredTableAnalysisRule looks up (SPEC.md Q22, projections/reader.hpp).
+  GIVEN("the provider's association customers; the querier's query reads it") {
+    auto t = joined();
+    co::create_association a;
+    a.membership_id = t.provider_mid;
+    a.configured_table_id = "5e1f2a3b-0000-4000-8000-000000000001";
+    a.name = "customers";
+    a.role_arn = "arn:aws:iam::333333333333:role/cleanrooms-read";
+    auto actx = t.s.as(provider);
+    step(t.s, a, actx);
+    auto q = to_member(t.querier_mid, creator);
+    q.schemas = {"Customers"};
+    auto qctx = t.s.as(querier);
+    step(t.s, q, qctx);
+    const auto key = keys::association_reader(actx.fresh_id, qctx.fresh_id);
+    THEN("the row names the collaboration") {
+      CHECK(projections::rows(t.s.state).at(key) == cid);
+      CHECK(key.rfind(keys::association_readers_prefix(actx.fresh_id), 0) == 0);
+    }
+    WHEN("it runs and finishes") {
+      step(t.s, co::begin_query{qctx.fresh_id}, t.s.as(querier));
+      CHECK(projections::rows(t.s.state).count(key));
+      co::finish_query f;
+      f.query_id = qctx.fresh_id;
+      f.status = query_status::timed_out;
+      step(t.s, f, t.s.as(querier));
+      THEN("the row is gone") {
+        CHECK_FALSE(projections::rows(t.s.state).count(key));
+      }
+    }
+    WHEN("the collaboration is deleted") {
+      step(t.s, co::delete_collaboration{}, t.s.as(creator));
+      THEN("the row is gone") {
+        CHECK_FALSE(projections::rows(t.s.state).count(key));
+      }
+    }
+  }
+}
