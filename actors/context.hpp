@@ -34,7 +34,9 @@ struct decide_context {
   std::size_t caller_configured_tables = 0;
   // Associations (in any collaboration) of the configured table a command addresses.
   std::size_t table_associations = 0;
-  // An unfinished protected query that reads one of those associations, by id ("" for none).
+  // An unfinished protected query that reads one of those associations, by id ("" for none);
+  // read only in registry_options::strict_rule_deletion. Not shown to the caller: the table's
+  // owner may not see other members' queries (SPEC.md 12).
   std::string table_read_by_query;
 };
 

@@ -94,6 +94,7 @@ struct services {
   std::atomic<std::uint64_t>* passivations = nullptr;
   std::function<configured_table::catalog_facts(const table_reference&)> catalog;
   projections::row_cache* rows = nullptr;  // registry_options::row_cache_entries
+  bool strict_rule_deletion = false;       // registry_options::strict_rule_deletion
 };
 
 // The core rows a collaboration write started from and the ones it made: once the write is
@@ -177,7 +178,8 @@ struct table_traits {
     if (std::holds_alternative<configured_table::delete_configured_table>(c))
       ctx.table_associations =
           projections::count_prefix(*svc.store, projections::keys::table_links_prefix(s.id), 1000);
-    if (std::holds_alternative<configured_table::delete_analysis_rule>(c))
+    if (svc.strict_rule_deletion &&
+        std::holds_alternative<configured_table::delete_analysis_rule>(c))
       ctx.table_read_by_query = projections::query_reading_table(*svc.store, s.id);
     return configured_table::decide(s, c, ctx, facts);
   }
@@ -456,6 +458,7 @@ registry::registry(events::event_store& store, events::append_port& journal,
                                                            options.row_cache_bytes);
     impl_->svc.rows = impl_->rows.get();
   }
+  impl_->svc.strict_rule_deletion = options.strict_rule_deletion;
   impl_->max_resident = std::max<std::size_t>(options.max_resident, 1);
 }
 

@@ -23,6 +23,9 @@ struct registry_options {
   // table actor asks it before deciding, so its decider stays free of I/O). Default: every
   // table is missing and the catalog is lenient.
   std::function<configured_table::catalog_facts(const table_reference&)> catalog;
+  // SPEC.md 9's optional strict mode (and Q22): DeleteConfiguredTableAnalysisRule is refused
+  // while an unfinished protected query reads the table. Off by default, as SPEC.md decides.
+  bool strict_rule_deletion = false;
   // Actors kept resident. Beyond this the least recently used are asked to passivate: an idle
   // one (nothing in flight, stashed or held) quits, and its next command activates it again
   // from its snapshot and log tail; a busy one goes once it is idle. Memory stays bounded by

@@ -39,6 +39,7 @@ struct serve_flags {
   std::size_t max_resident_actors = 10000;
   std::string catalog_dir;  // empty: <data-dir>/catalog
   bool strict_catalog = false;
+  bool strict_rule_deletion = false;
   std::string results_dir;  // empty: <data-dir>/results
   int query_workers = 2;
   int query_timeout_seconds = 300;
@@ -162,6 +163,7 @@ int serve(const serve_flags& f) {
   ropts.snapshot_every = f.snapshot_every;
   ropts.max_resident = f.max_resident_actors;
   ropts.catalog = catalog_port(cat, f.strict_catalog);
+  ropts.strict_rule_deletion = f.strict_rule_deletion;
   crs::registry actors(*store.value(), journal, ropts);
   crs::api::dispatcher_options dopts;
   dopts.default_account = f.default_account;
@@ -302,6 +304,9 @@ void add_serve(CLI::App& app, int& exit_code) {
                   "(default: <data-dir>/catalog)");
   cmd->add_flag("--strict-catalog", f->strict_catalog,
                 "Reject configured tables whose table is missing from the catalog");
+  cmd->add_flag("--strict-rule-deletion", f->strict_rule_deletion,
+                "Refuse DeleteConfiguredTableAnalysisRule (ConflictException) while an unfinished "
+                "protected query reads the table");
   cmd->add_option("--results-dir", f->results_dir,
                   "Where protected query results go: an S3 output s3://B/P/ is written to "
                   "DIR/B/P/<queryId>/result.csv (default: <data-dir>/results)");

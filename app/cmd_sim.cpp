@@ -48,6 +48,9 @@ void print(const sim::sim_options& o, const sim::sim_report& r) {
   std::printf("steps: %llu (safety phase with faults: %llu, then liveness without)\n",
               static_cast<unsigned long long>(r.steps),
               static_cast<unsigned long long>(r.safety_steps));
+  std::printf("rule deletion: %s\n", sim::strict_rule_deletion(o)
+                                         ? "strict (refused while a query reads the table)"
+                                         : "default (never held up by queries)");
   std::printf("calls: %llu, events: %llu\n", static_cast<unsigned long long>(r.requests),
               static_cast<unsigned long long>(r.events));
   std::printf("reads checked against the model (answers, items):");

@@ -232,8 +232,8 @@ expectation reference_model::predict(const operation& op) const {
     case op_kind::delete_table_rule: {
       auto t = tables_.find(op.table_id);
       if (t == tables_.end() || t->second.owner != op.caller || !t->second.rule) return not_found;
-      // SPEC.md Q22: not while a query reads the table through one of its associations.
-      return read_by_unfinished_query(op.table_id) ? conflict : no_content;
+      // SPEC.md 9 strict mode, Q22: not while a query reads the table through an association.
+      return strict_rule_deletion_ && read_by_unfinished_query(op.table_id) ? conflict : no_content;
     }
     case op_kind::create_association:
       return create_association(op);
@@ -442,7 +442,6 @@ expectation reference_model::create_association(const operation& op) const {
   return ok;
 }
 
-// SPEC.md 12 StartProtectedQuery, checks 2-9 for a query string on one table.
 std::vector<std::string> reference_model::tables_read_in(
     const std::string& collaboration_id) const {
   std::vector<std::string> out;
@@ -465,6 +464,7 @@ bool reference_model::read_by_unfinished_query(const std::string& table_id) cons
   return false;
 }
 
+// SPEC.md 12 StartProtectedQuery, checks 2-9 for a query string on one table.
 expectation reference_model::start_query(const operation& op) const {
   const auto* ms = owned(op.membership_id, op.caller);
   if (!ms) return not_found;

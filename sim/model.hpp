@@ -118,6 +118,10 @@ struct m_membership {
 
 class reference_model {
  public:
+  // The server's registry_options::strict_rule_deletion: whether a query reading a table holds
+  // up the deletion of its analysis rule (SPEC.md 9, Q22).
+  explicit reference_model(bool strict_rule_deletion = false)
+      : strict_rule_deletion_(strict_rule_deletion) {}
   [[nodiscard]] expectation predict(const operation& op) const;
   // The call was accepted; `fresh_id` is the id the server minted for it (if it creates).
   void apply(const operation& op, const std::string& fresh_id);
@@ -174,6 +178,7 @@ class reference_model {
   std::vector<std::string> collab_order_;
   std::vector<std::string> membership_order_;
   std::map<std::string, m_table> tables_;
+  bool strict_rule_deletion_ = false;
   std::vector<std::string> table_order_;
   std::set<std::pair<std::string, std::string>> unfinished_;
   std::map<std::string, std::map<std::string, std::string>> tags_;

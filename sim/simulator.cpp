@@ -171,6 +171,7 @@ class simulation {
         faults_rng_(root_.fork()),
         ids_(root_.fork()),
         clients_(root_.fork(), account_ids(o.accounts)),
+        model_(strict_rule_deletion(o)),
         volume_(events::make_memory_volume()) {
     if (o.store == sim_store::rocksdb) disk_ = events::make_memory_disk();
     if (!o.trace_file.empty()) {
@@ -262,6 +263,7 @@ class simulation {
     journal_.attach(store_.get());
     registry_options ro;
     ro.deterministic = true;
+    ro.strict_rule_deletion = strict_rule_deletion(options_);
     ro.snapshot_every = 16;  // short, so activations start from snapshots often
     // Few resident actors: passivation and re-activation happen all the time.
     ro.max_resident =

@@ -61,6 +61,12 @@ struct sim_report {
 
 [[nodiscard]] sim_report run_simulation(const sim_options& options);
 
+// Server settings the seed chooses, so one command line still reproduces a run and the seeds
+// between them cover both: odd seeds run with registry_options::strict_rule_deletion.
+[[nodiscard]] inline bool strict_rule_deletion(const sim_options& o) {
+  return o.seed % 2 == 1;
+}
+
 // The command line that reproduces `options`.
 std::string command_line(const sim_options& options);
 

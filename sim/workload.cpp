@@ -130,9 +130,14 @@ operation workload::table_call(const reference_model& model, op_kind kind, std::
     // Half of them on a table an unfinished query reads (SPEC.md Q22: a conflict), the rest on
     // any table (mostly a 204, or a 404 without a rule).
     std::vector<std::string> read;
-    if (rng_.chance(500))
-      for (const auto& [cid, qid] : model.unfinished_queries())
+    if (rng_.chance(500)) {
+      const std::string* last = nullptr;  // the set is ordered by collaboration: each once
+      for (const auto& [cid, qid] : model.unfinished_queries()) {
+        if (last && *last == cid) continue;
+        last = &cid;
         for (auto& t : model.tables_read_in(cid)) read.push_back(std::move(t));
+      }
+    }
     op.table_id = read.empty() ? model.table_order()[rng_.below(model.table_order().size())]
                                : read[rng_.below(read.size())];
     if (rng_.chance(950)) op.caller = model.tables().at(op.table_id).owner;

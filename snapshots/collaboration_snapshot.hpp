@@ -44,10 +44,10 @@ namespace crs::snapshots {
 // queries, without them. Again one full replay per collaboration.
 //
 // 5: each query gained `associations`, the associations whose schemas it reads, which hold up
-// their deletion while it runs (SPEC.md Q22). A format-4 reader would accept format-5 bytes and
-// drop them (harmless for it: it never checks them), but this reader must not take a format-4
+// their deletion while it runs (SPEC.md Q22). Older builds refuse format 5 by its header (their
+// payload reader would have skipped the field harmlessly); this one must not take a format-4
 // snapshot's queries as reading nothing when their QueryStarted events say otherwise, so it
-// replays instead. Again one full replay per collaboration.
+// refuses format 4 and replays instead. Again one full replay per collaboration.
 inline constexpr std::uint32_t collaboration_format = 5;
 inline constexpr std::size_t header_bytes = 16;
 

@@ -108,7 +108,12 @@ std::optional<std::string> why_not_applicable(const state& s, const events::even
             return std::nullopt;
           },
           [&](const events::association_updated& x) -> R { return association(x.association_id); },
-          [&](const events::association_deleted& x) -> R { return association(x.association_id); },
+          [&](const events::association_deleted& x) -> R {
+            if (auto why = association(x.association_id)) return why;
+            if (s.unfinished_reader(x.association_id))
+              return "association " + x.association_id + " is still read by an unfinished query";
+            return std::nullopt;
+          },
           [&](const events::association_rule_created& x) -> R {
             if (auto why = association(x.association_id)) return why;
             if (s.association(x.association_id)->rules.count(x.type))

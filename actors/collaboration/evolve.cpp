@@ -62,6 +62,14 @@ const association_record* state::association_named(std::string_view name) const 
   return nullptr;
 }
 
+const query_record* state::unfinished_reader(std::string_view association_id) const {
+  for (const auto& [id, q] : queries)
+    if (!is_terminal(q.status) && std::find(q.associations.begin(), q.associations.end(),
+                                            association_id) != q.associations.end())
+      return &q;
+  return nullptr;
+}
+
 bool state::visible_to(std::string_view account) const {
   if (!created || deleted) return false;
   const auto* m = member(account);

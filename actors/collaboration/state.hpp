@@ -136,6 +136,9 @@ struct state {
   // its membership is ACTIVE. A REMOVED member's associations are no schema (SPEC.md 11), and
   // that membership can never be ACTIVE again, so their names are free.
   const association_record* association_named(std::string_view name) const;
+  // An unfinished query (SUBMITTED, STARTED, CANCELLING) that reads the association's schema,
+  // which may not be deleted meanwhile (SPEC.md Q22); null if none.
+  const query_record* unfinished_reader(std::string_view association_id) const;
   // A live collaboration the account may see: its member record is INVITED or ACTIVE.
   bool visible_to(std::string_view account) const;
 };

@@ -211,8 +211,8 @@ decision delete_rule(const state& s, const delete_analysis_rule& c, const decide
   if (!ctx.table_read_by_query.empty())
     return conflict("The " + std::string(to_string(c.type)) +
                         " analysis rule of configured table " + s.id +
-                        " is in use by protected query " + ctx.table_read_by_query +
-                        ", which has not finished; delete the rule once it has",
+                        " is in use by a protected query that has not finished; delete the rule "
+                        "once it has",
                     s.id, "CONFIGURED_TABLE", "INVALID_STATE");
   return event_list{events::analysis_rule_deleted{c.type}};
 }

@@ -607,10 +607,11 @@ SCENARIO("the owner gives its table one analysis rule (SPEC.md 9)") {
     WHEN("the rule is deleted while an unfinished query reads the table (SPEC.md Q22)") {
       auto ctx = s.as(owner);
       ctx.table_read_by_query = "9f0e1d2c-3b4a-4596-8877-665544332211";
-      THEN("ConflictException INVALID_STATE names the query, and the rule stays") {
-        THEN_REJECTED(s.when(ct::delete_analysis_rule{analysis_rule_type::list}, ctx),
-                      error_kind::conflict, "INVALID_STATE", "CONFIGURED_TABLE", table_id,
-                      ctx.table_read_by_query, "LIST");
+      THEN("ConflictException INVALID_STATE, not naming the query, and the rule stays") {
+        auto refused = s.when(ct::delete_analysis_rule{analysis_rule_type::list}, ctx);
+        THEN_REJECTED(refused, error_kind::conflict, "INVALID_STATE", "CONFIGURED_TABLE", table_id,
+                      "LIST");
+        CHECK_THAT(refused.error().message, !Catch::Contains(ctx.table_read_by_query));
         CHECK(s.state.rule);
       }
       THEN("a rule type the table does not have is still a 404 first") {
