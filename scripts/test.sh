@@ -199,6 +199,7 @@ suite crash-term 300 bash tests/crash/run.sh --cycles 2 --mode term --strict-too
 # SigV4: a second server that verifies every signature against a generated credentials file.
 # The suites that use only SDK clients run again against it (every identity is a profile of the
 # file, see tests/acceptance/identities.mjs), with the SigV4 suite (SDK, tampering, the CLI).
+# It also runs --strict-rule-deletion, which sdk_queries checks (CLEANROOMSD_STRICT_RULE_DELETION).
 sigv4_suites=(tests/acceptance/sigv4/*.test.mjs tests/acceptance/sdk_authz_matrix.test.mjs
   tests/acceptance/sdk_lifecycle.test.mjs tests/acceptance/sdk_errors.test.mjs
   tests/acceptance/sdk_tables.test.mjs tests/acceptance/sdk_templates.test.mjs
@@ -210,12 +211,12 @@ port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=
 endpoint=http://127.0.0.1:$port
 data=$sigv4_dir/data
 export CLEANROOMSD_ENDPOINT=$endpoint CLEANROOMSD_DATA_DIR=$data
-export CLEANROOMSD_CREDENTIALS=$sigv4_dir/credentials
+export CLEANROOMSD_CREDENTIALS=$sigv4_dir/credentials CLEANROOMSD_STRICT_RULE_DELETION=1
 echo
 echo "=== sigv4 server on $endpoint, credentials in $sigv4_dir/credentials"
 start_server() { # the sigv4 variant of the start_server above
   "$root/build/cleanroomsd" serve --listen "127.0.0.1:$port" --data-dir "$data" --auth sigv4 \
-    --credentials "$sigv4_dir/credentials" >>"$server_log" 2>&1 &
+    --credentials "$sigv4_dir/credentials" --strict-rule-deletion >>"$server_log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 150); do
     curl -fsS -o /dev/null --max-time 1 "$endpoint/health" 2>/dev/null && return 0

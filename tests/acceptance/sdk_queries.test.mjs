@@ -615,6 +615,30 @@ describe('lifecycle: start errors, ListProtectedQueries, UpdateProtectedQuery, c
     }
     const list = await listAll(q, memQ.id, { status: 'CANCELLED' });
     assert.deepEqual(list.map((s) => s.id).sort(), [slow.id, ...more.map((m) => m.id)].sort());
+  });
+
+  step('deleting the rule of a table a running query reads: held up only by --strict-rule-deletion', async () => {
+    // SPEC.md 9: not by default; the server's strict mode (scripts/test.sh runs the SigV4 server
+    // with it and sets CLEANROOMSD_STRICT_RULE_DELETION) refuses it like the association's.
+    const strict = process.env.CLEANROOMSD_STRICT_RULE_DELETION === '1';
+    const reader = assertOk(await q.startProtectedQuery({
+      membershipIdentifier: memQ.id, type: 'SQL', sqlParameters: { queryString: SLOW }, resultConfiguration: s3Output('slow'),
+    })).protectedQuery;
+    const running = await waitFor(q, memQ.id, reader.id, (x) => x.status !== 'SUBMITTED', 5000);
+    assert.equal(running.status, 'STARTED', JSON.stringify(running));
+    const deleteRule = () => p.deleteConfiguredTableAnalysisRule({ configuredTableIdentifier: nums.table.id, analysisRuleType: 'CUSTOM' });
+    if (strict) {
+      const err = await expectError(deleteRule(), 'ConflictException', 409);
+      assert.equal(err.reason, 'INVALID_STATE');
+      assert.equal(err.resourceId, nums.table.id);
+      assert.equal(err.resourceType, 'CONFIGURED_TABLE');
+      assert.doesNotMatch(err.message, new RegExp(reader.id));
+    } else {
+      assertOk(await deleteRule(), 204);
+    }
+    assertOk(await q.updateProtectedQuery({ membershipIdentifier: memQ.id, protectedQueryIdentifier: reader.id, targetStatus: 'CANCELLED' }));
+    assert.equal((await waitFor(q, memQ.id, reader.id, (x) => x.status !== 'CANCELLING', 5000)).status, 'CANCELLED');
+    if (strict) assertOk(await deleteRule(), 204); // the query has finished
     // every query on nums has finished: its association can go now
     assertOk(await p.deleteConfiguredTableAssociation({
       membershipIdentifier: memP.id, configuredTableAssociationIdentifier: nums.cta.id,
